@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const apiPort = Number(process.env.PORT ?? 8080);
+
+export default defineConfig({
+  root: 'web',
+  plugins: [svelte()],
+  build: { outDir: '../dist/web', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  // `npm run dev` serves the web app on 5173 and forwards the API to the server on PORT
+  server: { port: 5173, proxy: { '/api': `http://localhost:${apiPort}` } },
+  test: {
+    root,
+    include: ['api/**/*.test.ts', 'web/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
+    globalSetup: ['tests/setup/global-setup.ts'],
+    // each test file opens its own database (≈0.5–1 GB for PGlite): two at once fit 2 cores
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+});
