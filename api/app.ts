@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { Database } from './db/client.ts';
+import { ApiError } from './errors.ts';
+import { areaRoutes } from './routes/areas.ts';
+import { collectionRoutes, origin } from './routes/collections.ts';
+import { requestRoutes } from './routes/requests.ts';
+import { tileRoutes } from './routes/tiles.ts';
+import type { TileIndex } from './tiles/tile-index.ts';
+
+export interface AppContext {
+  database: Database;
+  tiles: TileIndex;
+  /** how long the database took to open, migrate and load, for /api/health */
+  loadedInMs?: number;
+}
+
+/** The whole API, without a server: tests call `app.request(...)` on it. */
+export function createApp({ database, tiles, loadedInMs }: AppContext) {
+  const api = new Hono()
+    .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
+    .use('*', bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.json({ error: 'the body is larger than 64 KB; send the request without attachments' }, 413),
+    }))
+    .get('/', (c) => {
+      const base = origin(c.req.url);
+      return c.json({
+        title: '一图 Grid Map API',
+        description: 'Grids, service points and requests of the community grid map (OGC API – Features)',
+        links: [
+          { href: `${base}/api`, rel: 'self', type: 'application/json' },
+          { href: `${base}/api/conformance`, rel: 'conformance', type: 'application/json' },
+          { href: `${base}/api/collections`, rel: 'data', type: 'application/json' },
+          { href: `${base}/api/tiles.json`, rel: 'tiles', type: 'application/json' },
+        ],
+      });
+    })
+    .get('/conformance', (c) => c.json({
+      conformsTo: [
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+      ],
+    }))
+    .get('/health', (c) => c.json({ ok: true, database: database.kind, loadedInMs: loadedInMs ?? null }))
+    .route('/collections', collectionRoutes(database))
+    .route('/', tileRoutes(tiles))
+    .route('/', areaRoutes(database))
+    .route('/requests', requestRoutes(database));
+
+  const app = new Hono().route('/api', api);
+  app.notFound((c) => c.json({ error: `nothing at ${new URL(c.req.url).pathname}; the API starts at /api` }, 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, err.status);
+    console.error(err);
+    return c.json({ error: 'internal error; the request was not completed, please try again' }, 500);
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

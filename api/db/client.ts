@@ -1,0 +1,92 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import * as schema from './schema.ts';
+
+export type Db = PgDatabase<any, typeof schema>;
+
+/** One database, whichever engine runs it: the rest of the API sees only this. */
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Rows of a raw SQL query, the same shape on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** LISTEN on a channel; returns the function that stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+  /** PGlite only: the data directory as a gzip tarball (the tests' template). */
+  dump?(): Promise<Blob>;
+}
+
+/** `db.execute` answers `{ rows }` on PGlite and an array on postgres.js; this reads either. */
+export function rowsOf<T = any>(result: unknown): T[] {
+  return Array.isArray(result) ? [...result] : ((result as { rows: T[] }).rows ?? []);
+}
+
+export interface OpenOptions {
+  /** postgres://… — native PostgreSQL + PostGIS; without it, embedded PGlite */
+  url?: string;
+  /** PGlite data directory; `memory://` keeps it in memory */
+  dataDir?: string;
+  /** PGlite: start from this dumped data directory (gzip tarball) */
+  loadDataDir?: Blob;
+  /** apply the migrations (default); off for admin connections that only create databases */
+  migrate?: boolean;
+}
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const database = options.url ? await openPostgres(options.url) : await openPglite(options);
+  if (options.migrate !== false) await migrate(database);
+  return database;
+}
+
+async function openPglite({ dataDir = 'memory://', loadDataDir }: OpenOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis } });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    rows: async (query) => rowsOf(await db.execute(query)),
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return async () => unlisten();
+    },
+    close: () => client.close(),
+    dump: () => client.dumpDataDir('gzip') as Promise<Blob>,
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  // timestamps come back as ISO strings on both drivers (PGlite parses them; we normalise later)
+  const client = postgres(url, { max: Number(process.env.DB_POOL ?? 10), onnotice: () => {} });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    rows: async (query) => rowsOf(await db.execute(query)),
+    async listen(channel, onPayload) {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function migrate(database: Database): Promise<void> {
+  if (database.kind === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(database.db as any, { migrationsFolder });
+  } else {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    await migrate(database.db as any, { migrationsFolder });
+  }
+}

@@ -1,0 +1,141 @@
+
+import {
+  boolean, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { lineString, multiPolygon, point } from './geometry.ts';
+
+/** street → community → grid → microgrid, one table: the levels share every column. */
+export const areas = pgTable('areas', {
+  id: text('id').primaryKey(), // stable code (MS-XSL-G01): printed on QR codes
+  level: text('level', { enum: ['street', 'community', 'grid', 'microgrid'] }).notNull(),
+  kind: text('kind', { enum: ['regular', 'school', 'hospital', 'market', 'enterprise'] }).notNull().default('regular'),
+  name: text('name').notNull(),
+  parentId: text('parent_id').references((): any => areas.id),
+  // ordinal among siblings: drawing colour for the map; neighbours get different ones
+  colorIndex: smallint('color_index').notNull().default(0),
+  geom: multiPolygon('geom').notNull(),
+}, (t) => [
+  index('areas_geom_idx').using('gist', t.geom),
+  index('areas_parent_idx').on(t.parentId),
+  index('areas_level_idx').on(t.level),
+]);
+
+export const compounds = pgTable('compounds', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  address: text('address'),
+  microgridId: text('microgrid_id').references(() => areas.id),
+  geom: multiPolygon('geom').notNull(),
+}, (t) => [index('compounds_geom_idx').using('gist', t.geom)]);
+
+export const gates = pgTable('gates', {
+  id: text('id').primaryKey(),
+  compoundId: text('compound_id').notNull().references(() => compounds.id),
+  name: text('name').notNull(),
+  main: boolean('main').notNull().default(false),
+  geom: point('geom').notNull(),
+}, (t) => [index('gates_geom_idx').using('gist', t.geom)]);
+
+export const buildings = pgTable('buildings', {
+  id: text('id').primaryKey(),
+  compoundId: text('compound_id').references(() => compounds.id),
+  number: text('number'),
+  name: text('name'),
+  floors: smallint('floors'),
+  units: smallint('units'),
+  use: text('use').notNull().default('residential'),
+  geom: multiPolygon('geom').notNull(),
+}, (t) => [index('buildings_geom_idx').using('gist', t.geom), index('buildings_compound_idx').on(t.compoundId)]);
+
+export const entrances = pgTable('entrances', {
+  id: text('id').primaryKey(),
+  buildingId: text('building_id').notNull().references(() => buildings.id),
+  unit: smallint('unit').notNull(),
+  name: text('name').notNull(),
+  geom: point('geom').notNull(),
+}, (t) => [index('entrances_geom_idx').using('gist', t.geom)]);
+
+/** Basemap lines and polygons: drawn, never assigned to. */
+export const roads = pgTable('roads', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  class: text('class').notNull(),
+  geom: lineString('geom').notNull(),
+}, (t) => [index('roads_geom_idx').using('gist', t.geom)]);
+
+export const landuse = pgTable('landuse', {
+  id: text('id').primaryKey(),
+  class: text('class').notNull(),
+  name: text('name'),
+  geom: multiPolygon('geom').notNull(),
+}, (t) => [index('landuse_geom_idx').using('gist', t.geom)]);
+
+export const pois = pgTable('pois', {
+  id: text('id').primaryKey(),
+  category: text('category').notNull(),
+  name: text('name').notNull(),
+  address: text('address'),
+  phone: text('phone'), // a service point's phone is public by nature
+  openingHours: text('opening_hours'), // OpenStreetMap opening_hours syntax
+  activities: jsonb('activities').$type<{ name: string; schedule: string }[]>().notNull().default([]),
+  geom: point('geom').notNull(),
+}, (t) => [index('pois_geom_idx').using('gist', t.geom), index('pois_category_idx').on(t.category)]);
+
+export const staff = pgTable('staff', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  role: text('role', {
+    enum: ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader', 'party_household', 'mediator'],
+  }).notNull(),
+  phone: text('phone'),
+  phonePublic: boolean('phone_public').notNull().default(false), // only public phones leave the server
+  areaId: text('area_id').references(() => areas.id),
+  geom: point('geom'),
+}, (t) => [index('staff_area_idx').on(t.areaId)]);
+
+export const requestStatuses = [
+  'collected', 'claimed', 'deliberating', 'resolving', 'resolved', 'revisited', 'archived', 'rejected', 'duplicate',
+] as const;
+export const openStatuses = ['collected', 'claimed', 'deliberating', 'resolving'] as const;
+
+export const requests = pgTable('requests', {
+  id: serial('id').primaryKey(),
+  ticket: text('ticket').notNull(),
+  category: text('category').notNull(),
+  description: text('description').notNull(),
+  channel: text('channel').notNull().default('qr'),
+  status: text('status', { enum: requestStatuses }).notNull().default('collected'),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').references(() => areas.id),
+  microgridId: text('microgrid_id').references(() => areas.id),
+  contact: text('contact'), // PRIVATE: reporter's phone; never in a public response
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  geom: point('geom').notNull(),
+}, (t) => [
+  uniqueIndex('requests_ticket_idx').on(t.ticket),
+  index('requests_geom_idx').using('gist', t.geom),
+  index('requests_grid_status_idx').on(t.gridId, t.status),
+  index('requests_created_idx').on(t.createdAt),
+]);
+
+/** Append-only: every change to a request, who made it and when. */
+export const requestEvents = pgTable('request_events', {
+  id: serial('id').primaryKey(),
+  requestId: integer('request_id').notNull().references(() => requests.id),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  actor: text('actor').notNull(), // 'resident', 'system', or a staff id
+  action: text('action').notNull(), // 'filed', 'assigned', 'status', 'note', …
+  fromStatus: text('from_status'),
+  toStatus: text('to_status'),
+  note: text('note'),
+}, (t) => [index('request_events_request_idx').on(t.requestId)]);
+
+/** Key/value facts about this database: which demo data it holds, when it was loaded. */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});
+
+export const tables = { areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents, meta };

@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { Database, Db } from './client.ts';
+import * as t from './schema.ts';
+import { colourSiblings } from '../geo/colour.ts';
+
+export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
+const files = ['areas', 'compounds', 'gates', 'buildings', 'entrances', 'roads', 'landuse', 'pois', 'staff', 'requests'] as const;
+type Layer = (typeof files)[number];
+
+/**
+ * Loads data/demo once into an empty database, in one transaction: a crash half-way leaves
+ * nothing behind, and the next start tries again. Returns false when the data was already there.
+ */
+export async function loadDemoData(database: Database, dir = demoDir): Promise<boolean> {
+  const loaded = await database.db.select().from(t.meta).where(eq(t.meta.key, 'demo'));
+  if (loaded.length) return false;
+
+  const layers = {} as Record<Layer, Feature[]>;
+  const hash = createHash('sha256');
+  for (const name of files) {
+    const text = await readFile(join(dir, `${name}.geojson`), 'utf8');
+    hash.update(text);
+    layers[name] = (JSON.parse(text) as FeatureCollection).features;
+  }
+
+  await database.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const p = (f: Feature) => f.properties as Record<string, any>;
+    // parents before children: the foreign key on parent_id is checked row by row
+    const depth = { street: 0, community: 1, grid: 2, microgrid: 3 } as Record<string, number>;
+    const areas = [...layers.areas].sort((a, b) => depth[p(a).level] - depth[p(b).level]);
+    await insertAll(db, t.areas, areas.map((f) => ({
+      id: p(f).id, level: p(f).level, kind: p(f).kind ?? 'regular', name: p(f).name,
+      parentId: p(f).parentId ?? null, geom: multi(f.geometry),
+    })));
+    await insertAll(db, t.compounds, layers.compounds.map((f) => ({
+      id: p(f).id, name: p(f).name, address: p(f).address ?? null, microgridId: p(f).microgridId ?? null, geom: multi(f.geometry),
+    })));
+    await insertAll(db, t.gates, layers.gates.map((f) => ({
+      id: p(f).id, compoundId: p(f).compoundId, name: p(f).name, main: !!p(f).main, geom: f.geometry as GeoJSON.Point,
+    })));
+    await insertAll(db, t.buildings, layers.buildings.map((f) => ({
+      id: p(f).id, compoundId: p(f).compoundId ?? null, number: p(f).number ?? null, name: p(f).name ?? null,
+      floors: p(f).floors ?? null, units: p(f).units ?? null, use: p(f).use ?? 'residential', geom: multi(f.geometry),
+    })));
+    await insertAll(db, t.entrances, layers.entrances.map((f) => ({
+      id: p(f).id, buildingId: p(f).buildingId, unit: p(f).unit, name: p(f).name, geom: f.geometry as GeoJSON.Point,
+    })));
+    await insertAll(db, t.roads, layers.roads.map((f) => ({
+      id: p(f).id, name: p(f).name ?? null, class: p(f).class, geom: f.geometry as GeoJSON.LineString,
+    })));
+    await insertAll(db, t.landuse, layers.landuse.map((f) => ({
+      id: p(f).id, class: p(f).class, name: p(f).name ?? null, geom: multi(f.geometry),
+    })));
+    await insertAll(db, t.pois, layers.pois.map((f) => ({
+      id: p(f).id, category: p(f).category, name: p(f).name, address: p(f).address ?? null, phone: p(f).phone ?? null,
+      openingHours: p(f).openingHours ?? null, activities: p(f).activities ?? [], geom: f.geometry as GeoJSON.Point,
+    })));
+    await insertAll(db, t.staff, layers.staff.map((f) => ({
+      id: p(f).id, name: p(f).name, role: p(f).role, phone: p(f).phone ?? null, phonePublic: !!p(f).phonePublic,
+      areaId: p(f).areaId ?? null, geom: (f.geometry as GeoJSON.Point | null) ?? null,
+    })));
+    await insertAll(db, t.requests, layers.requests.map((f) => ({
+      ticket: p(f).id, category: p(f).category, description: p(f).description, channel: p(f).channel ?? 'qr',
+      status: p(f).status, contact: p(f).contact ?? null, createdAt: new Date(p(f).createdAt),
+      updatedAt: new Date(p(f).updatedAt ?? p(f).createdAt), geom: f.geometry as GeoJSON.Point,
+    })));
+    // past requests go through the same rule as new ones (api/db/migrations/0002_assign_point.sql)
+    await db.execute(sql`
+      UPDATE requests r SET street_id = a.street_id, community_id = a.community_id,
+             grid_id = a.grid_id, microgrid_id = a.microgrid_id
+      FROM requests q CROSS JOIN LATERAL assign_point(q.geom) a WHERE q.id = r.id`);
+    await db.execute(sql`
+      INSERT INTO request_events (request_id, at, actor, action, to_status, note)
+      SELECT id, created_at, 'resident', 'filed', 'collected', channel FROM requests`);
+    await db.execute(sql`
+      INSERT INTO request_events (request_id, at, actor, action, from_status, to_status)
+      SELECT id, updated_at, 'system', 'status', 'collected', status FROM requests WHERE status <> 'collected'`);
+    await colourSiblings(db);
+    await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });
+  });
+  return true;
+}
+
+async function insertAll(db: Db, table: any, rows: Record<string, unknown>[]) {
+  for (let i = 0; i < rows.length; i += 500) await db.insert(table).values(rows.slice(i, i + 500));
+}
+
+function multi(geometry: Geometry | null): GeoJSON.MultiPolygon {
+  if (geometry?.type === 'MultiPolygon') return geometry;
+  if (geometry?.type === 'Polygon') return { type: 'MultiPolygon', coordinates: [geometry.coordinates] };
+  throw new Error(`expected a Polygon or MultiPolygon, got ${geometry?.type ?? 'no geometry'}`);
+}

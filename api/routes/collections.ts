@@ -1,0 +1,165 @@
+import { Hono } from 'hono';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { badRequest } from '../errors.ts';
+
+/**
+ * OGC API – Features, Part 1 (core + GeoJSON). Each collection names the public columns it may
+ * show: private ones (reporter contact, private phones) are simply never selected.
+ */
+interface Collection {
+  id: string;
+  title: string;
+  description: string;
+  from: SQL; // table plus any fixed filter, aliased `f`
+  featureId: SQL; // column used as the feature id
+  properties: SQL; // jsonb of the public properties
+}
+
+const areaProperties = sql`jsonb_build_object('id', f.id, 'level', f.level, 'kind', f.kind, 'name', f.name, 'parentId', f.parent_id)`;
+
+export const collections: Collection[] = [
+  { id: 'streets', title: '街道 Streets', description: 'Sub-districts', from: sql`areas f WHERE f.level = 'street'`, featureId: sql`f.id`, properties: areaProperties },
+  { id: 'communities', title: '社区 Communities', description: 'Communities and villages', from: sql`areas f WHERE f.level = 'community'`, featureId: sql`f.id`, properties: areaProperties },
+  { id: 'grids', title: '网格 Grids', description: 'Grids, including exclusive grids', from: sql`areas f WHERE f.level = 'grid'`, featureId: sql`f.id`, properties: areaProperties },
+  { id: 'microgrids', title: '微网格 Micro-grids', description: 'Micro-grids inside grids', from: sql`areas f WHERE f.level = 'microgrid'`, featureId: sql`f.id`, properties: areaProperties },
+  {
+    id: 'compounds', title: '楼院 Compounds', description: 'Residential compounds and estates', from: sql`compounds f WHERE true`, featureId: sql`f.id`,
+    properties: sql`jsonb_build_object('id', f.id, 'name', f.name, 'address', f.address, 'microgridId', f.microgrid_id)`,
+  },
+  {
+    id: 'buildings', title: '楼栋 Buildings', description: 'Buildings with numbers, units and floors', from: sql`buildings f WHERE true`, featureId: sql`f.id`,
+    properties: sql`jsonb_build_object('id', f.id, 'compoundId', f.compound_id, 'number', f.number, 'name', f.name, 'floors', f.floors, 'units', f.units, 'use', f.use)`,
+  },
+  {
+    id: 'pois', title: '服务点位 Service points', description: 'Clinics, canteens, rider stations and other services', from: sql`pois f WHERE true`, featureId: sql`f.id`,
+    properties: sql`jsonb_build_object('id', f.id, 'category', f.category, 'name', f.name, 'address', f.address, 'phone', f.phone, 'openingHours', f.opening_hours, 'activities', f.activities)`,
+  },
+  {
+    id: 'requests', title: '诉求 Requests', description: 'Residents\u2019 requests (public fields only)', from: sql`requests f WHERE true`, featureId: sql`f.ticket`,
+    properties: sql`jsonb_build_object('id', f.ticket, 'category', f.category, 'description', f.description, 'status', f.status,
+      'channel', f.channel, 'createdAt', to_json(f.created_at), 'updatedAt', to_json(f.updated_at),
+      'streetId', f.street_id, 'communityId', f.community_id, 'gridId', f.grid_id, 'microgridId', f.microgrid_id)`,
+  },
+];
+
+const geojson = 'application/geo+json';
+const maxLimit = 10_000;
+
+export function collectionRoutes(database: Database) {
+  const app = new Hono();
+  const byId = new Map(collections.map((c) => [c.id, c]));
+
+  app.get('/', (c) => {
+    const base = origin(c.req.url);
+    return c.json({
+      links: [{ href: `${base}/api/collections`, rel: 'self', type: 'application/json', title: 'Collections' }],
+      collections: collections.map((col) => describe(col, base)),
+    });
+  });
+
+  app.get('/:id', (c) => {
+    const col = byId.get(c.req.param('id'));
+    if (!col) return c.json({ error: `no collection '${c.req.param('id')}'; see /api/collections` }, 404);
+    return c.json(describe(col, origin(c.req.url)));
+  });
+
+  app.get('/:id/items', async (c) => {
+    const col = byId.get(c.req.param('id'));
+    if (!col) return c.json({ error: `no collection '${c.req.param('id')}'; see /api/collections` }, 404);
+    const limit = intParam(c.req.query('limit'), 'limit', 100, 1, maxLimit);
+    const offset = intParam(c.req.query('offset'), 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const bbox = bboxParam(c.req.query('bbox'));
+    const where = bbox ? sql` AND f.geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)
+      AND ST_Intersects(f.geom, ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326))` : sql``;
+    const [rows, [{ n }]] = await Promise.all([
+      database.rows<{ id: string; geometry: string; properties: unknown }>(sql`
+        SELECT ${col.featureId} AS id, ST_AsGeoJSON(f.geom, 7) AS geometry, ${col.properties} AS properties
+        FROM ${col.from}${where} ORDER BY ${col.featureId} LIMIT ${limit} OFFSET ${offset}`),
+      database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${col.from}${where}`),
+    ]);
+    const self = new URL(c.req.url);
+    const links = [
+      { href: self.href, rel: 'self', type: geojson, title: 'this page' },
+      { href: `${origin(c.req.url)}/api/collections/${col.id}`, rel: 'collection', type: 'application/json' },
+    ];
+    if (offset + rows.length < n) links.push({ href: withParams(self, { offset: offset + limit, limit }), rel: 'next', type: geojson, title: 'next page' });
+    if (offset > 0) links.push({ href: withParams(self, { offset: Math.max(0, offset - limit), limit }), rel: 'prev', type: geojson, title: 'previous page' });
+    return c.body(JSON.stringify({
+      type: 'FeatureCollection',
+      features: rows.map(toFeature),
+      numberMatched: n,
+      numberReturned: rows.length,
+      timeStamp: new Date().toISOString(),
+      links,
+    }), 200, { 'content-type': geojson });
+  });
+
+  app.get('/:id/items/:featureId', async (c) => {
+    const col = byId.get(c.req.param('id'));
+    if (!col) return c.json({ error: `no collection '${c.req.param('id')}'; see /api/collections` }, 404);
+    const [row] = await database.rows<{ id: string; geometry: string; properties: unknown }>(sql`
+      SELECT ${col.featureId} AS id, ST_AsGeoJSON(f.geom, 7) AS geometry, ${col.properties} AS properties
+      FROM ${col.from} AND ${col.featureId} = ${c.req.param('featureId')}`);
+    if (!row) return c.json({ error: `no feature '${c.req.param('featureId')}' in '${col.id}'` }, 404);
+    const base = origin(c.req.url);
+    return c.body(JSON.stringify({
+      ...toFeature(row),
+      links: [
+        { href: c.req.url, rel: 'self', type: geojson },
+        { href: `${base}/api/collections/${col.id}`, rel: 'collection', type: 'application/json' },
+      ],
+    }), 200, { 'content-type': geojson });
+  });
+
+  return app;
+}
+
+function describe(col: Collection, base: string) {
+  return {
+    id: col.id,
+    title: col.title,
+    description: col.description,
+    itemType: 'feature',
+    crs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
+    links: [
+      { href: `${base}/api/collections/${col.id}`, rel: 'self', type: 'application/json' },
+      { href: `${base}/api/collections/${col.id}/items`, rel: 'items', type: geojson, title: col.title },
+    ],
+  };
+}
+
+function toFeature(row: { id: string; geometry: string; properties: unknown }) {
+  const properties = typeof row.properties === 'string' ? JSON.parse(row.properties) : row.properties;
+  return { type: 'Feature', id: row.id, geometry: JSON.parse(row.geometry), properties };
+}
+
+export function origin(url: string) {
+  return new URL(url).origin;
+}
+
+function withParams(url: URL, params: Record<string, number>) {
+  const next = new URL(url);
+  for (const [k, v] of Object.entries(params)) next.searchParams.set(k, String(v));
+  return next.href;
+}
+
+function intParam(value: string | undefined, name: string, fallback: number, min: number, max: number) {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw badRequest(`${name} must be a whole number from ${min} to ${max}`, name);
+  return Math.min(Math.max(Number(value), min), max); // OGC: clamp limit rather than refuse it
+}
+
+/** `bbox=minLon,minLat,maxLon,maxLat` in CRS84. */
+function bboxParam(value: string | undefined): number[] | null {
+  if (value === undefined || value === '') return null;
+  const parts = value.split(',').map(Number);
+  const [w, s, e, n] = parts;
+  if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) {
+    throw badRequest('bbox must be four numbers: minLon,minLat,maxLon,maxLat', 'bbox');
+  }
+  if (w < -180 || e > 180 || s < -90 || n > 90 || s > n || w > e) {
+    throw badRequest('bbox must lie within -180,-90,180,90 with min ≤ max', 'bbox');
+  }
+  return parts;
+}

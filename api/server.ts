@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import { createApp } from './app.ts';
+import { openDatabase } from './db/client.ts';
+import { loadDemoData } from './db/seed.ts';
+import { TileIndex } from './tiles/tile-index.ts';
+
+// The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
+// behind it, and the page shows their progress by polling /api/health.
+const port = Number(process.env.PORT ?? 8080);
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const databaseUrl = process.env.DATABASE_URL;
+const webDir = resolve('dist/web');
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+
+let stage = 'starting the database';
+let failure: string | null = null;
+let ready: ReturnType<typeof createApp> | null = null;
+
+const server = new Hono();
+server.use('*', compress());
+server.all('/api/*', (c) => {
+  if (ready) return ready.fetch(c.req.raw);
+  return c.json({ ok: false, stage, error: failure }, 503, { 'retry-after': '1' });
+});
+server.use('*', serveStatic({ root: 'dist/web' }));
+// the web app routes itself (/, /wall, /rider/…): unknown paths get its page
+server.get('*', (c) => (existsSync(join(webDir, 'index.html')) ? c.html(readFileSync(join(webDir, 'index.html'), 'utf8')) : c.html(bootPage, 503)));
+
+serve({ fetch: server.fetch, port }, () => {
+  const where = databaseUrl ? `PostgreSQL ${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}` : `embedded PGlite + PostGIS in ${dataDir}`;
+  console.log(`一图 Grid Map listening on http://localhost:${port} (database: ${where})`);
+});
+
+await Promise.all([buildWebIfStale(), startApi()]);
+
+async function startApi() {
+  try {
+    const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir });
+    console.log(`database open and migrated in ${seconds()} s`);
+    stage = 'loading the demo data';
+    if (await loadDemoData(database)) console.log(`demo data loaded in ${seconds()} s`);
+    stage = 'cutting the map tiles';
+    const tiles = await TileIndex.build(database);
+    const loadedInMs = Math.round(performance.now() - started);
+    ready = createApp({ database, tiles, loadedInMs });
+    console.log(`ready in ${seconds()} s: http://localhost:${port}`);
+    const stop = async () => { await database.close().catch(() => {}); process.exit(0); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    stage = 'failed';
+    console.error('could not start the API:', error);
+  }
+}
+
+/** `npm start` on a fresh clone builds the web app once; after a source change, again. */
+async function buildWebIfStale() {
+  const built = join(webDir, 'index.html');
+  if (existsSync(built) && newest(resolve('web')) <= statSync(built).mtimeMs) return;
+  const t0 = performance.now();
+  const { build } = await import('vite');
+  await build({ logLevel: 'warn' });
+  console.log(`web app built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+const bootPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>一图 · 正在启动</title><body style="font:18px system-ui,sans-serif;display:grid;place-items:center;height:90vh;color:#234">
+<div><h1>一图 网格地图</h1><p id="s">正在启动…</p></div>
+<script>setInterval(async()=>{try{const r=await fetch('/api/health');const j=await r.json();
+if(j.ok)location.reload();else document.getElementById('s').textContent='正在启动：'+j.stage+(j.error?'（失败：'+j.error+'）':'');}catch{}},1000)</script>`;

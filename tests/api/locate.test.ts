@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { modes } from '../helpers/databases.ts';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+
+describe.each(modes())('locating a resident on %s', (mode) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await openTestApp(mode); });
+  afterAll(async () => { await t?.close(); });
+
+  it('names the street, community, grid, micro-grid and building at a point, with the grid team', async () => {
+    const [b] = await t.database.rows<{ id: string; lon: number; lat: number }>(sql`
+      SELECT b.id, ST_X(ST_PointOnSurface(b.geom)) lon, ST_Y(ST_PointOnSurface(b.geom)) lat
+      FROM buildings b JOIN compounds c ON c.id = b.compound_id ORDER BY b.id LIMIT 1`);
+    const res = await t.get(`/api/locate?lon=${b.lon}&lat=${b.lat}`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.street.name).toBe('民生街道');
+    expect(body.community.name).toMatch(/社区$/);
+    expect(body.grid).not.toBeNull();
+    expect(body.microgrid).not.toBeNull();
+    expect(body.building.id).toBe(b.id);
+    expect(body.team.some((m: any) => m.role === 'grid_leader' && m.phone)).toBe(true);
+  });
+
+  it('shows only the phones staff agreed to publish', async () => {
+    const hidden = await t.database.rows<{ phone: string; area_id: string }>(sql`
+      SELECT phone, area_id FROM staff WHERE NOT phone_public AND phone IS NOT NULL AND area_id IN (SELECT id FROM areas WHERE level IN ('grid', 'microgrid'))`);
+    for (const h of hidden.slice(0, 10)) {
+      const [p] = await t.database.rows<{ lon: number; lat: number }>(sql`
+        SELECT ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat FROM areas WHERE id = ${h.area_id}`);
+      const body = await (await t.get(`/api/locate?lon=${p.lon}&lat=${p.lat}`)).json();
+      expect(JSON.stringify(body)).not.toContain(h.phone);
+      const area = await (await t.get(`/api/areas/${h.area_id}`)).json();
+      expect(JSON.stringify(area)).not.toContain(h.phone);
+    }
+  });
+
+  it('answers nulls outside the map, and 400 for missing or malformed coordinates', async () => {
+    const outside = await (await t.get('/api/locate?lon=116.397&lat=39.909')).json();
+    expect(outside).toMatchObject({ street: null, community: null, grid: null, microgrid: null, building: null, team: [] });
+    expect((await t.get('/api/locate?lat=35.2')).status).toBe(400);
+    const bad = await t.get('/api/locate?lon=abc&lat=35.2');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).field).toBe('lon');
+    expect((await t.get('/api/locate?lon=113.2&lat=-95')).status).toBe(400);
+  });
+
+  it('describes a grid with its leader, public phones and open requests', async () => {
+    const body = await (await t.get('/api/areas/MS-XSL-G01')).json();
+    expect(body.level).toBe('grid');
+    expect(body.parentName).toBe('学生路社区');
+    expect(body.team.length).toBeGreaterThan(0);
+    expect(body.openRequests).toBeGreaterThanOrEqual(0);
+    expect(body.totalRequests).toBeGreaterThanOrEqual(body.openRequests);
+    expect((await t.get('/api/areas/nope')).status).toBe(404);
+  });
+});

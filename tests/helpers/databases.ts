@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../../api/db/client.ts';
+
+export type Mode = 'pglite' | 'postgres';
+
+/** The database engines this run can test: PGlite always, native PostgreSQL when installed. */
+export function modes(): Mode[] {
+  return inject('postgresTemplateUrl') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** A fresh copy of the demo database for one test file; `close()` throws it away. */
+export async function openTestDatabase(mode: Mode): Promise<Database> {
+  if (mode === 'pglite') {
+    const blob = new Blob([readFileSync(inject('pgliteTemplate'))]);
+    return openDatabase({ dataDir: 'memory://', loadDataDir: blob });
+  }
+  const templateUrl = inject('postgresTemplateUrl')!;
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const adminUrl = templateUrl.replace(/\/gridmap_template$/, '/postgres');
+  const admin = await openDatabase({ url: adminUrl, migrate: false });
+  await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE gridmap_template`));
+  const database = await openDatabase({ url: templateUrl.replace(/\/gridmap_template$/, `/${name}`) });
+  const close = database.close;
+  database.close = async () => {
+    await close();
+    await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name}`));
+    await admin.close();
+  };
+  return database;
+}

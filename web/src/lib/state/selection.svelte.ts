@@ -1,0 +1,62 @@
+import { fetchArea, fetchPoi, type AreaDetails, type PoiProperties, type RequestProperties } from '../api/client.ts';
+
+export type BuildingProperties = { id: string; number?: string; name?: string; floors?: number; units?: number; use?: string };
+export type AreaProperties = { id: string; name: string; level: string; kind?: string };
+
+/** What the user clicked, with the details fetched for it. */
+export type Selected =
+  | { kind: 'area'; feature: AreaProperties; details: AreaDetails | null }
+  | { kind: 'poi'; feature: PoiProperties; details: PoiProperties | null }
+  | { kind: 'request'; feature: RequestProperties }
+  | { kind: 'building'; feature: BuildingProperties };
+
+/** The feature shown in the popup. Selecting another aborts the previous detail fetch. */
+class Selection {
+  current = $state<Selected | null>(null);
+  lngLat = $state<[number, number] | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  #controller: AbortController | null = null;
+  #token = 0;
+
+  select(selected: Selected, lngLat: [number, number]) {
+    this.#controller?.abort();
+    this.#token++;
+    this.current = selected;
+    this.lngLat = lngLat;
+    this.error = null;
+    this.loading = false;
+    if (selected.kind === 'area') void this.#fetchDetails(() => fetchArea(selected.feature.id, this.#signal()));
+    if (selected.kind === 'poi') void this.#fetchDetails(async () => (await fetchPoi(selected.feature.id, this.#signal())).properties);
+  }
+
+  clear() {
+    this.#controller?.abort();
+    this.#token++;
+    this.current = null;
+    this.lngLat = null;
+  }
+
+  #signal(): AbortSignal {
+    this.#controller = new AbortController();
+    return this.#controller.signal;
+  }
+
+  async #fetchDetails(load: () => Promise<AreaDetails | PoiProperties>) {
+    const token = ++this.#token;
+    this.loading = true;
+    try {
+      const details = await load();
+      // a newer click may have replaced the selection while we waited
+      if (token !== this.#token || !this.current || !('details' in this.current)) return;
+      this.current = { ...this.current, details } as Selected;
+    } catch (error) {
+      if (token !== this.#token || (error instanceof DOMException && error.name === 'AbortError')) return;
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (token === this.#token) this.loading = false;
+    }
+  }
+}
+
+export const selection = new Selection();
