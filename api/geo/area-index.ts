@@ -1,7 +1,7 @@
-import Flatbush from 'flatbush';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { flatten, OUTSIDE, pointInMultiPolygon, type FlatRing } from './point-in-polygon.ts';
+import { BucketGrid } from './bucket-grid.ts';
+import { flatten, INSIDE, OUTSIDE, pointInMultiPolygon, type FlatRing } from './point-in-polygon.ts';
 
 export const levels = ['street', 'community', 'grid', 'microgrid'] as const;
 export type Level = (typeof levels)[number];
@@ -21,12 +21,16 @@ interface Area {
 
 /**
  * The assignment rule of api/db/migrations/0002_assign_point.sql, in memory, for bulk work
- * (re-assigning every request after boundaries change). Per level: a packed Hilbert R-tree of
- * area boxes; each point walks down the levels and takes, among the children of the area chosen
- * above it that cover it, the smallest id — exactly as the SQL does.
+ * (re-assigning every request after boundaries change). Per level: a bucket grid of area boxes;
+ * each point walks down the levels and takes, among the children of the area chosen above it that
+ * cover it, the smallest id — exactly as the SQL does.
+ *
+ * Bulk grid assignment takes a short cut: a point strictly inside one grid lies strictly inside
+ * that grid's community and street too (children tile their parents — the import checks it), so
+ * the walk is only needed for points on a boundary. The tests and the bench compare with SQL.
  */
 export class AreaIndex {
-  private trees: Flatbush[] = [];
+  private buckets: BucketGrid[] = [];
   private areas: Area[][] = [];
 
   static async load(database: Database): Promise<AreaIndex> {
@@ -46,20 +50,19 @@ export class AreaIndex {
         const parent = depth === 0 ? -1 : position.get(`${depth - 1}:${r.parentId}`) ?? -2; // -2: orphan, never chosen
         return { id: r.id, parent, polygons: flatten(r.geometry.coordinates) };
       });
-      const tree = new Flatbush(Math.max(areas.length, 1));
-      for (const area of areas) {
+      const boxes = new Float64Array(areas.length * 4);
+      areas.forEach((area, i) => {
         let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-        for (const ring of area.polygons.map((p) => p[0])) {
-          for (let i = 0; i < ring.length; i += 2) {
-            minX = Math.min(minX, ring[i]); maxX = Math.max(maxX, ring[i]);
-            minY = Math.min(minY, ring[i + 1]); maxY = Math.max(maxY, ring[i + 1]);
+        for (const polygon of area.polygons) {
+          const ring = polygon[0];
+          for (let k = 0; k < ring.length; k += 2) {
+            minX = Math.min(minX, ring[k]); maxX = Math.max(maxX, ring[k]);
+            minY = Math.min(minY, ring[k + 1]); maxY = Math.max(maxY, ring[k + 1]);
           }
         }
-        tree.add(minX, minY, maxX, maxY);
-      }
-      if (!areas.length) tree.add(0, 0, 0, 0); // Flatbush wants at least one item
-      tree.finish();
-      index.trees.push(tree);
+        boxes.set([minX, minY, maxX, maxY], 4 * i);
+      });
+      index.buckets.push(new BucketGrid(boxes));
       index.areas.push(areas);
     }
     return index;
@@ -72,10 +75,12 @@ export class AreaIndex {
       const areas = this.areas[depth];
       let best = -1;
       if (depth === 0 || parent >= 0) {
-        const hits = this.trees[depth].search(lon, lat, lon, lat);
-        for (const i of hits) {
+        const grid = this.buckets[depth];
+        const b = grid.bucket(lon, lat);
+        for (let k = grid.start[b]; k < grid.start[b + 1]; k++) {
+          const i = grid.items[k];
           const area = areas[i];
-          if (!area || area.parent !== parent || (best >= 0 && i > best)) continue;
+          if (area.parent !== parent || (best >= 0 && i > best) || !grid.inBox(i, lon, lat)) continue;
           if (pointInMultiPolygon(area.polygons, lon, lat) !== OUTSIDE) best = i;
         }
       }
@@ -95,9 +100,27 @@ export class AreaIndex {
   assignGrids(points: Float64Array): (string | null)[] {
     const out = new Int32Array(4);
     const result: (string | null)[] = new Array(points.length / 2);
-    for (let i = 0; i < points.length; i += 2) {
-      this.walk(points[i], points[i + 1], out);
-      result[i / 2] = out[2] >= 0 ? this.areas[2][out[2]].id : null;
+    const grids = this.areas[2];
+    const bucketGrid = this.buckets[2];
+    for (let p = 0; p < points.length; p += 2) {
+      const lon = points[p];
+      const lat = points[p + 1];
+      // short cut: strictly inside exactly one grid whose ancestors exist → that grid
+      let hit = -1;
+      let unsure = false;
+      const b = bucketGrid.bucket(lon, lat);
+      for (let k = bucketGrid.start[b]; k < bucketGrid.start[b + 1]; k++) {
+        const i = bucketGrid.items[k];
+        if (!bucketGrid.inBox(i, lon, lat)) continue;
+        const where = pointInMultiPolygon(grids[i].polygons, lon, lat);
+        if (where === OUTSIDE) continue;
+        if (where !== INSIDE || hit >= 0 || grids[i].parent < 0) { unsure = true; break; }
+        hit = i;
+      }
+      if (!unsure && hit < 0) { result[p / 2] = null; continue; }
+      if (!unsure) { result[p / 2] = grids[hit].id; continue; }
+      this.walk(lon, lat, out);
+      result[p / 2] = out[2] >= 0 ? grids[out[2]].id : null;
     }
     return result;
   }

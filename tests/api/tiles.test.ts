@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
-import Pbf from 'pbf';
+import { PbfReader } from 'pbf';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -33,7 +33,7 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     const res = await t.get(`/api/tiles/${z}/${x}/${y}.mvt`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
-    const tile = new VectorTile(new Pbf(new Uint8Array(await res.arrayBuffer())));
+    const tile = new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer())));
     for (const layer of ['areas', 'roads', 'buildings']) expect(tile.layers[layer]?.length, layer).toBeGreaterThan(0);
     const areas = tile.layers.areas;
     const levels = new Set(Array.from({ length: areas.length }, (_, i) => areas.feature(i).properties.level));
@@ -50,7 +50,7 @@ describe.each(modes())('vector tiles on %s', (mode) => {
       for (let y = a.y; y <= b.y; y++) {
         const res = await t.get(`/api/tiles/14/${x}/${y}.mvt`);
         if (res.status === 204) continue;
-        const tile = new VectorTile(new Pbf(new Uint8Array(await res.arrayBuffer())));
+        const tile = new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer())));
         for (const layer of Object.values(tile.layers)) {
           for (let i = 0; i < layer.length; i++) {
             const keys = Object.keys(layer.feature(i).properties);

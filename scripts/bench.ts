@@ -1,0 +1,180 @@
+/**
+ * npm run bench — figures for the foundation, each beside a baseline measured in the same run:
+ *   1. filing one request (POST /api/requests inside the app) vs the bare indexed ST_Covers lookup
+ *   2. bulk assignment of 100k random points: in-memory AreaIndex vs the plain PostGIS join
+ *   3. tiles: a warm z14 tile from the cache, a cold one cut by geojson-vt, vs ST_AsMVT (native only)
+ * on embedded PGlite and, when installed, native PostgreSQL + PostGIS on a private cluster.
+ * Points come from a seeded generator, so runs compare.
+ */
+import { sql } from 'drizzle-orm';
+import { createApp } from '../api/app.ts';
+import { openDatabase, type Database } from '../api/db/client.ts';
+import { loadDemoData } from '../api/db/seed.ts';
+import { AreaIndex } from '../api/geo/area-index.ts';
+import { TileIndex } from '../api/tiles/tile-index.ts';
+import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
+import { makeCounty } from './bench/county.ts';
+
+const filings = Number(process.env.BENCH_FILINGS ?? 2000);
+const bulkPoints = Number(process.env.BENCH_POINTS ?? 100_000);
+
+function random(seed: number) {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const ms = (x: number) => `${x.toFixed(3)} ms`;
+const rate = (n: number, millis: number) => `${Math.round((n / millis) * 1000).toLocaleString('en')} points/s`;
+
+async function timeEach(n: number, fn: (i: number) => Promise<unknown>) {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  return { p50: pct(times, 50), p99: pct(times, 99) };
+}
+
+async function extent(database: Database) {
+  const [b] = await database.rows<{ w: number; s: number; e: number; n: number }>(sql`
+    SELECT ST_XMin(x) w, ST_YMin(x) s, ST_XMax(x) e, ST_YMax(x) n FROM (SELECT ST_Extent(geom)::geometry x FROM areas) b`);
+  return b;
+}
+
+async function benchFiling(label: string, database: Database) {
+  const tiles = await TileIndex.build(database);
+  const app = createApp({ database, tiles });
+  const b = await extent(database);
+  const next = random(7);
+  const point = () => [b.w + (b.e - b.w) * next(), b.s + (b.n - b.s) * next()];
+  for (let i = 0; i < 50; i++) { // warm-up: plans cached, ST_Covers caches built
+    const [lon, lat] = point();
+    await database.rows(sql`SELECT id FROM areas WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`);
+  }
+  const base = await timeEach(filings, async () => {
+    const [lon, lat] = point();
+    await database.rows(sql`SELECT id FROM areas WHERE level = 'grid' AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`);
+  });
+  const filed = await timeEach(filings, async () => {
+    const [lon, lat] = point();
+    const res = await app.request('http://bench/api/requests', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'street_light', description: '基准测试：路灯不亮', lon, lat }),
+    });
+    if (res.status !== 201 && res.status !== 422) throw new Error(`filing answered ${res.status}`);
+  });
+  console.log(`[${label}] file one request (assign + insert + audit event, one transaction): p50 ${ms(filed.p50)}, p99 ${ms(filed.p99)}`);
+  console.log(`[${label}]   baseline bare indexed ST_Covers grid lookup:            p50 ${ms(base.p50)}, p99 ${ms(base.p99)}  → filing/baseline p99 ×${(filed.p99 / base.p99).toFixed(1)}`);
+  return tiles;
+}
+
+async function benchBulk(label: string, database: Database) {
+  const b = await extent(database);
+  const next = random(11);
+  const points = new Float64Array(bulkPoints * 2);
+  for (let i = 0; i < bulkPoints; i++) {
+    points[2 * i] = b.w + (b.e - b.w) * next();
+    points[2 * i + 1] = b.s + (b.n - b.s) * next();
+  }
+  const t0 = performance.now();
+  const index = await AreaIndex.load(database);
+  const loadMs = performance.now() - t0;
+  index.assignGrids(points.subarray(0, 2000)); // warm-up (JIT)
+  const t1 = performance.now();
+  const mine = index.assignGrids(points);
+  const memMs = performance.now() - t1;
+
+  await database.rows(sql`DROP TABLE IF EXISTS bench_points`);
+  await database.rows(sql`CREATE TABLE bench_points (i int PRIMARY KEY, geom geometry(Point, 4326))`);
+  for (let s = 0; s < bulkPoints; s += 5000) {
+    const values = [];
+    for (let i = s; i < Math.min(bulkPoints, s + 5000); i++) values.push(sql`(${i}::int, ST_SetSRID(ST_MakePoint(${points[2 * i]}::float8, ${points[2 * i + 1]}::float8), 4326))`);
+    await database.rows(sql`INSERT INTO bench_points VALUES ${sql.join(values, sql`, `)}`);
+  }
+  await database.rows(sql`ANALYZE bench_points`);
+  const t2 = performance.now();
+  const joined = await database.rows<{ i: number; id: string }>(sql`
+    SELECT p.i, min(a.id) AS id FROM bench_points p JOIN areas a ON a.level = 'grid' AND ST_Covers(a.geom, p.geom) GROUP BY p.i`);
+  const joinMs = performance.now() - t2;
+  const t3 = performance.now();
+  const ruled = await database.rows<{ i: number; id: string | null }>(sql`
+    SELECT p.i, a.grid_id AS id FROM bench_points p CROSS JOIN LATERAL assign_point(p.geom) a`);
+  const ruleMs = performance.now() - t3;
+  const byRule = new Map(ruled.map((r) => [Number(r.i), r.id]));
+  let differ = 0;
+  for (let i = 0; i < bulkPoints; i++) if ((byRule.get(i) ?? null) !== mine[i]) differ++;
+  await database.rows(sql`DROP TABLE bench_points`);
+  const inside = mine.filter(Boolean).length;
+  console.log(`[${label}] bulk-assign ${bulkPoints.toLocaleString('en')} points (${inside.toLocaleString('en')} inside a grid): in memory ${rate(bulkPoints, memMs)} (${memMs.toFixed(0)} ms; index built in ${loadMs.toFixed(0)} ms)`);
+  console.log(`[${label}]   baseline plain PostGIS join (ST_Covers, min id):     ${rate(bulkPoints, joinMs)} (${joinMs.toFixed(0)} ms) → in memory ×${(joinMs / memMs).toFixed(1)}`);
+  console.log(`[${label}]   the SQL rule assign_point() over the same points:  ${rate(bulkPoints, ruleMs)}; answers that differ from in memory: ${differ}`);
+  void joined;
+}
+
+async function benchTiles(label: string, database: Database, tiles: TileIndex) {
+  const [w, s, e, n] = tiles.bounds;
+  const z = 14;
+  const tx = (lon: number) => Math.floor(((lon + 180) / 360) * 2 ** z);
+  const ty = (lat: number) => { const r = (lat * Math.PI) / 180; return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z); };
+  const coords: [number, number][] = [];
+  for (let x = tx(w); x <= tx(e); x++) for (let y = ty(n); y <= ty(s); y++) coords.push([x, y]);
+  await tiles.reload(database); // empty the cache: the first pass is cold
+  const cold = await timeEach(coords.length, async (i) => tiles.getTile(z, coords[i][0], coords[i][1]));
+  const warm = await timeEach(5000, async (i) => tiles.getTile(z, coords[i % coords.length][0], coords[i % coords.length][1]));
+  console.log(`[${label}] z14 tiles (${coords.length} over the street): warm p50 ${ms(warm.p50)}, p99 ${ms(warm.p99)}; cold (geojson-vt) p50 ${ms(cold.p50)}, p99 ${ms(cold.p99)}`);
+  if (database.kind === 'postgres') {
+    const mvt = await timeEach(Math.max(200, coords.length), async (i) => {
+      const [x, y] = coords[i % coords.length];
+      await database.rows(sql`
+        SELECT ST_AsMVT(q, 'areas') FROM (SELECT id, name, ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope(${z}, ${x}, ${y})) AS geom
+        FROM areas WHERE geom && ST_Transform(ST_TileEnvelope(${z}, ${x}, ${y}), 4326)) q`);
+    });
+    console.log(`[${label}]   baseline plain ST_AsMVT (areas layer only): p50 ${ms(mvt.p50)}, p99 ${ms(mvt.p99)} → warm tile ×${(mvt.p50 / warm.p50).toFixed(0)} faster`);
+  } else {
+    console.log(`[${label}]   (no ST_AsMVT baseline: PGlite's PostGIS is built without protobuf-c)`);
+  }
+}
+
+async function run(label: string, open: () => Promise<Database>) {
+  const t0 = performance.now();
+  const database = await open();
+  await loadDemoData(database);
+  console.log(`[${label}] demo database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const tiles = await benchFiling(label, database);
+  await benchBulk(label, database);
+  await benchTiles(label, database, tiles);
+  await database.close();
+  // the county: ≈12,400 grids, as in 大荔县 — the scale the targets are set for
+  const county = await open();
+  const made = await makeCounty(county);
+  console.log(`[${label}-county] ${made.grids.toLocaleString('en')} grids, ${made.microgrids.toLocaleString('en')} micro-grids generated in ${(made.ms / 1000).toFixed(1)} s`);
+  await benchFiling(`${label}-county`, county);
+  await benchBulk(`${label}-county`, county);
+  await county.close();
+}
+
+console.log(`一图 bench — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+await run('pglite', () => openDatabase({ dataDir: 'memory://' }));
+if (hasNativePostgres()) {
+  const cluster = await startCluster(57_000 + (process.pid % 1000));
+  try {
+    let n = 0;
+    await run('postgres', async () => {
+      const admin = await openDatabase({ url: cluster.url, migrate: false });
+      const name = `bench_${n++}`;
+      await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
+      await admin.close();
+      return openDatabase({ url: cluster.urlFor(name) });
+    });
+  } finally {
+    await cluster.stop();
+  }
+} else {
+  console.log('native PostgreSQL + PostGIS not installed: apt-get install postgresql-15-postgis-3 for the second half');
+}
