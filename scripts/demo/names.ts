@@ -12,11 +12,13 @@ export function cn(n: number): string {
 
 const ORGS = ['矿务局', '邮电局', '供电局', '粮食局', '交通局', '棉纺厂', '水泥厂', '化工厂', '机械厂', '电厂', '税务局', '物资局', '建筑公司', '运输公司', '煤机厂', '百货公司', '食品公司', '电业局', '市一中', '纺织厂'];
 const ESTATES = ['锦华苑', '康乐小区', '和美家园', '翠苑小区', '民生花园', '阳光小区', '学府苑', '书香苑', '丰泽园', '嘉和苑', '泰和园', '福康小区', '丽景苑', '金桂园', '润和苑', '馨雅居', '春晖小区', '建业小区', '安居苑', '盛世家园', '瑞丰苑', '御景湾', '银杏苑', '颐和家园'];
-/** Names from the seed reports; placed first, in 学生路社区. */
-export const SEED_NAMES = ['十号院', '矿务局七号院', '怡馨园', '邮政小区'];
-
 export type CompoundStyle = 'old' | 'new';
 export type CompoundName = { name: string; style: CompoundStyle };
+/** Names from the seed reports; placed first, in 学生路社区. */
+export const SEED_NAMES: CompoundName[] = [
+  { name: '十号院', style: 'old' }, { name: '矿务局七号院', style: 'old' }, { name: '怡馨园', style: 'new' }, { name: '邮政小区', style: 'old' },
+];
+
 
 export function makeCompoundNamer(rng: Rng) {
   const used = new Set<string>();
@@ -26,20 +28,19 @@ export function makeCompoundNamer(rng: Rng) {
     used.add(name);
     return { name, style };
   };
-  return (frontRoad: string | null, seedName?: string): CompoundName => {
+  return (frontRoad: string | null, style: CompoundStyle, seedName?: string): CompoundName => {
     if (seedName) {
-      const style = seedName === '怡馨园' ? 'new' : 'old';
       const r = take(seedName, style);
       if (r) return r;
     }
-    if (frontRoad === '汝河路' && !used.has('汝河路22号院')) return take('汝河路22号院', 'old')!;
+    if (frontRoad === '汝河路' && !used.has('汝河路22号院')) return take('汝河路22号院', style)!;
+    if (style === 'new' && estates.length) return take(estates.shift()!, 'new')!;
     for (;;) {
       const roll = rng();
       let r: CompoundName | null = null;
-      if (roll < 0.32) r = take(`${rng.pick(ORGS)}${rng.chance(0.3) ? '家属院' : `${cn(rng.int(1, 12))}号院`}`, 'old');
-      else if (roll < 0.47) r = take(`${cn(rng.int(1, 30))}号院`, 'old');
-      else if (roll < 0.7 && frontRoad) r = take(`${frontRoad}${rng.int(2, 160)}号院`, 'old');
-      else if (estates.length) r = take(estates.shift()!, 'new');
+      if (roll < 0.6) r = take(`${rng.pick(ORGS)}${rng.chance(0.3) ? '家属院' : `${cn(rng.int(1, 12))}号院`}`, 'old');
+      else if (roll < 0.86) r = take(`${cn(rng.int(1, 30))}号院`, 'old');
+      else if (frontRoad) r = take(`${frontRoad}${rng.int(2, 160)}号院`, 'old');
       if (r) return r;
     }
   };

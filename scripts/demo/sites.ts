@@ -10,15 +10,15 @@ import { add, centroid, closeRing, dot, insetRing, leftNormal, mul, pointInRing,
 
 export type Style = {
   depth: number; uw: number; units: [number, number]; floors: [number, number];
-  pitch: [number, number]; gap: [number, number]; maxRows: number;
+  pitch: [number, number]; gap: [number, number]; maxRows: number; perRow: number;
 };
 export const STYLES = {
-  old: { depth: 11, uw: 12.5, units: [2, 6], floors: [3, 7], pitch: [34, 42], gap: [10, 18], maxRows: 3 },
-  mid: { depth: 12, uw: 13.5, units: [2, 4], floors: [6, 7], pitch: [36, 42], gap: [12, 18], maxRows: 3 },
-  high: { depth: 16, uw: 17, units: [1, 3], floors: [11, 18], pitch: [52, 60], gap: [18, 26], maxRows: 3 },
-  school: { depth: 16, uw: 20, units: [1, 3], floors: [3, 5], pitch: [46, 54], gap: [16, 24], maxRows: 2 },
-  hospital: { depth: 18, uw: 22, units: [1, 2], floors: [5, 12], pitch: [52, 60], gap: [16, 24], maxRows: 2 },
-  market: { depth: 22, uw: 24, units: [1, 3], floors: [1, 2], pitch: [44, 50], gap: [10, 14], maxRows: 2 },
+  old: { depth: 11, uw: 12.5, units: [3, 6], floors: [3, 7], pitch: [34, 42], gap: [10, 18], maxRows: 2, perRow: 2 },
+  mid: { depth: 12, uw: 13.5, units: [2, 4], floors: [6, 7], pitch: [36, 42], gap: [12, 18], maxRows: 3, perRow: 2 },
+  high: { depth: 16, uw: 17, units: [1, 3], floors: [11, 18], pitch: [52, 60], gap: [18, 26], maxRows: 3, perRow: 2 },
+  school: { depth: 16, uw: 20, units: [1, 3], floors: [3, 5], pitch: [46, 54], gap: [16, 24], maxRows: 2, perRow: 2 },
+  hospital: { depth: 18, uw: 22, units: [1, 2], floors: [5, 12], pitch: [52, 60], gap: [16, 24], maxRows: 2, perRow: 2 },
+  market: { depth: 22, uw: 24, units: [1, 3], floors: [1, 2], pitch: [44, 50], gap: [10, 14], maxRows: 2, perRow: 2 },
 } satisfies Record<string, Style>;
 
 export const SETBACK: Record<RoadClass, number> = { primary: 17, secondary: 13, tertiary: 9, lane: 6, footway: 4 };
@@ -31,6 +31,7 @@ export type SiteLayout = {
   buildings: PlacedBuilding[];
   lanes: { cls: 'lane' | 'footway'; coords: LonLat[] }[];
   frontRoad: Road | null;
+  mainRoad: LonLat; // the road vertex in front of the main gate
   streetFront: LonLat; // a point between road and main gate (sidewalk / shop fronts)
   yard: LonLat; // a free point inside, near the main gate
 };
@@ -58,13 +59,19 @@ export function innerRect(ring: readonly XY[]): Rect {
   throw new Error('innerRect did not converge');
 }
 
-export function layoutSite(L: Lattice, net: RoadNet, block: Block, style: Style, rng: Rng): SiteLayout {
+/** The block inset from the centre line of each surrounding road by that road's setback. */
+export function insetBlock(L: Lattice, net: RoadNet, block: Block) {
   const n = block.ring.length;
-  const edgeCls = (a: number, b: number) => net.edgeClass.get(edgeKey(a, b)) ?? 'lane';
-  const d = block.ring.map((v, k) => SETBACK[edgeCls(v, block.ring[(k + 1) % n])]);
+  const d = block.ring.map((v, k) => SETBACK[net.edgeClass.get(edgeKey(v, block.ring[(k + 1) % n])) ?? 'lane']);
   const inset = insetRing(block.ring.map((v) => L.xy[v]), d);
   const innerLL = inset.ring.map(toLonLat);
-  const innerXY = innerLL.map(toXY);
+  return { map: inset.map, innerLL, innerXY: innerLL.map(toXY) };
+}
+
+export function layoutSite(L: Lattice, net: RoadNet, block: Block, style: Style, rng: Rng): SiteLayout {
+  const edgeCls = (a: number, b: number) => net.edgeClass.get(edgeKey(a, b)) ?? 'lane';
+  const inset = insetBlock(L, net, block);
+  const { innerLL, innerXY } = inset;
 
   const sideRank = (s: Side) => {
     const ids = block.sides[s];
@@ -91,7 +98,7 @@ export function layoutSite(L: Lattice, net: RoadNet, block: Block, style: Style,
     if (cands.length === 0) return null;
     cands.sort((a, b) => score(local[a.k], a.idx, ids.length) - score(local[b.k], b.idx, ids.length));
     const c = cands[0];
-    return { road: L.ll[c.vid], at: innerLL[c.k], q: local[c.k], roadId: net.edgeRoad.get(edgeKey(c.vid, block.sides[s][c.idx + 1])) ?? null };
+    return { road: L.ll[c.vid], at: innerLL[c.k], q: local[c.k], roadId: net.edgeRoad.get(edgeKey(c.vid, block.sides[s][c.idx + 2])) ?? null };
   };
   const lanes: SiteLayout['lanes'] = [];
   const gates: SiteLayout['gates'] = [];
@@ -101,9 +108,12 @@ export function layoutSite(L: Lattice, net: RoadNet, block: Block, style: Style,
   lanes.push({ cls: 'lane', coords: [main.road, main.at] });
 
   const us = Math.min(Math.max(main.q[0], rect.u0 + 8), rect.u1 - 8);
-  const rows: number[] = [];
+  // rows of buildings, centred in the free depth of the site
   const pitch = rng.float(...style.pitch);
-  for (let vb = rect.v0 + 7; vb + style.depth <= rect.v1 - 3 && rows.length < style.maxRows; vb += pitch) rows.push(vb);
+  const fit = Math.floor((rect.v1 - 3 - style.depth - (rect.v0 + 7)) / pitch) + 1;
+  const rowCount = Math.max(0, Math.min(fit, rng.int(Math.min(2, style.maxRows), style.maxRows)));
+  const spare = rect.v1 - 3 - (rect.v0 + 7) - (style.depth + (rowCount - 1) * pitch);
+  const rows = Array.from({ length: rowCount }, (_, r) => rect.v0 + 7 + spare * rng.float(0.25, 0.5) + r * pitch);
 
   const buildings: PlacedBuilding[] = [];
   const footU: number[][] = rows.map(() => [us]);
@@ -111,7 +121,7 @@ export function layoutSite(L: Lattice, net: RoadNet, block: Block, style: Style,
     const vf = vb - 3.5;
     for (const [a, b] of [[rect.u0 + 3, us - 6], [us + 6, rect.u1 - 3]]) {
       let ua = a + rng.float(0, 6);
-      for (;;) {
+      for (let placed = 0; placed < style.perRow; placed++) {
         const fit = Math.floor((b - ua) / style.uw);
         if (fit < style.units[0]) break;
         const units = rng.int(style.units[0], Math.min(fit, style.units[1]));
@@ -170,7 +180,7 @@ export function layoutSite(L: Lattice, net: RoadNet, block: Block, style: Style,
 
   const frontRoad = main.roadId;
   return {
-    ring: closeRing(innerLL), gates, buildings, lanes, frontRoad,
+    ring: closeRing(innerLL), gates, buildings, lanes, frontRoad, mainRoad: main.road,
     streetFront: toLonLat(add(toXY(main.road), mul(sub(toXY(main.at), toXY(main.road)), 0.4))),
     yard: toWorld([us + 5, (main.q[1] + (rows[0] ?? rect.v0 + 10) - 3.5) / 2]),
   };

@@ -1,6 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl';
 import { areaColors, gridColors } from './theme.ts';
 import type { Fonts } from './fonts-spec.ts';
+import { matchBy } from './expressions.ts';
 
 // Streets, communities, grids and micro-grids from the `areas` and `area_labels` tile layers.
 
@@ -8,11 +9,11 @@ import type { Fonts } from './fonts-spec.ts';
 export const MICROGRID_MINZOOM = 15.5;
 export const HATCH_IMAGE = 'hatch-exclusive';
 
-const byColorIndex: ExpressionSpecification = [
-  'match', ['to-number', ['get', 'colorIndex'], 0],
-  ...gridColors.slice(1).flatMap((color, i) => [i + 1, color]),
+const byColorIndex = matchBy(
+  ['to-number', ['get', 'colorIndex'], 0],
+  gridColors.slice(1).map((color, i): [number, string] => [i + 1, color]),
   gridColors[0],
-] as ExpressionSpecification;
+);
 
 const isLevel = (level: string): ExpressionSpecification => ['==', ['get', 'level'], level];
 const isExclusive: ExpressionSpecification = ['all', isLevel('grid'), ['!=', ['coalesce', ['get', 'kind'], 'regular'], 'regular']];

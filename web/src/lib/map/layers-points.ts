@@ -1,17 +1,18 @@
 import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl';
 import { closedStatuses, requestStatusColors, poiStyles, poiFallback } from './theme.ts';
 import type { Fonts } from './fonts-spec.ts';
+import { matchBy } from './expressions.ts';
 
 // Service points (from the `pois` tile layer) and live requests (a GeoJSON source).
 
 export const POI_ICON_PREFIX = 'poi-';
 export const POI_MINZOOM = 14;
 
-const poiGlyph: ExpressionSpecification = [
-  'match', ['get', 'category'],
-  ...Object.entries(poiStyles).flatMap(([category, s]) => [category, s.glyph]),
+const poiGlyph = matchBy(
+  ['get', 'category'],
+  Object.entries(poiStyles).map(([category, s]): [string, string] => [category, s.glyph]),
   poiFallback.glyph,
-] as ExpressionSpecification;
+);
 
 export function layersPois(source: string, fonts: Fonts): LayerSpecification[] {
   const base = { source, 'source-layer': 'pois', type: 'symbol', minzoom: POI_MINZOOM, metadata: { group: 'pois' } } as const;
@@ -50,11 +51,7 @@ export function layersPois(source: string, fonts: Fonts): LayerSpecification[] {
   ];
 }
 
-const statusColor: ExpressionSpecification = [
-  'match', ['get', 'status'],
-  ...Object.entries(requestStatusColors).flatMap(([status, color]) => [status, color]),
-  '#777777',
-] as ExpressionSpecification;
+const statusColor = matchBy(['get', 'status'], Object.entries(requestStatusColors), '#777777');
 
 export const isClosedRequest: ExpressionSpecification = ['in', ['get', 'status'], ['literal', closedStatuses]];
 

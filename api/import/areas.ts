@@ -1,0 +1,285 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { rowsOf, type Database, type Db } from '../db/client.ts';
+import { AreaIndex, levels, type AreaAssignment, type Level } from '../geo/area-index.ts';
+import { colourSiblings } from '../geo/colour.ts';
+import { toWgs84, type InputCrs } from '../geo/crs.ts';
+import { formatIssue, validateGeoJSON } from '../geo/geojson.ts';
+
+const kinds = ['regular', 'school', 'hospital', 'market', 'enterprise'] as const;
+const sliverM2 = 1; // m²: gaps and overlaps smaller than this are drawing noise: warned, not refused
+const noiseM2 = 1e-4; // m²: floating-point residue where shared edges match exactly: not reported
+
+export interface ImportOptions {
+  crs: InputCrs;
+  /** check everything, count the requests that would move, then roll back */
+  dryRun?: boolean;
+}
+
+/** Something wrong (error) or worth a look (warning), with where to find it. */
+export interface ImportProblem {
+  kind: 'geojson' | 'property' | 'invalid' | 'gap' | 'overlap' | 'outside';
+  areaIds: string[];
+  message: string;
+  /** JSON path in the imported file, for file-level problems */
+  path?: string;
+  /** size on the ground, m² (geography) */
+  areaM2?: number;
+  /** a WGS84 [lon, lat] inside the problem, to zoom to */
+  at?: [number, number];
+}
+
+export interface RequestMove {
+  ticket: string;
+  from: AreaAssignment;
+  to: AreaAssignment;
+}
+
+export interface ImportReport {
+  ok: boolean;
+  dryRun: boolean;
+  crs: InputCrs;
+  features: number;
+  inserted: string[];
+  updated: string[];
+  errors: ImportProblem[];
+  warnings: ImportProblem[];
+  requestsMoved: number;
+  moves: RequestMove[];
+}
+
+interface Incoming {
+  index: number;
+  id: string;
+  level: Level;
+  name: string;
+  parentId: string | null;
+  kind: (typeof kinds)[number] | null;
+  geometry: Polygon | MultiPolygon;
+}
+
+/** Thrown inside the transaction to roll it back; carries the report out. */
+class Refused extends Error {}
+
+/**
+ * Loads street, community, grid and micro-grid boundaries drawn in other tools:
+ * validate the GeoJSON → convert to WGS84 → check the properties → in one transaction, upsert
+ * and check the polygons and the tiling in PostGIS → re-colour → re-assign the requests.
+ * Any error rolls everything back; the report lists every problem found.
+ */
+export async function importAreas(database: Database, collection: unknown, options: ImportOptions): Promise<ImportReport> {
+  const report: ImportReport = {
+    ok: false, dryRun: !!options.dryRun, crs: options.crs, features: 0,
+    inserted: [], updated: [], errors: [], warnings: [], requestsMoved: 0, moves: [],
+  };
+
+  const checked = validateGeoJSON(collection);
+  for (const w of checked.warnings) report.warnings.push({ kind: 'geojson', areaIds: [], path: w.path, message: formatIssue(w) });
+  if (!checked.ok) {
+    for (const e of checked.errors) report.errors.push({ kind: 'geojson', areaIds: [], path: e.path, message: formatIssue(e) });
+    return report;
+  }
+  const value = checked.value;
+  if (value.type !== 'FeatureCollection') {
+    report.errors.push({ kind: 'geojson', areaIds: [], path: 'type', message: `expected a FeatureCollection of area boundaries, found a ${value.type}` });
+    return report;
+  }
+  report.features = value.features.length;
+
+  try {
+    await database.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      const rows = async <T>(query: SQL) => rowsOf<T>(await db.execute(query));
+      const existing = new Map((await rows<{ id: string; level: Level; parent_id: string | null }>(sql`
+        SELECT id, level, parent_id FROM areas`)).map((r) => [r.id, r]));
+
+      const incoming = readFeatures(value.features, options.crs, existing, report.errors);
+      if (report.errors.length) throw new Refused();
+
+      // parents first: parent_id is a foreign key, checked row by row
+      incoming.sort((a, b) => levels.indexOf(a.level) - levels.indexOf(b.level));
+      for (const area of incoming) (existing.has(area.id) ? report.updated : report.inserted).push(area.id);
+      for (let i = 0; i < incoming.length; i += 500) await upsert(db, incoming.slice(i, i + 500));
+
+      const ids = sql.join(incoming.map((a) => sql`${a.id}`), sql`, `);
+      for (const r of await rows<{ id: string; reason: string; lon: number | null; lat: number | null }>(sql`
+        SELECT id, (d).reason, ST_X((d).location) AS lon, ST_Y((d).location) AS lat
+        FROM (SELECT id, ST_IsValidDetail(geom) AS d FROM areas WHERE id IN (${ids})) x WHERE NOT (d).valid ORDER BY id`)) {
+        report.errors.push({
+          kind: 'invalid', areaIds: [r.id], at: r.lon === null ? undefined : [r.lon, r.lat!],
+          message: `${r.id}: the boundary is not a valid polygon: ${r.reason}${r.lon === null ? '' : ` at ${r.lon.toFixed(6)}, ${r.lat!.toFixed(6)}`} — redraw it there`,
+        });
+      }
+      // the tiling checks below would stumble on invalid polygons (GEOS topology errors)
+      if (report.errors.length) throw new Refused();
+
+      const parents = new Set<string>();
+      for (const a of incoming) {
+        parents.add(a.id);
+        if (a.parentId) parents.add(a.parentId);
+        const before = existing.get(a.id)?.parent_id;
+        if (before) parents.add(before);
+      }
+      await checkTiling(rows, [...parents], incoming.map((a) => a.id), report);
+      if (report.errors.length) throw new Refused();
+
+      await colourSiblings(db);
+      await reassignRequests({ ...database, db, rows: rows as Database['rows'] }, report);
+      report.ok = true;
+      if (options.dryRun) throw new Refused();
+    });
+  } catch (error) {
+    if (!(error instanceof Refused)) {
+      if (report.errors.length || !isDatabaseError(error)) throw error;
+      report.errors.push({ kind: 'invalid', areaIds: [], message: `PostGIS could not check the boundaries: ${(error as Error).message}` });
+    }
+  }
+  if (!report.ok) { report.inserted = []; report.updated = []; report.requestsMoved = 0; report.moves = []; }
+  return report;
+}
+
+function readFeatures(features: Feature[], crs: InputCrs, existing: Map<string, { level: Level }>, errors: ImportProblem[]): Incoming[] {
+  const out: Incoming[] = [];
+  const seen = new Map<string, number>();
+  features.forEach((f, index) => {
+    const at = `features[${index}]`;
+    const p = (f.properties ?? {}) as Record<string, unknown>;
+    const problem = (member: string, message: string, id?: string) =>
+      errors.push({ kind: 'property', areaIds: id ? [id] : [], path: member ? `${at}.properties.${member}` : at, message: `${member ? `${at}.properties.${member}` : at}: ${message}` });
+    const id = typeof p.id === 'string' ? p.id.trim() : typeof p.id === 'number' ? String(p.id) : '';
+    if (!id) return problem('id', 'every area needs an "id" (its stable code, e.g. MS-XSL-G01)');
+    if (seen.has(id)) return problem('id', `"${id}" is used twice in this file, also by features[${seen.get(id)}]`, id);
+    seen.set(id, index);
+    const level = p.level as Level;
+    if (!levels.includes(level)) problem('level', `"level" must be one of ${levels.join(', ')}, found ${JSON.stringify(p.level ?? null)}`, id);
+    const name = typeof p.name === 'string' ? p.name.trim() : '';
+    if (!name) problem('name', `${id} needs a "name" (the name shown on the map)`, id);
+    if (p.kind !== undefined && p.kind !== null && !kinds.includes(p.kind as any)) problem('kind', `"kind" must be one of ${kinds.join(', ')}, found ${JSON.stringify(p.kind)}`, id);
+    const parentId = p.parentId === undefined || p.parentId === null || p.parentId === '' ? null : String(p.parentId);
+    const before = existing.get(id);
+    if (before && levels.includes(level) && before.level !== level) problem('level', `${id} is a ${before.level} already; an import cannot make it a ${level} (its children and requests would no longer nest)`, id);
+    const g = f.geometry;
+    if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) {
+      problem('', `${id}: an area boundary must be a Polygon or MultiPolygon, found ${g ? g.type : 'no geometry (null)'}`, id);
+      return;
+    }
+    if (g.coordinates.length === 0 || (g.type === 'MultiPolygon' && g.coordinates.some((poly) => poly.length === 0))) {
+      problem('', `${id}: the ${g.type} is empty: draw the boundary`, id);
+      return;
+    }
+    out.push({ index, id, level, name, parentId, kind: (p.kind as Incoming['kind']) ?? null, geometry: toWgs84(g, crs) });
+  });
+
+  // parents: in the file or in the database, one level up
+  const byId = new Map(out.map((a) => [a.id, a]));
+  for (const a of out) {
+    if (!levels.includes(a.level)) continue;
+    const at = `features[${a.index}].properties.parentId`;
+    const depth = levels.indexOf(a.level);
+    const problem = (message: string) => errors.push({ kind: 'property', areaIds: [a.id], path: at, message: `${at}: ${message}` });
+    if (depth === 0) {
+      if (a.parentId) problem(`${a.id} is a street, the top level: it has no parent (found "${a.parentId}")`);
+      continue;
+    }
+    const wanted = levels[depth - 1];
+    if (!a.parentId) { problem(`${a.id} is a ${a.level} and needs a "parentId": the id of its ${wanted}`); continue; }
+    const parentLevel = byId.get(a.parentId)?.level ?? existing.get(a.parentId)?.level;
+    if (!parentLevel) problem(`${a.id}'s parent "${a.parentId}" is neither in this file nor in the database: import the ${wanted} first, or check the id`);
+    else if (parentLevel !== wanted) problem(`${a.id} is a ${a.level}, so its parent must be a ${wanted}, but "${a.parentId}" is a ${parentLevel}`);
+  }
+  return out;
+}
+
+async function upsert(db: Db, areas: Incoming[]) {
+  // without a "kind", an existing area keeps its own and a new one is 'regular'
+  const values = areas.map((a) => sql`(${a.id}, ${a.level}, ${a.kind}::text, ${a.name}, ${a.parentId}::text,
+    ST_Multi(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(a.geometry)}), 4326))))`);
+  await db.execute(sql`
+    INSERT INTO areas (id, level, kind, name, parent_id, geom)
+    SELECT v.id, v.level, coalesce(v.kind, (SELECT a.kind FROM areas a WHERE a.id = v.id), 'regular'), v.name, v.parent_id, v.geom
+    FROM (VALUES ${sql.join(values, sql`, `)}) AS v(id, level, kind, name, parent_id, geom)
+    ON CONFLICT (id) DO UPDATE SET level = EXCLUDED.level, kind = EXCLUDED.kind, name = EXCLUDED.name,
+      parent_id = EXCLUDED.parent_id, geom = EXCLUDED.geom`);
+}
+
+type Rows = <T>(query: SQL) => Promise<T[]>;
+
+/**
+ * Children must tile their parent "without gaps or overlaps" (界限清晰、无缝覆盖), which the
+ * assignment rule relies on. Checked for every parent whose tiling this import can have changed.
+ */
+async function checkTiling(rows: Rows, parentIds: string[], importedIds: string[], report: ImportReport) {
+  if (!parentIds.length) return;
+  const parents = sql.join(parentIds.map((id) => sql`${id}`), sql`, `);
+  const imported = sql.join(importedIds.map((id) => sql`${id}`), sql`, `);
+  const pieces = await rows<{ kind: 'gap' | 'outside' | 'overlap'; ids: string[]; m2: number; lon: number; lat: number }>(sql`
+    WITH u AS (
+      SELECT p.id, p.geom, ST_Union(c.geom) AS children
+      FROM areas p JOIN areas c ON c.parent_id = p.id WHERE p.id IN (${parents}) GROUP BY p.id, p.geom
+    ), piece AS (
+      SELECT 'gap' AS kind, u.id AS parent, NULL::text[] AS pair, (ST_Dump(ST_Difference(u.geom, u.children))).geom AS g FROM u
+      UNION ALL
+      SELECT 'outside', u.id, NULL, (ST_Dump(ST_Difference(u.children, u.geom))).geom FROM u
+      UNION ALL
+      SELECT 'overlap', NULL, ARRAY[a.id, b.id], (ST_Dump(ST_Intersection(a.geom, b.geom))).geom
+      FROM areas a JOIN areas b ON a.level = b.level AND a.parent_id IS NOT DISTINCT FROM b.parent_id AND a.id < b.id
+        AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+      WHERE a.id IN (${imported}) OR b.id IN (${imported})
+    ), sized AS (
+      SELECT kind, parent, pair, g, ST_Area(g::geography) AS m2 FROM piece WHERE ST_Dimension(g) = 2
+    )
+    SELECT s.kind, s.m2, ST_X(pt) AS lon, ST_Y(pt) AS lat,
+      CASE WHEN s.kind = 'overlap' THEN s.pair
+           ELSE ARRAY[s.parent] || ARRAY(SELECT c.id FROM areas c WHERE c.parent_id = s.parent AND ST_Intersects(c.geom, s.g) ORDER BY c.id) END AS ids
+    FROM sized s CROSS JOIN LATERAL ST_PointOnSurface(s.g) AS pt
+    WHERE s.m2 >= ${noiseM2} ORDER BY s.kind, ids, s.m2 DESC`);
+  for (const p of pieces) {
+    const where = `${p.lon.toFixed(6)}, ${p.lat.toFixed(6)}`;
+    const size = p.m2 < 10 ? p.m2.toFixed(2) : Math.round(p.m2).toString();
+    const [first, ...rest] = p.ids;
+    const message = p.kind === 'gap'
+      ? `gap of ${size} m² inside ${first} that none of its children covers${rest.length ? ` (between ${rest.join(', ')})` : ''}, at ${where}`
+      : p.kind === 'outside'
+        ? `${rest.join(', ') || 'a child'} reaches ${size} m² outside its parent ${first}, at ${where}`
+        : `${first} and ${rest.join(', ')} overlap by ${size} m², at ${where}: a point there would belong to both`;
+    const problem: ImportProblem = { kind: p.kind, areaIds: p.ids, areaM2: p.m2, at: [p.lon, p.lat], message };
+    if (p.m2 < sliverM2) report.warnings.push({ ...problem, message: `${message} (a sliver under ${sliverM2} m²: accepted)` });
+    else report.errors.push(problem);
+  }
+}
+
+/** Every request goes through the in-memory assignment rule again; only those that moved are written. */
+async function reassignRequests(database: Database, report: ImportReport) {
+  const db = database.db;
+  const index = await AreaIndex.load(database);
+  const requests = await database.rows<{ id: number; ticket: string; lon: number; lat: number } & Record<'street_id' | 'community_id' | 'grid_id' | 'microgrid_id', string | null>>(sql`
+    SELECT id, ticket, ST_X(geom) AS lon, ST_Y(geom) AS lat, street_id, community_id, grid_id, microgrid_id FROM requests ORDER BY id`);
+  const moved: { id: number; from: AreaAssignment; to: AreaAssignment }[] = [];
+  for (const r of requests) {
+    const to = index.assign(r.lon, r.lat);
+    const from: AreaAssignment = { streetId: r.street_id, communityId: r.community_id, gridId: r.grid_id, microgridId: r.microgrid_id };
+    if (to.streetId === from.streetId && to.communityId === from.communityId && to.gridId === from.gridId && to.microgridId === from.microgridId) continue;
+    moved.push({ id: r.id, from, to });
+    report.moves.push({ ticket: r.ticket, from, to });
+  }
+  report.requestsMoved = moved.length;
+  const smallest = (a: AreaAssignment) => a.microgridId ?? a.gridId ?? a.communityId ?? a.streetId;
+  for (let i = 0; i < moved.length; i += 500) {
+    const batch = moved.slice(i, i + 500);
+    const values = sql.join(batch.map((m) => sql`(${m.id}::int, ${m.to.streetId}::text, ${m.to.communityId}::text,
+      ${m.to.gridId}::text, ${m.to.microgridId}::text, ${`boundary import: ${smallest(m.from) ?? '—'} → ${smallest(m.to) ?? '—'}`}::text)`), sql`, `);
+    await db.execute(sql`
+      UPDATE requests r SET street_id = v.s, community_id = v.c, grid_id = v.g, microgrid_id = v.m, updated_at = now()
+      FROM (VALUES ${values}) AS v(id, s, c, g, m, note) WHERE r.id = v.id`);
+    // the audit trail says why a request changed hands
+    await db.execute(sql`
+      INSERT INTO request_events (request_id, actor, action, note)
+      SELECT v.id, 'system', 'reassigned', v.note FROM (VALUES ${values}) AS v(id, s, c, g, m, note)`);
+  }
+}
+
+/** An error the database raised (its message is worth showing), not a bug of ours. */
+function isDatabaseError(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown; cause?: { code?: unknown } };
+  return typeof e?.code === 'string' || typeof e?.severity === 'string' || typeof e?.cause?.code === 'string';
+}
