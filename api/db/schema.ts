@@ -1,8 +1,13 @@
 
 import {
-  boolean, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
+  boolean, customType, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
 
 /** street → community → grid → microgrid, one table: the levels share every column. */
 export const areas = pgTable('areas', {
@@ -113,6 +118,18 @@ export const requests = pgTable('requests', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   geom: point('geom').notNull(),
+  // the closed loop (issue 4): who holds it, by when, how far up it went, how it ended
+  assigneeId: text('assignee_id').references(() => staff.id),
+  claimedAt: timestamp('claimed_at', { withTimezone: true }),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  claimDeadline: timestamp('claim_deadline', { withTimezone: true }),
+  resolveDeadline: timestamp('resolve_deadline', { withTimezone: true }),
+  escalationLevel: smallint('escalation_level').notNull().default(0), // 0 grid worker, 1 mediator, 2 community, 3 street
+  outcome: text('outcome'),
+  rating: smallint('rating'), // 1–5 from the resident
+  ratingNote: text('rating_note'),
+  meToo: integer('me_too').notNull().default(0), // residents who reported the same thing
+  duplicateOf: integer('duplicate_of'),
 }, (t) => [
   uniqueIndex('requests_ticket_idx').on(t.ticket),
   index('requests_geom_idx').using('gist', t.geom),
@@ -132,10 +149,55 @@ export const requestEvents = pgTable('request_events', {
   note: text('note'),
 }, (t) => [index('request_events_request_idx').on(t.requestId)]);
 
+/** A staff member's sign-in; only staff have accounts. */
+export const accounts = pgTable('accounts', {
+  username: text('username').primaryKey(),
+  staffId: text('staff_id').notNull().references(() => staff.id),
+  passwordHash: text('password_hash').notNull(), // scrypt: salt$hash
+  failedLogins: smallint('failed_logins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('accounts_staff_idx').on(t.staffId)]);
+
+export const sessions = pgTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(), // sha256 of the cookie's token: a stolen table opens nothing
+  username: text('username').notNull().references(() => accounts.username, { onDelete: 'cascade' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+/** Photos of a request (the resident's report, the worker's outcome), stored with it. */
+export const requestPhotos = pgTable('request_photos', {
+  id: serial('id').primaryKey(),
+  requestId: integer('request_id').notNull().references(() => requests.id),
+  kind: text('kind', { enum: ['report', 'progress', 'outcome'] }).notNull(),
+  mime: text('mime').notNull(),
+  bytes: bytea('bytes').notNull(), // re-encoded: no EXIF, no location
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('request_photos_request_idx').on(t.requestId)]);
+
+/** Read-only links for wall screens (kiosks): the token in the URL opens /wall without a login. */
+export const kioskTokens = pgTable('kiosk_tokens', {
+  token: text('token').primaryKey(),
+  areaId: text('area_id').notNull().references(() => areas.id),
+  label: text('label').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Open311 API keys for systems that file requests on residents' behalf. */
+export const apiKeys = pgTable('api_keys', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Key/value facts about this database: which demo data it holds, when it was loaded. */
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
 });
 
-export const tables = { areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents, meta };
+export const tables = {
+  areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents,
+  accounts, sessions, requestPhotos, kioskTokens, apiKeys, meta,
+};

@@ -47,8 +47,8 @@ export function requestRoutes(database: Database) {
     const { lon, lat } = pointParams(parsed.data);
     const input = { ...parsed.data, lon, lat };
 
-    // one transaction: the request, its assignment and its first audit event, or nothing
-    const filed = await database.db.transaction(async (tx) => fileRequest(tx as unknown as Db, input));
+    // one statement, so one atomic write: the request, its assignment and its first audit event
+    const filed = await fileRequest(database.db, input);
     return c.json(filed, 201, { location: `/api/collections/requests/items/${filed.ticket}` });
   });
 
@@ -69,6 +69,10 @@ export async function fileRequest(db: Db, input: {
              a.street_id, a.community_id, a.grid_id, a.microgrid_id, ${input.contact ?? null}, a.geom
       FROM a, n
       RETURNING id, ticket, status, to_json(created_at) #>> '{}' AS created_at, street_id, community_id, grid_id, microgrid_id
+    ),
+    ev AS (
+      INSERT INTO request_events (request_id, actor, action, to_status, note)
+      SELECT id, 'resident', 'filed', 'collected', ${input.channel ?? 'qr'} FROM ins
     )
     SELECT ins.*, s.name AS street_name, cm.name AS community_name, g.name AS grid_name, m.name AS microgrid_name
     FROM ins LEFT JOIN areas s ON s.id = ins.street_id LEFT JOIN areas cm ON cm.id = ins.community_id
@@ -76,8 +80,6 @@ export async function fileRequest(db: Db, input: {
   if (!row) {
     throw unprocessable(`the point (${input.lon}, ${input.lat}) lies outside every street this map serves; put the pin inside the map's grids`, 'lon');
   }
-  await db.execute(sql`INSERT INTO request_events (request_id, actor, action, to_status, note)
-    VALUES (${row.id}, 'resident', 'filed', 'collected', ${input.channel ?? 'qr'})`);
   const ref = (id: string | null, name: string | null): Ref => (id ? { id, name: name ?? id } : null);
   return {
     id: row.ticket as string,

@@ -1,0 +1,42 @@
+/**
+ * The app's pages by path. The server answers every non-API path with index.html, so a QR code
+ * can point straight at /rider/{compoundId} or /ticket/{ticket}. Each page is its own chunk:
+ * a rider's phone loads the rider guide, not the wall screen.
+ */
+export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle';
+
+const routes: [RegExp, PageName, string[]][] = [
+  [/^\/$/, 'map', []],
+  [/^\/wall\/?$/, 'wall', []],
+  [/^\/worker\/?$/, 'worker', []],
+  [/^\/login\/?$/, 'login', []],
+  [/^\/ticket\/([^/]+)\/?$/, 'ticket', ['ticket']],
+  [/^\/resident\/?$/, 'resident', []],
+  [/^\/report\/?$/, 'report', []],
+  [/^\/rider\/([^/]+)\/?$/, 'rider', ['compoundId']],
+  [/^\/circle\/?$/, 'circle', []],
+];
+
+export function match(pathname: string): { page: PageName; params: Record<string, string> } {
+  for (const [pattern, page, names] of routes) {
+    const m = pathname.match(pattern);
+    if (m) return { page, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+  }
+  return { page: 'map', params: {} };
+}
+
+class Router {
+  current = $state(match(location.pathname));
+
+  constructor() {
+    addEventListener('popstate', () => { this.current = match(location.pathname); });
+  }
+
+  /** Moves to another page of the app without reloading it. */
+  go(path: string) {
+    history.pushState(null, '', path);
+    this.current = match(new URL(path, location.href).pathname);
+  }
+}
+
+export const router = new Router();
