@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -18,6 +18,12 @@ const webDir = resolve('dist/web');
 const started = performance.now();
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 
+const bootPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>一图 · 正在启动</title><body style="font:18px system-ui,sans-serif;display:grid;place-items:center;height:90vh;color:#234">
+<div><h1>一图 网格地图</h1><p id="s">正在启动…</p></div>
+<script>setInterval(async()=>{try{const r=await fetch('/api/health');const j=await r.json();
+if(j.ok)location.reload();else document.getElementById('s').textContent='正在启动：'+j.stage+(j.error?'（失败：'+j.error+'）':'');}catch{}},1000)</script>`;
+
 let stage = 'starting the database';
 let failure: string | null = null;
 let ready: ReturnType<typeof createApp> | null = null;
@@ -28,6 +34,7 @@ server.all('/api/*', (c) => {
   if (ready) return ready.fetch(c.req.raw);
   return c.json({ ok: false, stage, error: failure }, 503, { 'retry-after': '1' });
 });
+mkdirSync(webDir, { recursive: true }); // serveStatic wants its root to exist before the first build
 server.use('*', serveStatic({ root: 'dist/web' }));
 // the web app routes itself (/, /wall, /rider/…): unknown paths get its page
 server.get('*', (c) => (existsSync(join(webDir, 'index.html')) ? c.html(readFileSync(join(webDir, 'index.html'), 'utf8')) : c.html(bootPage, 503)));
@@ -78,9 +85,3 @@ function newest(dir: string): number {
   }
   return latest;
 }
-
-const bootPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>一图 · 正在启动</title><body style="font:18px system-ui,sans-serif;display:grid;place-items:center;height:90vh;color:#234">
-<div><h1>一图 网格地图</h1><p id="s">正在启动…</p></div>
-<script>setInterval(async()=>{try{const r=await fetch('/api/health');const j=await r.json();
-if(j.ok)location.reload();else document.getElementById('s').textContent='正在启动：'+j.stage+(j.error?'（失败：'+j.error+'）':'');}catch{}},1000)</script>`;
