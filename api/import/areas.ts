@@ -212,27 +212,33 @@ async function checkTiling(rows: Rows, parentIds: string[], importedIds: string[
   if (!parentIds.length) return;
   const parents = sql.join(parentIds.map((id) => sql`${id}`), sql`, `);
   const imported = sql.join(importedIds.map((id) => sql`${id}`), sql`, `);
-  const pieces = await rows<{ kind: 'gap' | 'outside' | 'overlap'; ids: string[]; m2: number; lon: number; lat: number }>(sql`
-    WITH u AS (
-      SELECT p.id, p.geom, ST_Union(c.geom) AS children
-      FROM areas p JOIN areas c ON c.parent_id = p.id WHERE p.id IN (${parents}) GROUP BY p.id, p.geom
-    ), piece AS (
-      SELECT 'gap' AS kind, u.id AS parent, NULL::text[] AS pair, (ST_Dump(ST_Difference(u.geom, u.children))).geom AS g FROM u
-      UNION ALL
-      SELECT 'outside', u.id, NULL, (ST_Dump(ST_Difference(u.children, u.geom))).geom FROM u
-      UNION ALL
-      SELECT 'overlap', NULL, ARRAY[a.id, b.id], (ST_Dump(ST_Intersection(a.geom, b.geom))).geom
-      FROM areas a JOIN areas b ON a.level = b.level AND a.parent_id IS NOT DISTINCT FROM b.parent_id AND a.id < b.id
-        AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
-      WHERE a.id IN (${imported}) OR b.id IN (${imported})
-    ), sized AS (
+  type Piece = { kind: 'gap' | 'outside' | 'overlap'; ids: string[]; m2: number; lon: number; lat: number };
+  // sized on the ground, located, and named by the areas around them; noise dropped
+  const located = (pieces: SQL) => rows<Piece>(sql`
+    WITH piece AS (${pieces}), sized AS (
       SELECT kind, parent, pair, g, ST_Area(g::geography) AS m2 FROM piece WHERE ST_Dimension(g) = 2
     )
     SELECT s.kind, s.m2, ST_X(pt) AS lon, ST_Y(pt) AS lat,
       CASE WHEN s.kind = 'overlap' THEN s.pair
            ELSE ARRAY[s.parent] || ARRAY(SELECT c.id FROM areas c WHERE c.parent_id = s.parent AND ST_Intersects(c.geom, s.g) ORDER BY c.id) END AS ids
     FROM sized s CROSS JOIN LATERAL ST_PointOnSurface(s.g) AS pt
-    WHERE s.m2 >= ${noiseM2} ORDER BY s.kind, ids, s.m2 DESC`);
+    WHERE s.m2 >= ${noiseM2}::float8 ORDER BY s.kind, ids, s.m2 DESC`);
+  // two queries, not one UNION ALL: on PGlite 0.5 (PostGIS 3.6) the union lost the overlap rows
+  const pieces = [
+    ...await located(sql`
+      WITH u AS (
+        SELECT p.id, p.geom, ST_Union(c.geom) AS children
+        FROM areas p JOIN areas c ON c.parent_id = p.id WHERE p.id IN (${parents}) GROUP BY p.id, p.geom
+      )
+      SELECT 'gap' AS kind, u.id AS parent, NULL::text[] AS pair, (ST_Dump(ST_Difference(u.geom, u.children))).geom AS g FROM u
+      UNION ALL
+      SELECT 'outside', u.id, NULL, (ST_Dump(ST_Difference(u.children, u.geom))).geom FROM u`),
+    ...await located(sql`
+      SELECT 'overlap' AS kind, NULL::text AS parent, ARRAY[a.id, b.id] AS pair, (ST_Dump(ST_Intersection(a.geom, b.geom))).geom AS g
+      FROM areas a JOIN areas b ON a.level = b.level AND a.parent_id IS NOT DISTINCT FROM b.parent_id AND a.id < b.id
+        AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+      WHERE a.id IN (${imported}) OR b.id IN (${imported})`),
+  ];
   for (const p of pieces) {
     const where = `${p.lon.toFixed(6)}, ${p.lat.toFixed(6)}`;
     const size = p.m2 < 10 ? p.m2.toFixed(2) : Math.round(p.m2).toString();

@@ -207,7 +207,6 @@ describe.each(modes())('importing area boundaries on %s', (mode) => {
     const report = await importAreas(t.database, collection([grown]), { crs: 'wgs84', dryRun: true });
     expect(report.errors).toEqual([]);
     const sliver = report.warnings.find((w) => w.kind === 'overlap');
-    console.log(mode, JSON.stringify(report.warnings), JSON.stringify(report.errors));
     expect(sliver).toMatchObject({ areaIds: [pair.m1, pair.m2] });
     expect(sliver!.areaM2).toBeGreaterThan(0.1);
     expect(sliver!.areaM2).toBeLessThan(1);

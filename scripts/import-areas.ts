@@ -1,0 +1,106 @@
+// Import street / community / grid / micro-grid boundaries from a GeoJSON file:
+//   npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--dry-run]
+// Opens the database as api/server.ts does: DATABASE_URL, or the PGlite data directory DATA_DIR
+// (default ./.data). Exit code 1 when the file is refused. See docs/import.md.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase, type Database } from '../api/db/client.ts';
+import { inputCrs, type InputCrs } from '../api/geo/crs.ts';
+import { formatIssue, parseGeoJSON } from '../api/geo/geojson.ts';
+import { importAreas, type ImportProblem, type ImportReport } from '../api/import/areas.ts';
+
+const shown = 50; // problems printed per list; the rest are counted
+const kindLabel: Record<ImportProblem['kind'], string> = {
+  geojson: 'GeoJSON 格式', property: '属性', invalid: '多边形无效', gap: '缝隙', overlap: '重叠', outside: '超出上级',
+};
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { crs: { type: 'string', default: 'wgs84' }, 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+});
+const usage = '用法 usage: npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--dry-run]';
+if (values.help) { console.log(usage); process.exit(0); }
+if (positionals.length !== 1) fail(`需要一个 GeoJSON 文件 / one GeoJSON file is needed\n${usage}`);
+const crs = values.crs!.toLowerCase() as InputCrs;
+if (!inputCrs.includes(crs)) fail(`未知坐标系 unknown --crs "${values.crs}": 高德/腾讯 Amap/Tencent = gcj02, 百度 Baidu = bd09, GPS/QGIS EPSG:4326 = wgs84`);
+
+const file = resolve(positionals[0]);
+if (!existsSync(file)) fail(`找不到文件 file not found: ${file}`);
+const parsed = parseGeoJSON(readFileSync(file, 'utf8'));
+if (!parsed.ok && parsed.errors.some((e) => /not valid JSON/.test(e.message))) {
+  fail(`文件不是有效的 JSON / the file is not valid JSON:\n  ${parsed.errors.map(formatIssue).join('\n  ')}`);
+}
+
+const database = await open();
+try {
+  const input = parsed.ok ? parsed.value : JSON.parse(readFileSync(file, 'utf8'));
+  const report = await importAreas(database, input, { crs, dryRun: values['dry-run'] });
+  print(report);
+  process.exitCode = report.ok ? 0 : 1;
+} finally {
+  await database.close();
+}
+
+async function open(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    try {
+      return await openDatabase({ url });
+    } catch (error) {
+      fail(`无法连接数据库 cannot connect to DATABASE_URL: ${(error as Error).message}`);
+    }
+  }
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  // PGlite takes no lock: a second process on the same directory would corrupt it. While a
+  // PGlite database is open, its directory holds postmaster.pid (removed on close).
+  if (existsSync(join(dataDir, 'postmaster.pid'))) {
+    fail([
+      `数据库正在使用中 the database in ${dataDir} is in use: a running server (npm start) holds it.`,
+      '请先停止服务器（Ctrl+C），导入后再启动 / stop the server (Ctrl+C), import, then start it again.',
+      `若没有服务器在运行，说明上次异常退出：删除 ${join(dataDir, 'postmaster.pid')} 后重试`,
+      `/ if no server is running, an earlier crash left ${join(dataDir, 'postmaster.pid')} behind: delete it and retry.`,
+    ].join('\n'));
+  }
+  try {
+    return await openDatabase({ dataDir });
+  } catch (error) {
+    fail(`无法打开数据库 cannot open the PGlite database in ${dataDir} (is a server using it? stop it first): ${(error as Error).message}`);
+  }
+}
+
+function print(r: ImportReport) {
+  const mode = r.dryRun ? '试运行 dry run — 未写入 nothing written' : '导入 import';
+  console.log(`${mode}: ${file}`);
+  console.log(`坐标系 CRS: ${r.crs}${r.crs === 'wgs84' ? '' : ' → 已转换为 converted to WGS84'}; 要素 features: ${r.features}`);
+  list('错误 errors', r.errors);
+  list('提醒 warnings', r.warnings);
+  if (!r.ok) {
+    console.log(`✗ 未导入：请修正以上 ${r.errors.length} 个错误后重试，数据库未改变`);
+    console.log(`✗ not imported: fix the ${r.errors.length} error(s) above and try again; the database is unchanged`);
+    return;
+  }
+  console.log(`✓ 新增 inserted: ${r.inserted.length}; 更新 updated: ${r.updated.length}`);
+  console.log(`✓ 归属变化的诉求 requests moved to another area: ${r.requestsMoved}`);
+  for (const m of r.moves.slice(0, shown)) {
+    console.log(`  ${m.ticket}: ${m.from.microgridId ?? m.from.gridId ?? '—'} → ${m.to.microgridId ?? m.to.gridId ?? '—'}`);
+  }
+  if (r.moves.length > shown) console.log(`  … 另有 and ${r.moves.length - shown} more`);
+  if (!r.dryRun) console.log('请重启服务器以更新地图 / restart the server so the map shows the new boundaries');
+}
+
+function list(title: string, problems: ImportProblem[]) {
+  if (!problems.length) return;
+  console.log(`${title} (${problems.length}):`);
+  for (const p of problems.slice(0, shown)) {
+    const where = p.at ? ` [${kindLabel[p.kind]}；定位 locate: ${p.at[0].toFixed(6)},${p.at[1].toFixed(6)}]` : ` [${kindLabel[p.kind]}]`;
+    console.log(`  - ${p.message}${where}`);
+  }
+  if (problems.length > shown) console.log(`  … 另有 and ${problems.length - shown} more`);
+}
+
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
