@@ -4,8 +4,18 @@ import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
 import { ApiError } from './errors.ts';
 import { areaRoutes } from './routes/areas.ts';
+import { circleRoutes } from './routes/circle.ts';
+import { nearbyRoutes } from './routes/nearby.ts';
+import { qrRoutes } from './routes/qr.ts';
+import { riderRoutes } from './routes/rider.ts';
+import { searchRoutes } from './routes/search.ts';
 import { collectionRoutes, origin } from './routes/collections.ts';
+import { eventRoutes } from './routes/events.ts';
+import { open311Routes } from './routes/open311.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { photoRoutes, staffRequestRoutes } from './routes/staff-requests.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import type { TileIndex } from './tiles/tile-index.ts';
 
@@ -20,10 +30,10 @@ export interface AppContext {
 export function createApp({ database, tiles, loadedInMs }: AppContext) {
   const api = new Hono()
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
-    .use('*', bodyLimit({
+    .use('*', (c, next) => (c.req.method === 'POST' && c.req.path.endsWith('/photos') ? next() : bodyLimit({
       maxSize: 64 * 1024,
       onError: (c) => c.json({ error: 'the body is larger than 64 KB; send the request without attachments' }, 413),
-    }))
+    })(c, next))) // photo uploads have their own limit (api/photos.ts)
     .get('/', (c) => {
       const base = origin(c.req.url);
       return c.json({
@@ -45,11 +55,22 @@ export function createApp({ database, tiles, loadedInMs }: AppContext) {
     }))
     .get('/health', (c) => c.json({ ok: true, database: database.kind, loadedInMs: loadedInMs ?? null }))
     .route('/collections', collectionRoutes(database))
+    .route('/events', eventRoutes(database))
+    .route('/stats', statsRoutes(database))
     .route('/', tileRoutes(tiles))
     .route('/', areaRoutes(database))
-    .route('/requests', requestRoutes(database));
+    .route('/session', sessionRoutes(database))
+    .route('/staff/requests', staffRequestRoutes(database))
+    .route('/photos', photoRoutes(database))
+    .route('/requests', requestRoutes(database))
+    .route('/', nearbyRoutes(database))
+    .route('/', searchRoutes(database))
+    .route('/rider', riderRoutes(database))
+    .route('/qr', qrRoutes(database))
+    .route('/circle', circleRoutes(database));
 
   const app = new Hono().route('/api', api);
+  app.route('/open311/v2', open311Routes(database));
   app.notFound((c) => c.json({ error: `nothing at ${new URL(c.req.url).pathname}; the API starts at /api` }, 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, err.status);

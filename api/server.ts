@@ -7,6 +7,7 @@ import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
 import { openDatabase } from './db/client.ts';
 import { loadDemoData } from './db/seed.ts';
+import { startEscalationJob } from './loop/escalation.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
@@ -30,7 +31,7 @@ let ready: ReturnType<typeof createApp> | null = null;
 
 const server = new Hono();
 server.use('*', compress());
-server.all('/api/*', (c) => {
+server.all('/:prefix{api|open311}/*', (c) => {
   if (ready) return ready.fetch(c.req.raw);
   return c.json({ ok: false, stage, error: failure }, 503, { 'retry-after': '1' });
 });
@@ -57,7 +58,8 @@ async function startApi() {
     const loadedInMs = Math.round(performance.now() - started);
     ready = createApp({ database, tiles, loadedInMs });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
-    const stop = async () => { await database.close().catch(() => {}); process.exit(0); };
+    const stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
+    const stop = async () => { stopEscalation(); await database.close().catch(() => {}); process.exit(0); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {

@@ -7,6 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Database, Db } from './client.ts';
 import * as t from './schema.ts';
 import { colourSiblings } from '../geo/colour.ts';
+import { seedDemoAccess, seedLoopHistory } from '../loop/demo-history.ts';
 
 export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
 const files = ['areas', 'compounds', 'gates', 'buildings', 'entrances', 'roads', 'landuse', 'pois', 'staff', 'requests'] as const;
@@ -78,9 +79,9 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await db.execute(sql`
       INSERT INTO request_events (request_id, at, actor, action, to_status, note)
       SELECT id, created_at, 'resident', 'filed', 'collected', channel FROM requests`);
-    await db.execute(sql`
-      INSERT INTO request_events (request_id, at, actor, action, from_status, to_status)
-      SELECT id, updated_at, 'system', 'status', 'collected', status FROM requests WHERE status <> 'collected'`);
+    // each past request's steps, assignee, deadlines, outcome and rating (api/loop/demo-history.ts)
+    await seedLoopHistory(db);
+    await seedDemoAccess(db);
     await colourSiblings(db);
     await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });
   });

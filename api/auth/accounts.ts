@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { LoopError } from '../loop/errors.ts';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { hashToken, newToken, sessionHours, type StaffUser, type AreaLevel, type StaffRole } from './session.ts';
+
+export const maxFailures = 5;
+export const lockMinutes = 15;
+const wrong = () => new LoopError(401, '用户名或密码不正确 / wrong username or password');
+
+/**
+ * Checks a username and password and opens a session: answers the cookie's token (only its
+ * sha256 is stored) and the user. Five failures in a row lock the account for 15 minutes (423).
+ */
+export async function signIn(database: Database, username: string, password: string): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
+  const [account] = await database.rows<{ password_hash: string; locked_until: string | null; locked: boolean }>(sql`
+    SELECT password_hash, to_json(locked_until) #>> '{}' AS locked_until, coalesce(locked_until > now(), false) AS locked
+    FROM accounts WHERE username = ${username}`);
+  if (!account) {
+    await verifyPassword(password, await decoyHash()); // as slow as a real check: no username probing by timing
+    throw wrong();
+  }
+  if (account.locked) throw locked(account.locked_until!);
+  if (!(await verifyPassword(password, account.password_hash))) {
+    // an expired lock starts a fresh count; the fifth failure in a row locks
+    const [after] = await database.rows<{ failed_logins: number; locked_until: string | null }>(sql`
+      UPDATE accounts SET
+        failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+        locked_until = CASE
+          WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= ${maxFailures}
+          THEN now() + make_interval(mins => ${lockMinutes}) ELSE NULL END
+      WHERE username = ${username}
+      RETURNING failed_logins, to_json(locked_until) #>> '{}' AS locked_until`);
+    if (after?.locked_until) throw locked(after.locked_until);
+    throw wrong();
+  }
+  const token = newToken();
+  const [row] = await database.rows<{ expires_at: string }>(sql`
+    WITH reset AS (UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE username = ${username}),
+    gone AS (DELETE FROM sessions WHERE expires_at < now())
+    INSERT INTO sessions (token_hash, username, expires_at)
+    VALUES (${hashToken(token)}, ${username}, now() + make_interval(hours => ${sessionHours}))
+    RETURNING to_json(expires_at) #>> '{}' AS expires_at`);
+  const user = await userByUsername(database, username);
+  if (!user) throw wrong();
+  return { token, user, expiresAt: new Date(row.expires_at) };
+}
+
+export async function signOut(database: Database, token: string | undefined): Promise<void> {
+  if (token) await database.rows(sql`DELETE FROM sessions WHERE token_hash = ${hashToken(token)} RETURNING username`);
+}
+
+export async function userByUsername(database: Database, username: string): Promise<StaffUser | null> {
+  const [row] = await database.rows<Record<string, string>>(sql`
+    SELECT a.username, s.id AS staff_id, s.name, s.role, s.area_id, ar.name AS area_name, ar.level AS area_level
+    FROM accounts a JOIN staff s ON s.id = a.staff_id LEFT JOIN areas ar ON ar.id = s.area_id
+    WHERE a.username = ${username}`);
+  if (!row) return null;
+  return {
+    username: row.username, staffId: row.staff_id, name: row.name, role: row.role as StaffRole,
+    areaId: row.area_id, areaName: row.area_name ?? row.area_id, areaLevel: row.area_level as AreaLevel,
+  };
+}
+
+/** Creates or replaces the account of a staff member (seed, admin scripts). */
+export async function upsertAccount(database: Pick<Database, 'rows'>, username: string, staffId: string, password: string) {
+  const hash = await hashPassword(password);
+  await database.rows(sql`
+    INSERT INTO accounts (username, staff_id, password_hash) VALUES (${username}, ${staffId}, ${hash})
+    ON CONFLICT (username) DO UPDATE SET staff_id = excluded.staff_id, password_hash = excluded.password_hash,
+      failed_logins = 0, locked_until = NULL
+    RETURNING username`);
+}
+
+function locked(until: string) {
+  const at = new Date(until);
+  const local = at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  return new LoopError(423, `账号已锁定至 ${local}（连续 ${maxFailures} 次密码错误）/ account locked until ${at.toISOString()} after ${maxFailures} wrong passwords`, { lockedUntil: at.toISOString() });
+}

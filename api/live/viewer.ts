@@ -1,0 +1,73 @@
+import type { Context } from 'hono';
+import { sql, type SQL } from 'drizzle-orm';
+import { currentUser, inScope, scopeSql, type StaffUser } from '../auth/session.ts';
+import type { Database } from '../db/client.ts';
+import { ApiError } from '../errors.ts';
+import { publicEvent, staffEvent, type EventRow } from './event-rows.ts';
+
+/**
+ * Who watches a stream, and so which events they get and in what shape. Decided once, when the
+ * stream opens: a kiosk token (a wall screen's read-only link), a staff session, or nobody.
+ * `accepts` (for live events) and `where` (for replay from the table) state the same rule twice.
+ */
+export interface Viewer {
+  kind: 'public' | 'kiosk' | 'staff';
+  /** the area a kiosk shows; the staff member's area */
+  areaId: string | null;
+  user: StaffUser | null;
+  accepts(row: EventRow): boolean;
+  /** the same rule as `accepts`, on `r` = requests */
+  where: SQL;
+  /** the JSON that leaves the server for this viewer */
+  render(row: EventRow): object;
+}
+
+const areaColumn = {
+  street: { sql: sql`r.street_id`, key: 'streetId' },
+  community: { sql: sql`r.community_id`, key: 'communityId' },
+  grid: { sql: sql`r.grid_id`, key: 'gridId' },
+  microgrid: { sql: sql`r.microgrid_id`, key: 'microgridId' },
+} as const satisfies Record<string, { sql: SQL; key: keyof EventRow }>;
+
+export const publicViewer: Viewer = {
+  kind: 'public', areaId: null, user: null, accepts: () => true, where: sql`TRUE`, render: publicEvent,
+};
+
+/** The area a kiosk token opens, or null for an unknown token. */
+export async function kioskArea(database: Database, token: string): Promise<{ id: string; level: keyof typeof areaColumn; name: string } | null> {
+  if (token.length > 200) return null;
+  const [row] = await database.rows<{ id: string; level: keyof typeof areaColumn; name: string }>(sql`
+    SELECT a.id, a.level, a.name FROM kiosk_tokens k JOIN areas a ON a.id = k.area_id WHERE k.token = ${token}`);
+  return row ?? null;
+}
+
+/** Requests inside one area (any level): for kiosks and `/api/stats?areaId=`. */
+export function areaFilter(area: { id: string; level: keyof typeof areaColumn }) {
+  const column = areaColumn[area.level];
+  return {
+    where: sql`${column.sql} = ${area.id}`,
+    accepts: (row: EventRow) => row[column.key] === area.id,
+  };
+}
+
+/** `?kiosk=TOKEN` → that area, public fields; a staff cookie → their scope with contacts; else public. */
+export async function viewerOf(c: Context, database: Database): Promise<Viewer> {
+  const token = c.req.query('kiosk');
+  if (token !== undefined) {
+    const area = await kioskArea(database, token);
+    if (!area) throw new ApiError(403, 'this kiosk link is not valid (unknown or revoked token); ask the community for a new wall-screen link');
+    return { kind: 'kiosk', areaId: area.id, user: null, ...areaFilter(area), render: publicEvent };
+  }
+  const user = await currentUser(c, database);
+  if (user) {
+    return {
+      kind: 'staff',
+      areaId: user.areaId,
+      user,
+      accepts: (row) => inScope(user, row),
+      where: scopeSql(user),
+      render: staffEvent,
+    };
+  }
+  return publicViewer;
+}

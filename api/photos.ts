@@ -1,0 +1,94 @@
+import sharp from 'sharp';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Database } from './db/client.ts';
+import { requestPhotos } from './db/schema.ts';
+import { LoopError } from './loop/errors.ts';
+
+export const maxPhotoBytes = 8 * 1024 * 1024;
+/** the longest side a stored photo keeps: enough to see a blocked drain, small enough for a phone */
+export const maxPhotoSide = 2048;
+
+/** multipart bodies of a photo upload: the photo plus a little room for the form's other fields */
+export const photoBodyLimit = bodyLimit({
+  maxSize: maxPhotoBytes + 64 * 1024,
+  onError: (c) => c.json({ error: `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB` }, 413),
+});
+
+type Kind = 'jpeg' | 'png' | 'webp';
+
+/** The type a file really is, from its first bytes (never from its name or the declared type). */
+export function sniff(bytes: Uint8Array): Kind | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => bytes[i] === b)) return 'png';
+  if (bytes.length >= 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'webp';
+  return null;
+}
+
+/**
+ * A photo as we store it: checked to be a JPEG, PNG or WebP by its content, decoded and encoded
+ * again as JPEG (turned upright, at most 2048 px a side) — the new file carries no EXIF, XMP or
+ * GPS, and nothing of the original file but its pixels.
+ */
+export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jpeg'; bytes: Buffer; width: number; height: number }> {
+  if (input.length === 0) throw new LoopError(400, '照片是空的 / the photo is empty', { field: 'photo' });
+  if (input.length > maxPhotoBytes) throw new LoopError(413, `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`, { field: 'photo' });
+  const kind = sniff(input);
+  if (!kind) throw new LoopError(415, '只接受 JPEG、PNG 或 WebP 照片 / only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
+  try {
+    const image = sharp(input, { failOn: 'error', limitInputPixels: 50_000_000 });
+    const meta = await image.metadata();
+    if (meta.format !== kind) throw new Error(`content is ${meta.format}, header says ${kind}`);
+    const { data, info } = await image
+      .rotate() // apply the EXIF orientation before the EXIF goes
+      .resize({ width: maxPhotoSide, height: maxPhotoSide, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 82, mozjpeg: false })
+      .toBuffer({ resolveWithObject: true });
+    return { mime: 'image/jpeg', bytes: data, width: info.width, height: info.height };
+  } catch (error) {
+    if (error instanceof LoopError) throw error;
+    throw new LoopError(415, '无法读取这张照片 / the photo could not be read as a JPEG, PNG or WebP image', { field: 'photo' });
+  }
+}
+
+/** The `photo` file of a multipart body, or a 400 saying what to send. */
+export async function photoFromForm(c: Context): Promise<{ bytes: Uint8Array; fields: Record<string, unknown> }> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('multipart/form-data')) {
+    throw new LoopError(400, 'send the photo as multipart/form-data with a field named photo', { field: 'photo' });
+  }
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody();
+  } catch {
+    throw new LoopError(400, 'the multipart body could not be read', { field: 'photo' });
+  }
+  const file = form.photo;
+  if (!(file instanceof File)) throw new LoopError(400, 'the form needs a file field named photo', { field: 'photo' });
+  return { bytes: new Uint8Array(await file.arrayBuffer()), fields: form };
+}
+
+export async function storePhoto(database: Database, requestId: number, kind: 'report' | 'progress' | 'outcome', input: Uint8Array) {
+  const photo = await processPhoto(input);
+  const [row] = await database.db.insert(requestPhotos)
+    .values({ requestId, kind, mime: photo.mime, bytes: photo.bytes })
+    .returning({ id: requestPhotos.id });
+  return { id: row.id, url: `/api/photos/${row.id}`, width: photo.width, height: photo.height };
+}
+
+export async function readPhoto(database: Database, id: number) {
+  const [row] = await database.db.select({
+    id: requestPhotos.id, requestId: requestPhotos.requestId, kind: requestPhotos.kind, mime: requestPhotos.mime, bytes: requestPhotos.bytes,
+  }).from(requestPhotos).where(eq(requestPhotos.id, id));
+  return row ?? null;
+}
+
+export async function photosOf(database: Database, requestId: number, kinds?: string[]) {
+  const rows = await database.db.select({ id: requestPhotos.id, kind: requestPhotos.kind, createdAt: requestPhotos.createdAt })
+    .from(requestPhotos)
+    .where(kinds ? and(eq(requestPhotos.requestId, requestId), sql`${requestPhotos.kind} IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`) : eq(requestPhotos.requestId, requestId))
+    .orderBy(requestPhotos.id);
+  return rows.map((r) => ({ id: r.id, kind: r.kind, url: `/api/photos/${r.id}` }));
+}

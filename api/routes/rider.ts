@@ -1,0 +1,134 @@
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { walkGraph } from '../geo/walk-graph.ts';
+import { publicTeam } from './areas.ts';
+import { describePoi, nearestOnFoot, walkMinutes } from './nearby.ts';
+import { tokenize } from './search.ts';
+
+const riderServices = ['rider_station', 'party_service_centre', 'ebike_parking', 'ebike_charging'];
+const serviceWalk = 500; // m from the main gate
+
+type Gate = { id: string; name: string; main: boolean; lon: number; lat: number };
+type Entrance = { id: string; unit: number; name: string; lon: number; lat: number };
+
+async function compoundOr404(database: Database, id: string) {
+  const [compound] = await database.rows<{ id: string; name: string; address: string | null; microgridId: string | null; w: number; s: number; e: number; n: number }>(sql`
+    SELECT id, name, address, microgrid_id AS "microgridId",
+           ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
+    FROM compounds WHERE id = ${id}`);
+  if (!compound) throw new ApiError(404, `没有编号为 ${id} 的小区 / no compound '${id}': scan the code at the gate again`);
+  return compound;
+}
+
+const gatesOf = (database: Database, compoundId: string) => database.rows<Gate>(sql`
+  SELECT id, name, main, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM gates WHERE compound_id = ${compoundId} ORDER BY main DESC, id`);
+
+/** The rider guide (骑手导图): a compound's layout, its doors and the services a rider needs. */
+export function riderRoutes(database: Database) {
+  const app = new Hono();
+
+  app.get('/:compoundId', async (c) => {
+    const compound = await compoundOr404(database, c.req.param('compoundId'));
+    const [gates, buildings, entrances, lanes, team] = await Promise.all([
+      gatesOf(database, compound.id),
+      database.rows<{ id: string; number: string | null; name: string | null; floors: number | null; units: number | null; use: string; footprint: string }>(sql`
+        SELECT id, number, name, floors, units, use, ST_AsGeoJSON(geom, 7) AS footprint FROM buildings
+        WHERE compound_id = ${compound.id} ORDER BY length(number), number, id`),
+      database.rows<Entrance & { buildingId: string }>(sql`
+        SELECT e.id, e.unit, e.name, e.building_id AS "buildingId", ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat
+        FROM entrances e JOIN buildings b ON b.id = e.building_id WHERE b.compound_id = ${compound.id} ORDER BY e.building_id, e.unit`),
+      // the paths inside the compound and the streets at its gates
+      database.rows<{ id: string; name: string | null; class: string; geometry: string }>(sql`
+        SELECT r.id, r.name, r.class, ST_AsGeoJSON(r.geom, 7) AS geometry FROM roads r, compounds c
+        WHERE c.id = ${compound.id} AND r.geom && ST_Expand(c.geom, 0.0003) AND ST_Intersects(r.geom, ST_Expand(c.geom, 0.0003))
+        ORDER BY r.id`),
+      compound.microgridId ? database.rows<{ parentId: string | null }>(sql`SELECT parent_id AS "parentId" FROM areas WHERE id = ${compound.microgridId}`)
+        .then(([m]) => publicTeam(database, [compound.microgridId!, ...(m?.parentId ? [m.parentId] : [])])) : Promise.resolve([]),
+    ]);
+
+    let services: ReturnType<typeof describePoi>[] = [];
+    const from = gates[0];
+    if (from) {
+      const graph = await walkGraph(database);
+      const snap = graph.snap(from.lon, from.lat, 500);
+      if (snap) {
+        const found = await nearestOnFoot(database, graph, { lon: from.lon, lat: from.lat, snap }, { categories: riderServices, limit: 20, maxWalkMeters: serviceWalk });
+        services = found.map(({ row, walk }) => describePoi(row, from, walk));
+      }
+    }
+
+    return c.json({
+      compound: { id: compound.id, name: compound.name, address: compound.address },
+      bounds: [compound.w, compound.s, compound.e, compound.n],
+      gates: gates.map((g) => ({ ...g, lon: Number(g.lon), lat: Number(g.lat) })),
+      buildings: buildings.map((b) => ({
+        id: b.id, number: b.number, name: b.name, floors: b.floors, units: b.units, use: b.use,
+        footprint: JSON.parse(b.footprint),
+        entrances: entrances.filter((e) => e.buildingId === b.id)
+          .map((e) => ({ id: e.id, unit: e.unit, name: e.name, lon: Number(e.lon), lat: Number(e.lat) })),
+      })),
+      lanes: {
+        type: 'FeatureCollection',
+        features: lanes.map((r) => ({ type: 'Feature', id: r.id, geometry: JSON.parse(r.geometry), properties: { id: r.id, class: r.class, name: r.name } })),
+      },
+      services,
+      gridTeam: team.map(({ name, role, phone }) => ({ name, role, phone })),
+    });
+  });
+
+  app.get('/:compoundId/find', async (c) => {
+    const compound = await compoundOr404(database, c.req.param('compoundId'));
+    const q = c.req.query('q') ?? '';
+    const tokens = tokenize(q);
+    const building = tokens.find((t) => t.kind === 'building');
+    const unit = tokens.find((t) => t.kind === 'unit');
+    if (!building) throw badRequest('q must name a building, e.g. 3号楼2单元, 3号楼, 3栋2单元 or 3-2', 'q');
+
+    const buildings = await database.rows<{ id: string; number: string | null; name: string | null; floors: number | null; units: number | null; digits: string | null }>(sql`
+      SELECT id, number, name, floors, units, ltrim(substring(number from '[0-9]+'), '0') AS digits
+      FROM buildings WHERE compound_id = ${compound.id} ORDER BY length(number), number, id`);
+    const found = buildings.find((b) => b.digits === building.number);
+    if (!found) {
+      const list = buildings.map((b) => b.number).filter(Boolean).join('、');
+      return c.json({
+        error: `${compound.name}没有${building.number}号楼；这里有：${list || '（无楼栋记录）'} / no building ${building.number} in ${compound.name}`,
+        field: 'q', buildings: buildings.map((b) => b.number).filter(Boolean),
+      }, 404);
+    }
+    const entrances = await database.rows<Entrance>(sql`
+      SELECT id, unit, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM entrances WHERE building_id = ${found.id} ORDER BY unit`);
+    let doors = entrances;
+    if (unit) {
+      doors = entrances.filter((e) => String(e.unit) === unit.number);
+      if (!doors.length) {
+        return c.json({
+          error: `${found.number ?? found.name}只有${entrances.map((e) => e.name).join('、') || '（无单元记录）'}，没有${unit.number}单元 / building ${found.number} has no unit ${unit.number}`,
+          field: 'q', units: entrances.map((e) => e.unit),
+        }, 404);
+      }
+    }
+    const gates = await gatesOf(database, compound.id);
+    const graph = await walkGraph(database);
+    const snapGate = gates.map((g) => ({ ...g, lon: Number(g.lon), lat: Number(g.lat), snap: graph.snap(Number(g.lon), Number(g.lat)) })).filter((g) => g.snap);
+    const targets = doors.map((e) => ({ ...e, lon: Number(e.lon), lat: Number(e.lat), snap: graph.snap(Number(e.lon), Number(e.lat)) })).filter((e) => e.snap);
+    // the gate nearest on foot to the door (any door when no unit was asked)
+    let best: { gate: (typeof snapGate)[number]; route: NonNullable<ReturnType<typeof graph.route>> } | null = null;
+    for (const gate of snapGate) {
+      const route = graph.route({ lon: gate.lon, lat: gate.lat, snap: gate.snap! }, targets.map((t) => ({ lon: t.lon, lat: t.lat, snap: t.snap! })));
+      if (route && (!best || route.meters < best.route.meters)) best = { gate, route };
+    }
+    const entrance = best ? targets[best.route.target] : (targets[0] ?? null);
+    return c.json({
+      building: { id: found.id, number: found.number, name: found.name, floors: found.floors, units: found.units },
+      entrance: entrance ? { id: entrance.id, unit: entrance.unit, name: entrance.name, lon: entrance.lon, lat: entrance.lat } : null,
+      gate: best ? { id: best.gate.id, name: best.gate.name, main: best.gate.main, lon: best.gate.lon, lat: best.gate.lat } : null,
+      path: best ? { type: 'LineString', coordinates: best.route.coordinates } : null,
+      meters: best ? Math.round(best.route.meters * 10) / 10 : null,
+      minutes: best ? walkMinutes(best.route.meters) : null,
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../api/db/client.ts';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { modes } from '../helpers/databases.ts';
+
+/*
+ * The wall screen's figures are checked against counts made here, in JavaScript, from the raw
+ * rows: a second implementation of the definitions in api/live/stats.ts, not a copy of its SQL.
+ */
+
+type Req = {
+  id: number; status: string; category: string; street_id: string; community_id: string; grid_id: string;
+  created_at: string; updated_at: string; claim_deadline: string | null; resolve_deadline: string | null; rating: number | null;
+};
+type Ev = { request_id: number; at: string; action: string; from_status: string | null; to_status: string | null };
+
+const open = ['collected', 'claimed', 'deliberating', 'resolving'];
+const done = ['resolved', 'revisited', 'archived'];
+/** the calendar day in Asia/Shanghai (UTC+8, no daylight saving) */
+const shanghaiDay = (t: string | number | Date) => new Date(new Date(t).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+async function snapshot(database: Database) {
+  const requests = await database.rows<Req>(sql`
+    SELECT id, status, category, street_id, community_id, grid_id, to_json(created_at) #>> '{}' AS created_at,
+           to_json(updated_at) #>> '{}' AS updated_at, to_json(claim_deadline) #>> '{}' AS claim_deadline,
+           to_json(resolve_deadline) #>> '{}' AS resolve_deadline, rating FROM requests`);
+  const events = await database.rows<Ev>(sql`SELECT request_id, to_json(at) #>> '{}' AS at, action, from_status, to_status FROM request_events`);
+  const grids = await database.rows<{ id: string; parent_id: string }>(sql`SELECT id, parent_id FROM areas WHERE level = 'grid'`);
+  return { requests, events, grids, now: Date.now() };
+}
+
+function expected(data: Awaited<ReturnType<typeof snapshot>>, community: string | null) {
+  const { now } = data;
+  const today = shanghaiDay(now);
+  const requests = data.requests.filter((r) => !community || r.community_id === community);
+  const ids = new Set(requests.map((r) => r.id));
+  const events = data.events.filter((e) => ids.has(e.request_id));
+  // waiting to be claimed: the claim deadline; being worked on: the resolve deadline; closed: none
+  const due = (r: Req) => (r.status === 'collected' ? r.claim_deadline : open.includes(r.status) ? r.resolve_deadline : null);
+  const overdue = (r: Req) => due(r) !== null && Date.parse(due(r)!) < now;
+  const takenUp = (e: Ev) => e.from_status === 'collected' && !['collected', 'rejected', 'duplicate'].includes(e.to_status!);
+  const reachesDone = (e: Ev) => done.includes(e.to_status!) && !done.includes(e.from_status ?? '');
+  const distinct = (list: Ev[]) => new Set(list.map((e) => e.request_id)).size;
+  // when was it rated: its newest 'rated'/'reopened' event, else its last update
+  const ratedAt = (r: Req) => {
+    const times = events.filter((e) => e.request_id === r.id && (e.action === 'rated' || e.action === 'reopened')).map((e) => Date.parse(e.at));
+    return times.length ? Math.max(...times) : Date.parse(r.updated_at);
+  };
+  const rated = requests.filter((r) => r.rating !== null && ratedAt(r) >= now - 30 * 86400_000);
+  const days = Array.from({ length: 30 }, (_, i) => shanghaiDay(now - (29 - i) * 86400_000));
+  return {
+    today: {
+      new: requests.filter((r) => shanghaiDay(r.created_at) === today).length,
+      claimed: distinct(events.filter((e) => takenUp(e) && shanghaiDay(e.at) === today)),
+      resolved: distinct(events.filter((e) => reachesDone(e) && shanghaiDay(e.at) === today)),
+      overdue: requests.filter(overdue).length,
+      open: requests.filter((r) => open.includes(r.status)).length,
+      satisfaction: rated.length ? Math.round((rated.reduce((s, r) => s + r.rating!, 0) / rated.length) * 100) / 100 : null,
+      ratings: rated.length,
+    },
+    trend: days.map((date) => ({
+      date,
+      new: requests.filter((r) => shanghaiDay(r.created_at) === date).length,
+      resolved: distinct(events.filter((e) => reachesDone(e) && shanghaiDay(e.at) === date)),
+    })),
+    grids: data.grids.filter((g) => !community || g.parent_id === community).sort((a, b) => a.id.localeCompare(b.id)).map((g) => ({
+      id: g.id,
+      open: data.requests.filter((r) => r.grid_id === g.id && open.includes(r.status)).length,
+      overdue: data.requests.filter((r) => r.grid_id === g.id && overdue(r)).length,
+    })),
+  };
+}
+
+describe.each(modes())('the wall screen statistics on %s', (mode) => {
+  let t: TestApp;
+  const contact = '136-5555-0000';
+
+  beforeAll(async () => {
+    t = await openTestApp(mode);
+    // today's activity on top of the demo history: filed, claimed, resolved, overdue, rated
+    for (const areaId of ['MS-XSL-G01', 'MS-XSL-G02', 'MS-MSL']) {
+      const [p] = await t.database.rows<{ lon: number; lat: number }>(sql`
+        SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM areas WHERE id = ${areaId}) x`);
+      const res = await t.post('/api/requests', { category: 'noise', description: '夜间施工噪音', contact, ...p });
+      expect(res.status).toBe(201);
+    }
+    const db = t.database;
+    await db.rows(sql`WITH x AS (SELECT id FROM requests WHERE status = 'collected' AND community_id = 'MS-XSL' ORDER BY id DESC LIMIT 1),
+      u AS (UPDATE requests r SET status = 'claimed', claimed_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'claim', 'collected', 'claimed' FROM u`);
+    await db.rows(sql`WITH x AS (SELECT id FROM requests WHERE status = 'resolving' AND community_id = 'MS-XSL' ORDER BY id LIMIT 1),
+      u AS (UPDATE requests r SET status = 'resolved', resolved_at = now(), rating = 2, updated_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'status', 'resolving', 'resolved' FROM u`);
+    await db.rows(sql`UPDATE requests SET claim_deadline = now() - interval '1 hour'
+      WHERE id IN (SELECT id FROM requests WHERE status = 'collected' ORDER BY id LIMIT 3)`);
+    await db.rows(sql`UPDATE requests SET resolve_deadline = now() - interval '2 hours'
+      WHERE id IN (SELECT id FROM requests WHERE status IN ('resolving', 'deliberating') ORDER BY id LIMIT 4)`);
+    await db.rows(sql`UPDATE requests SET resolve_deadline = now() + interval '2 hours'
+      WHERE id IN (SELECT id FROM requests WHERE status = 'claimed' ORDER BY id LIMIT 2)`);
+    await db.rows(sql`UPDATE requests SET rating = 5, updated_at = now() - interval '3 days'
+      WHERE id IN (SELECT id FROM requests WHERE status = 'revisited' ORDER BY id LIMIT 3)`);
+    await db.rows(sql`UPDATE requests SET rating = 1, updated_at = now() - interval '40 days'
+      WHERE id IN (SELECT id FROM requests WHERE status = 'archived' ORDER BY id LIMIT 2)`);
+  });
+  afterAll(async () => { await t?.close(); });
+
+  const stats = async (query = '') => {
+    const res = await t.get(`/api/stats${query}`);
+    expect(res.status).toBe(200);
+    return res.json();
+  };
+
+  it('counts today\'s figures for the whole street as the raw rows say', async () => {
+    const want = expected(await snapshot(t.database), null);
+    const got = await stats();
+    expect(got.today).toEqual(want.today);
+    expect(got.today.new).toBeGreaterThanOrEqual(3);
+    expect(got.today.overdue).toBeGreaterThan(0);
+  });
+
+  it('counts today\'s figures for one community as the raw rows say', async () => {
+    const want = expected(await snapshot(t.database), 'MS-XSL');
+    const got = await stats('?areaId=MS-XSL');
+    expect(got.today).toEqual(want.today);
+    expect(got.today.claimed).toBeGreaterThanOrEqual(1);
+    expect(got.today.resolved).toBeGreaterThanOrEqual(1);
+  });
+
+  it('averages only the ratings of the last 30 days', async () => {
+    const got = await stats();
+    const want = expected(await snapshot(t.database), null);
+    expect(got.today.satisfaction).toBe(want.today.satisfaction);
+    expect(got.today.satisfaction).not.toBeNull();
+  });
+
+  it('gives a 30-day trend ending today in Shanghai, matching the raw rows day by day', async () => {
+    const want = expected(await snapshot(t.database), null);
+    const got = await stats();
+    expect(got.trend).toHaveLength(30);
+    expect(got.trend.at(-1).date).toBe(shanghaiDay(Date.now()));
+    expect(got.trend).toEqual(want.trend);
+  });
+
+  it('counts a request filed just after midnight in Shanghai as today, and one just before as yesterday', async () => {
+    const before = (await stats()).today.new;
+    const midnight = Date.parse(`${shanghaiDay(Date.now())}T00:00:00+08:00`);
+    await t.database.rows(sql`INSERT INTO requests (ticket, category, description, status, street_id, community_id, grid_id, geom, created_at)
+      SELECT 'T-AFTER-MIDNIGHT', 'other', '零点后', 'archived', 'MS', 'MS-XSL', 'MS-XSL-G01', ST_SetSRID(ST_MakePoint(113.23, 35.21), 4326), ${new Date(midnight + 1000).toISOString()}::timestamptz
+      UNION ALL
+      SELECT 'T-BEFORE-MIDNIGHT', 'other', '零点前', 'archived', 'MS', 'MS-XSL', 'MS-XSL-G01', ST_SetSRID(ST_MakePoint(113.23, 35.21), 4326), ${new Date(midnight - 1000).toISOString()}::timestamptz`);
+    expect((await stats()).today.new).toBe(before + 1);
+  });
+
+  it('lists every grid of the area with its open and overdue requests', async () => {
+    const want = expected(await snapshot(t.database), 'MS-XSL');
+    const got = await stats('?areaId=MS-XSL');
+    expect(got.grids.map((g: any) => ({ id: g.id, open: g.open, overdue: g.overdue }))).toEqual(want.grids);
+  });
+
+  it('scales each grid\'s load to the busiest grid, which gets 1', async () => {
+    const { grids } = await stats();
+    const weight = (g: any) => g.open + g.overdue;
+    const busiest = Math.max(...grids.map(weight));
+    for (const g of grids) {
+      expect(g.load).toBeGreaterThanOrEqual(0);
+      expect(g.load).toBeLessThanOrEqual(1);
+      expect(g.load).toBeCloseTo(weight(g) / busiest, 2);
+    }
+    expect(grids.filter((g: any) => g.load === 1).length).toBeGreaterThan(0);
+  });
+
+  it('shows the newest 20 events, newest first, without contacts', async () => {
+    const { latest } = await stats();
+    expect(latest).toHaveLength(20);
+    const ids = latest.map((e: any) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const [newest] = await t.database.rows<{ id: number }>(sql`SELECT max(id)::int AS id FROM request_events`);
+    expect(ids[0]).toBe(newest.id);
+    expect(JSON.stringify(latest)).not.toContain(contact);
+    for (const e of latest) expect(e).not.toHaveProperty('contact');
+  });
+
+  it('shows a kiosk the figures of its own area', async () => {
+    await t.database.rows(sql`INSERT INTO kiosk_tokens (token, area_id, label) VALUES ('stats-wall', 'MS-XSL', 'test') ON CONFLICT DO NOTHING`);
+    const kiosk = await stats('?kiosk=stats-wall');
+    const byArea = await stats('?areaId=MS-XSL');
+    expect(kiosk.today).toEqual(byArea.today);
+    expect(kiosk.grids).toEqual(byArea.grids);
+  });
+
+  it.each([
+    ['an unknown area', '?areaId=MS-NOWHERE', 404],
+    ['an absurdly long area id', `?areaId=${'x'.repeat(500)}`, 400],
+    ['an unknown kiosk token', '?kiosk=nope', 403],
+  ])('refuses %s', async (_, query, status) => {
+    const res = await t.get(`/api/stats${query}`);
+    expect(res.status).toBe(status);
+    expect((await res.json()).error).toBeTruthy();
+  });
+});

@@ -1,0 +1,269 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pointOnFeature } from '@turf/turf';
+import type { Feature, Polygon, MultiPolygon } from 'geojson';
+import { urgencyColors } from '../../web/src/lib/loop/time-left.ts';
+
+// The request loop in a real Chromium against a running server: a request filed on one page
+// reaches the wall screen on another; a grid worker signs in on a phone, claims and resolves;
+// the resident's ticket page shows the six steps. Screenshots go to test-results/.
+
+const baseUrl = inject('baseUrl');
+const OUT = 'test-results';
+const KIOSK = 'demo-wall-xsl';
+const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo1234';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+type WallWindow = {
+  __wall: {
+    map: import('maplibre-gl').Map;
+    markerCount: () => number;
+    tickets: () => string[];
+    renderedMarkers: () => string[];
+  };
+};
+
+const url = (path: string) => new URL(path, baseUrl!).href;
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  const response = await fetch(url(path), {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
+}
+
+/** A staff cookie for API calls made beside the browser (another worker racing for a claim). */
+async function signInCookie(username: string): Promise<string> {
+  const { status, headers } = await api('/api/session', { method: 'POST', body: JSON.stringify({ username, password: PASSWORD }) });
+  expect(status).toBe(200);
+  return headers.get('set-cookie')!.split(';')[0];
+}
+
+/** The demo accounts of one role, as the API lists them (only when the demo data is loaded). */
+async function demoAccounts(role: string): Promise<{ username: string; areaName: string }[]> {
+  const { body } = await api<{ accounts: { username: string; role: string; areaName: string }[] }>('/api/session/demo-accounts');
+  return body.accounts.filter((a) => a.role === role);
+}
+
+/** A point surely inside a grid (not its bbox centre: grids are not all convex). */
+async function pointInGrid(gridId: string): Promise<[number, number]> {
+  const { body } = await api<Feature<Polygon | MultiPolygon>>(`/api/collections/grids/items/${gridId}`);
+  return pointOnFeature(body).geometry.coordinates as [number, number];
+}
+
+async function fileRequest(gridId: string, category: string, description: string) {
+  const [lon, lat] = await pointInGrid(gridId);
+  const { status, body } = await api<{ ticket: string; reportToken: string; grid: { id: string } }>('/api/requests', {
+    method: 'POST',
+    body: JSON.stringify({ category, description, lon, lat, contact: '139-0000-0000' }),
+  });
+  expect(status).toBe(201);
+  return { ...body, lon, lat };
+}
+
+async function signInOnPhone(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(url('/login'));
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/worker', { timeout: 15_000 });
+  return page;
+}
+
+/** Counts screenshot pixels near a colour (decoded by the page itself: no PNG library). */
+async function countColor(page: Page, png: Buffer, hex: string, tolerance: number): Promise<number> {
+  return page.evaluate(async ({ base64, hex, tolerance }) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(image, 0, 0);
+    const { data } = ctx.getImageData(0, 0, image.width, image.height);
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let n = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      if (Math.abs(data[p] - r) <= tolerance && Math.abs(data[p + 1] - g) <= tolerance && Math.abs(data[p + 2] - b) <= tolerance) n++;
+    }
+    return n;
+  }, { base64: png.toString('base64'), hex, tolerance });
+}
+
+describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
+  let browser: Browser;
+  let worker: { username: string; gridId: string };
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    // a grid worker of 学生路社区 (the demo kiosk's community), and their grid
+    const workers = await demoAccounts('grid_worker');
+    expect(workers.length).toBeGreaterThan(0);
+    const username = workers.find((w) => w.areaName.includes('学生路'))?.username ?? workers[0].username;
+    const cookie = await signInCookie(username);
+    const { body } = await api<{ user: { areaId: string } }>('/api/session', { headers: { cookie } });
+    worker = { username, gridId: body.user.areaId };
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows a request filed on another page as a marker on the wall within a few seconds', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const wall = await context.newPage();
+    const problems: string[] = [];
+    wall.on('pageerror', (error) => problems.push(error.message));
+    wall.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    await wall.goto(url(`/wall?kiosk=${KIOSK}&tour=0`));
+    // the map has drawn and the live stream is open
+    await wall.waitForFunction(() => {
+      const w = (window as unknown as Partial<WallWindow>).__wall;
+      return !!w && w.map.loaded() && w.map.areTilesLoaded();
+    }, null, { timeout: 60_000 }).catch((error) => { throw new Error(`wall map not ready: ${problems.join(' | ')}`, { cause: error }); });
+    await wall.locator('.live:not(.off)').waitFor({ timeout: 15_000 });
+    const before = await wall.evaluate(() => (window as unknown as WallWindow).__wall.markerCount());
+
+    // the resident files from their own phone: another browser context, no shared state with the wall
+    const resident = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const residentPage = await resident.newPage();
+    await residentPage.goto(url('/'));
+    const [lon, lat] = await pointInGrid(worker.gridId);
+    const filed = await residentPage.evaluate(async ({ lon, lat }) => {
+      const response = await fetch('/api/requests', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'flying_wire_charging', description: '楼道窗口有飞线给电动车充电', lon, lat }),
+      });
+      return { ...(await response.json()), httpStatus: response.status } as { httpStatus: number; ticket: string };
+    }, { lon, lat });
+    expect(filed.httpStatus).toBe(201);
+
+    const t0 = Date.now();
+    await wall.waitForFunction((ticket) => (window as unknown as WallWindow).__wall.tickets().includes(ticket), filed.ticket, { timeout: 5_000 });
+    const arrivalMs = Date.now() - t0;
+    expect(arrivalMs).toBeLessThan(5_000);
+    expect(await wall.evaluate(() => (window as unknown as WallWindow).__wall.markerCount())).toBe(before + 1);
+
+    // drawn, not only counted: MapLibre renders it, and its colour is on the screenshot where it stands
+    await wall.waitForFunction((ticket) => (window as unknown as WallWindow).__wall.renderedMarkers().includes(ticket), filed.ticket, { timeout: 5_000 });
+    const at = await wall.evaluate(([lon, lat]) => (window as unknown as WallWindow).__wall.map.project([lon, lat]), [lon, lat]);
+    await wall.waitForTimeout(5_000); // let the arrival pulse finish, so the dot stands alone
+    writeFileSync(`${OUT}/loop-wall.png`, await wall.screenshot());
+    const clip = { x: Math.max(0, at.x - 14), y: Math.max(0, at.y - 14), width: 28, height: 28 };
+    const png = await wall.screenshot({ clip });
+    // a fire hazard must be claimed within 30 min: the marker shows "under an hour left"
+    expect(await countColor(wall, png, urgencyColors.urgent, 30), `marker pixels at ${Math.round(at.x)},${Math.round(at.y)}`).toBeGreaterThan(40);
+    await resident.close();
+    await context.close();
+  }, 120_000);
+
+  it('says in Chinese that the password is wrong', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(url('/login'));
+    await page.fill('input[name=username]', worker.username);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await expect(page.locator('.error').textContent({ timeout: 10_000 })).resolves.toContain('用户名或密码不正确');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    writeFileSync(`${OUT}/loop-login-error.png`, await page.screenshot());
+    await context.close();
+  });
+
+  it('lets a grid worker on a phone claim a request in one tap and resolve it with an outcome', async () => {
+    const filed = await fileRequest(worker.gridId, 'street_light', '小区门口路灯不亮，晚上很黑');
+    const page = await signInOnPhone(browser, worker.username);
+    await page.click('button.refresh');
+    const card = page.locator(`[data-ticket="${filed.ticket}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    writeFileSync(`${OUT}/loop-worker-queue.png`, await page.screenshot());
+
+    await card.locator('button.claim').click();
+    await card.locator('.won').waitFor({ timeout: 10_000 });
+    await card.locator('button.open').click();
+    await page.locator('.detail h2').waitFor();
+    await expect(page.locator('.detail .call').getAttribute('href')).resolves.toBe('tel:13900000000');
+    await page.getByRole('button', { name: '开始解事' }).click();
+    await page.locator('.detail [data-status="resolving"]').waitFor({ timeout: 10_000 });
+    await page.locator('.actions').getByRole('button', { name: '办结反馈' }).click();
+    await page.fill('textarea[name=outcome]', '已更换灯泡，当晚恢复照明');
+    await page.getByRole('button', { name: '确认办结' }).click();
+    await page.locator('.detail [data-status="resolved"]').waitFor({ timeout: 10_000 });
+    writeFileSync(`${OUT}/loop-worker-resolved.png`, await page.screenshot({ fullPage: true }));
+
+    const { body } = await api<{ status: string; outcome: string }>(`/api/requests/${filed.ticket}`);
+    expect(body).toMatchObject({ status: 'resolved', outcome: '已更换灯泡，当晚恢复照明' });
+    await page.context().close();
+  });
+
+  it('tells the worker "已被他人认领" when another worker claimed the request first', async () => {
+    const filed = await fileRequest(worker.gridId, 'clutter', '3号楼楼道堆满纸箱');
+    const page = await signInOnPhone(browser, worker.username);
+    await page.click('button.refresh');
+    const card = page.locator(`[data-ticket="${filed.ticket}"]`);
+    await card.locator('button.claim').waitFor({ timeout: 10_000 });
+
+    // someone else in the same grid is quicker (the grid leader, or a colleague)
+    const others = [...(await demoAccounts('grid_worker')), ...(await demoAccounts('grid_leader'))].filter((a) => a.username !== worker.username);
+    let won = false;
+    for (const other of others) {
+      const cookie = await signInCookie(other.username);
+      const claim = await api(`/api/staff/requests/${filed.ticket}/claim`, { method: 'POST', headers: { cookie } });
+      if (claim.status === 200) {
+        won = true;
+        break;
+      }
+    }
+    expect(won, 'another staff member of the grid claimed it').toBe(true);
+
+    await card.locator('button.claim').click();
+    await expect(card.locator('.lost').textContent({ timeout: 10_000 })).resolves.toContain('已被他人认领');
+    writeFileSync(`${OUT}/loop-worker-lost-claim.png`, await page.screenshot());
+    await page.context().close();
+  });
+
+  it('shows the resident the six steps with the current one marked and lets the reporter rate', async () => {
+    const filed = await fileRequest(worker.gridId, 'noise', '夜间广场舞音响太吵');
+    const cookie = await signInCookie(worker.username);
+    for (const [path, body] of [['/claim', undefined], ['/status', { to: 'resolving' }], ['/status', { to: 'resolved', outcome: '已与广场舞队协商，晚九点后停止' }]] as const) {
+      const moved = await api(`/api/staff/requests/${filed.ticket}${path}`, { method: 'POST', headers: { cookie }, body: body && JSON.stringify(body) });
+      expect(moved.status, path).toBe(200);
+    }
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(url(`/ticket/${filed.ticket}`));
+    await page.locator('.steps li').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.steps li strong').allTextContents()).toEqual(['网格问事', '商议说事', '具体解事', '反馈息事', '回访宁事', '归档完事']);
+    await expect(page.locator('.steps li[aria-current="step"]').getAttribute('data-step')).resolves.toBe('resolved');
+    // without the reporter's token this phone may not rate
+    await expect(page.locator('.rate .hint').textContent()).resolves.toContain('反映人');
+    writeFileSync(`${OUT}/loop-ticket-public.png`, await page.screenshot({ fullPage: true }));
+
+    // the reporter's phone: the report page kept the token
+    await page.evaluate(([key, token]) => localStorage.setItem(key, token), [`gm-report-token:${filed.ticket}`, filed.reportToken]);
+    await page.reload();
+    await page.locator('.stars button').nth(4).click();
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await expect(page.locator('.rated').textContent({ timeout: 10_000 })).resolves.toContain('5');
+    await page.locator('.steps li[data-step="revisited"][aria-current="step"]').waitFor({ timeout: 10_000 });
+    writeFileSync(`${OUT}/loop-ticket-rated.png`, await page.screenshot({ fullPage: true }));
+    await context.close();
+  });
+});

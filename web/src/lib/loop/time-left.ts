@@ -1,0 +1,38 @@
+// How urgent a request is, from its time left: one scale for the worker's queue and the wall's markers.
+
+export type Urgency = 'overdue' | 'urgent' | 'soon' | 'ok' | 'none';
+
+export const URGENT_MINUTES = 60; // under an hour left: act now
+export const SOON_MINUTES = 24 * 60; // under a day left: today's work
+
+export const urgencyColors: Record<Urgency, string> = {
+  overdue: '#e5383b',
+  urgent: '#f77f00',
+  soon: '#f2c14e',
+  ok: '#2bb673',
+  none: '#8a8f98',
+};
+
+export function urgencyOf(timeLeftMinutes: number | null | undefined, overdue?: boolean): Urgency {
+  if (overdue || (timeLeftMinutes != null && timeLeftMinutes < 0)) return 'overdue';
+  if (timeLeftMinutes == null) return 'none';
+  if (timeLeftMinutes < URGENT_MINUTES) return 'urgent';
+  if (timeLeftMinutes < SOON_MINUTES) return 'soon';
+  return 'ok';
+}
+
+/** Minutes from now to an ISO time (negative when past), or null without one. */
+export function minutesUntil(iso: string | null | undefined, now = Date.now()): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? Math.round((t - now) / 60_000) : null;
+}
+
+/** "08-23 14:05" in the viewer's clock: short enough for a phone line. */
+export function shortTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}

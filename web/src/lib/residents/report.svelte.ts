@@ -1,0 +1,89 @@
+import { fetchSimilar, fileRequest, meToo, uploadPhoto, type Filed, type SimilarRequest } from './api.ts';
+import { keepReportToken, shrinkPhoto } from './photo.ts';
+
+export type ReportResult = Filed & { photo: 'none' | 'sent' | 'failed' };
+
+/**
+ * One report being written: what, where, an optional photo and contact. Before it is sent it
+ * looks for the same problem already reported within 50 m, so a resident can add "me too"
+ * instead of filing a duplicate.
+ */
+export class ReportForm {
+  category = $state<string | null>(null);
+  description = $state('');
+  pin = $state<[number, number] | null>(null);
+  pinFromLink = $state(false);
+  photo = $state<File | null>(null);
+  contact = $state('');
+  similar = $state<SimilarRequest[]>([]);
+  meTooDone = $state<Record<string, number>>({});
+  sending = $state(false);
+  error = $state<string | null>(null);
+  result = $state<ReportResult | null>(null);
+  #similarController: AbortController | null = null;
+
+  /** Looks for open requests like this one near the pin (called when category or pin change). */
+  async checkSimilar() {
+    this.#similarController?.abort();
+    const controller = (this.#similarController = new AbortController());
+    if (!this.category || !this.pin) {
+      this.similar = [];
+      return;
+    }
+    try {
+      const found = await fetchSimilar(this.pin[0], this.pin[1], this.category, controller.signal);
+      if (!controller.signal.aborted) this.similar = found;
+    } catch {
+      // the list is a courtesy: without it the resident can still file
+      if (!controller.signal.aborted) this.similar = [];
+    }
+  }
+
+  async addMeToo(ticket: string) {
+    try {
+      const { meToo: count } = await meToo(ticket);
+      this.meTooDone = { ...this.meTooDone, [ticket]: count };
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Checks what the API would refuse, in the resident's words; null when ready to send. */
+  problem(messages: { needCategory: string; needDescription: string; needPin: string }): string | null {
+    if (!this.category) return messages.needCategory;
+    if (this.description.trim().length < 2) return messages.needDescription;
+    if (!this.pin) return messages.needPin;
+    return null;
+  }
+
+  async send(channel: 'qr' | 'rider' = 'qr') {
+    if (!this.category || !this.pin || this.sending) return;
+    this.sending = true;
+    this.error = null;
+    try {
+      const filed = await fileRequest({
+        category: this.category,
+        description: this.description.trim(),
+        lon: this.pin[0],
+        lat: this.pin[1],
+        ...(this.contact.trim() ? { contact: this.contact.trim() } : {}),
+        channel,
+      });
+      keepReportToken(filed.ticket, filed.reportToken);
+      let photo: ReportResult['photo'] = 'none';
+      if (this.photo && filed.reportToken) {
+        try {
+          await uploadPhoto(filed.ticket, filed.reportToken, await shrinkPhoto(this.photo));
+          photo = 'sent';
+        } catch {
+          photo = 'failed';
+        }
+      } else if (this.photo) photo = 'failed';
+      this.result = { ...filed, photo };
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.sending = false;
+    }
+  }
+}
