@@ -5,7 +5,7 @@ export const requestCategories = [
 ] as const;
 export type RequestCategory = (typeof requestCategories)[number];
 
-export const requestChannels = ['qr', 'group', 'phone', 'visit', 'rider'] as const;
+export const requestChannels = ['qr', 'group', 'phone', 'visit', 'rider', 'open311'] as const;
 
 export const poiCategories = [
   'party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home',

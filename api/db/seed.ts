@@ -66,10 +66,12 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
       id: p(f).id, name: p(f).name, role: p(f).role, phone: p(f).phone ?? null, phonePublic: !!p(f).phonePublic,
       areaId: p(f).areaId ?? null, geom: (f.geometry as GeoJSON.Point | null) ?? null,
     })));
+    const shift = demoShiftDays(layers.requests.map((f) => Date.parse(p(f).createdAt)));
+    const later = (iso: string) => new Date(Date.parse(iso) + shift * day);
     await insertAll(db, t.requests, layers.requests.map((f) => ({
-      ticket: p(f).id, category: p(f).category, description: p(f).description, channel: p(f).channel ?? 'qr',
-      status: p(f).status, contact: p(f).contact ?? null, createdAt: new Date(p(f).createdAt),
-      updatedAt: new Date(p(f).updatedAt ?? p(f).createdAt), geom: f.geometry as GeoJSON.Point,
+      ticket: shiftTicket(p(f).id, shift), category: p(f).category, description: p(f).description, channel: p(f).channel ?? 'qr',
+      status: p(f).status, contact: p(f).contact ?? null, createdAt: later(p(f).createdAt),
+      updatedAt: later(p(f).updatedAt ?? p(f).createdAt), geom: f.geometry as GeoJSON.Point,
     })));
     // past requests go through the same rule as new ones (api/db/migrations/0002_assign_point.sql)
     await db.execute(sql`
@@ -86,6 +88,27 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });
   });
   return true;
+}
+
+const day = 86_400_000;
+
+/**
+ * The demo's requests end on the day it was generated; moved forward by whole days so the newest
+ * lies within the last day, the wall screen shows a living community (today's figures, requests
+ * still inside their deadlines) instead of one where everything went overdue last week.
+ * DEMO_SHIFT=0 keeps the dates as generated.
+ */
+export function demoShiftDays(createdAt: number[], now = Date.now()): number {
+  if (process.env.DEMO_SHIFT === '0' || !createdAt.length) return 0;
+  return Math.max(0, Math.floor((now - Math.max(...createdAt)) / day));
+}
+
+/** GM20261119-0042 moved by 6 days → GM20261125-0042: the ticket's date follows its request. */
+export function shiftTicket(ticket: string, days: number): string {
+  const m = ticket.match(/^GM(\d{4})(\d{2})(\d{2})(-.*)$/);
+  if (!m || !days) return ticket;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + days * day);
+  return `GM${date.toISOString().slice(0, 10).replaceAll('-', '')}${m[4]}`;
 }
 
 async function insertAll(db: Db, table: any, rows: Record<string, unknown>[]) {

@@ -16,6 +16,27 @@ export async function publicTeam(database: Database, areaIds: string[]) {
     ORDER BY array_position(ARRAY['grid_leader','grid_worker','microgrid_leader','mediator','secretary'], s.role), s.id`);
 }
 
+/**
+ * The nearest party household (党员中心户) of the resident's community: they relay needs for the
+ * homes around them and are publicly designated, so name and building are shown; the phone only
+ * when they agreed to publish it.
+ */
+async function nearestPartyHousehold(database: Database, lon: number, lat: number, communityId: string) {
+  const [row] = await database.rows<{ name: string; phone: string | null; address: string | null; meters: number }>(sql`
+    WITH me AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS p)
+    SELECT s.name, CASE WHEN s.phone_public THEN s.phone END AS phone,
+           nullif(concat_ws(' ', c.name, b.number), '') AS address,
+           round(ST_Distance(s.geom::geography, me.p::geography))::int AS meters
+    FROM staff s CROSS JOIN me
+    JOIN areas a ON a.id = s.area_id
+    LEFT JOIN LATERAL (SELECT id, number, compound_id FROM buildings WHERE ST_DWithin(geom, s.geom, 0.00005) ORDER BY geom <-> s.geom LIMIT 1) b ON true
+    LEFT JOIN compounds c ON c.id = b.compound_id
+    WHERE s.role = 'party_household' AND s.geom IS NOT NULL
+      AND (a.id = ${communityId} OR a.parent_id = ${communityId} OR a.parent_id IN (SELECT id FROM areas WHERE parent_id = ${communityId}))
+    ORDER BY s.geom <-> me.p LIMIT 1`);
+  return row ? { name: row.name, phone: row.phone, address: row.address, distanceMeters: Number(row.meters) } : null;
+}
+
 const openList = sql.join(openStatuses.map((s) => sql`${s}`), sql`, `);
 
 export function areaRoutes(database: Database) {
@@ -55,7 +76,8 @@ export function areaRoutes(database: Database) {
     };
     const ids = [result.grid?.id, result.microgrid?.id].filter((x): x is string => !!x);
     const team = await publicTeam(database, ids);
-    return c.json({ ...result, team });
+    const partyHousehold = result.community ? await nearestPartyHousehold(database, lon, lat, result.community.id) : null;
+    return c.json({ ...result, team, partyHousehold });
   });
 
   return app;

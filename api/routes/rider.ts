@@ -14,8 +14,8 @@ type Gate = { id: string; name: string; main: boolean; lon: number; lat: number 
 type Entrance = { id: string; unit: number; name: string; lon: number; lat: number };
 
 async function compoundOr404(database: Database, id: string) {
-  const [compound] = await database.rows<{ id: string; name: string; address: string | null; microgridId: string | null; w: number; s: number; e: number; n: number }>(sql`
-    SELECT id, name, address, microgrid_id AS "microgridId",
+  const [compound] = await database.rows<{ id: string; name: string; address: string | null; microgridId: string | null; footprint: string; w: number; s: number; e: number; n: number }>(sql`
+    SELECT id, name, address, microgrid_id AS "microgridId", ST_AsGeoJSON(geom, 7) AS footprint,
            ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
     FROM compounds WHERE id = ${id}`);
   if (!compound) throw new ApiError(404, `没有编号为 ${id} 的小区 / no compound '${id}': scan the code at the gate again`);
@@ -60,7 +60,7 @@ export function riderRoutes(database: Database) {
     }
 
     return c.json({
-      compound: { id: compound.id, name: compound.name, address: compound.address },
+      compound: { id: compound.id, name: compound.name, address: compound.address, footprint: JSON.parse(compound.footprint) },
       bounds: [compound.w, compound.s, compound.e, compound.n],
       gates: gates.map((g) => ({ ...g, lon: Number(g.lon), lat: Number(g.lat) })),
       buildings: buildings.map((b) => ({

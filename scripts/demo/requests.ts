@@ -43,11 +43,15 @@ export function isoCST(ms: number): string {
 }
 
 function statusFor(rng: Rng, ageDays: number): [string, number] {
+  // open ones are mostly recent, as they are where deadlines are hours to days (api/domain.ts):
+  // a living community has a handful overdue, not most of them
   const table: [string, number][] =
     ageDays > 45 ? [['archived', 75], ['revisited', 12], ['resolved', 5], ['rejected', 4], ['duplicate', 4]]
-    : ageDays > 20 ? [['archived', 35], ['revisited', 30], ['resolved', 20], ['resolving', 8], ['rejected', 4], ['duplicate', 3]]
-    : ageDays > 7 ? [['resolved', 30], ['revisited', 15], ['resolving', 25], ['deliberating', 15], ['claimed', 10], ['archived', 5]]
-    : [['collected', 30], ['claimed', 30], ['deliberating', 15], ['resolving', 20], ['resolved', 5]];
+    : ageDays > 20 ? [['archived', 55], ['revisited', 30], ['resolved', 5], ['rejected', 5], ['duplicate', 5]]
+    : ageDays > 7 ? [['archived', 20], ['revisited', 40], ['resolved', 30], ['deliberating', 4], ['resolving', 3], ['rejected', 3]]
+    : ageDays > 2 ? [['resolved', 35], ['revisited', 25], ['resolving', 20], ['deliberating', 10], ['claimed', 5], ['rejected', 5]]
+    : ageDays > 0.5 ? [['collected', 10], ['claimed', 25], ['deliberating', 10], ['resolving', 30], ['resolved', 25]]
+    : [['collected', 45], ['claimed', 35], ['resolving', 15], ['resolved', 5]];
   const s = weighted(rng, table);
   const span: Record<string, [number, number]> = {
     collected: [0, 0], claimed: [0.05, 2], deliberating: [12, 72], resolving: [24, 96], resolved: [24, 144],
@@ -61,7 +65,8 @@ export function buildRequests(places: readonly Place[], count = 360): Feature[] 
   const compounds = places.filter((p) => p.kind === 'compound' && p.layout && p.buildings.length > 0);
   const start = WINDOW_END - WINDOW_DAYS * DAY;
   const drafts = Array.from({ length: count }, () => {
-    const day = rng.int(0, WINDOW_DAYS - 1);
+    // more reports lately (the 一码 QR codes went up this autumn): days drawn with a lean to the present
+    const day = Math.min(WINDOW_DAYS - 1, Math.floor(WINDOW_DAYS * rng.float(0, 1) ** 0.6));
     const hour = weighted(rng, [[7, 3], [8, 6], [9, 8], [10, 8], [11, 6], [12, 3], [13, 3], [14, 5], [15, 6], [16, 6], [17, 5], [18, 5], [19, 5], [20, 4], [21, 3], [22, 2], [23, 1]]);
     return start + day * DAY + hour * HOUR + rng.int(0, 3599) * 1000;
   }).sort((a, b) => a - b);

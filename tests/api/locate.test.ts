@@ -23,6 +23,21 @@ describe.each(modes())('locating a resident on %s', (mode) => {
     expect(body.team.some((m: any) => m.role === 'grid_leader' && m.phone)).toBe(true);
   });
 
+  it('names the nearest party household of the community, with its phone only when public', async () => {
+    const [h] = await t.database.rows<{ name: string; phone: string; phone_public: boolean; lon: number; lat: number }>(sql`
+      SELECT s.name, s.phone, s.phone_public, ST_X(s.geom) lon, ST_Y(s.geom) lat FROM staff s
+      WHERE s.role = 'party_household' AND s.geom IS NOT NULL ORDER BY s.id LIMIT 1`);
+    const body = await (await t.get(`/api/locate?lon=${h.lon}&lat=${h.lat}`)).json();
+    expect(body.partyHousehold.name).toBe(h.name);
+    expect(body.partyHousehold.distanceMeters).toBe(0);
+    expect(body.partyHousehold.phone).toBe(h.phone_public ? h.phone : null);
+    const anyPrivate = await t.database.rows<{ phone: string; lon: number; lat: number }>(sql`
+      SELECT phone, ST_X(geom) lon, ST_Y(geom) lat FROM staff WHERE role = 'party_household' AND NOT phone_public AND geom IS NOT NULL LIMIT 5`);
+    for (const p of anyPrivate) {
+      expect(JSON.stringify(await (await t.get(`/api/locate?lon=${p.lon}&lat=${p.lat}`)).json())).not.toContain(p.phone);
+    }
+  });
+
   it('shows only the phones staff agreed to publish', async () => {
     const hidden = await t.database.rows<{ phone: string; area_id: string }>(sql`
       SELECT phone, area_id FROM staff WHERE NOT phone_public AND phone IS NOT NULL AND area_id IN (SELECT id FROM areas WHERE level IN ('grid', 'microgrid'))`);
@@ -38,7 +53,7 @@ describe.each(modes())('locating a resident on %s', (mode) => {
 
   it('answers nulls outside the map, and 400 for missing or malformed coordinates', async () => {
     const outside = await (await t.get('/api/locate?lon=116.397&lat=39.909')).json();
-    expect(outside).toMatchObject({ street: null, community: null, grid: null, microgrid: null, building: null, team: [] });
+    expect(outside).toMatchObject({ street: null, community: null, grid: null, microgrid: null, building: null, team: [], partyHousehold: null });
     expect((await t.get('/api/locate?lat=35.2')).status).toBe(400);
     const bad = await t.get('/api/locate?lon=abc&lat=35.2');
     expect(bad.status).toBe(400);

@@ -87,6 +87,12 @@ describe.each(modes())('the rider guide on %s', (mode) => {
   it('lays out a compound: buildings with units, gates, lanes, services and the grid team', async () => {
     const body = await (await t.get('/api/rider/MS-C001')).json();
     expect(body.compound).toMatchObject({ id: 'MS-C001', name: '十号院' });
+    expect(body.compound.footprint.type).toBe('MultiPolygon');
+    for (const g of body.gates) {
+      // gates lie on the compound's wall: the outline drawn is the one they were cut into
+      const ring: number[][] = body.compound.footprint.coordinates[0][0];
+      expect(ring.some(([x, y]) => Math.abs(x - g.lon) < 1e-7 && Math.abs(y - g.lat) < 1e-7)).toBe(true);
+    }
     expect(body.bounds).toHaveLength(4);
     expect(body.gates.length).toBeGreaterThan(0);
     const b = body.buildings.find((x: any) => x.number === '3号楼');

@@ -197,7 +197,7 @@ export const en: Messages = {
     ratingForReporter: 'Once resolved, the reporter can rate the result on the phone they filed from',
     ticketNotFound: 'No such ticket; check the number',
     closedAs: { rejected: 'Not accepted', duplicate: 'Merged with the same request' } as Record<string, string>,
-    channels: { qr: 'QR code', group: 'Group chat', phone: 'Phone', visit: 'Field visit', rider: 'Rider report' } as Record<string, string>,
+    channels: { qr: 'QR code', group: 'Group chat', phone: 'Phone', visit: 'Field visit', rider: 'Rider report', open311: 'Other system (Open311)' } as Record<string, string>,
     stars: (n: number) => `${n} stars`,
   },
   wall: {

@@ -195,7 +195,7 @@ export const zhCN = {
     ratingForReporter: '办结后，反映人可在提交诉求的手机上为结果打分',
     ticketNotFound: '没有找到这个工单，请核对工单号',
     closedAs: { rejected: '不予受理', duplicate: '已合并到相同诉求' } as Record<string, string>,
-    channels: { qr: '扫码提交', group: '群内反映', phone: '电话反映', visit: '走访发现', rider: '骑手随手拍' } as Record<string, string>,
+    channels: { qr: '扫码提交', group: '群内反映', phone: '电话反映', visit: '走访发现', rider: '骑手随手拍', open311: '外部系统 (Open311)' } as Record<string, string>,
     stars: (n: number) => `${n} 星`,
   },
   wall: {
