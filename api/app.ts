@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, errorResponse } from './errors.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { nearbyRoutes } from './routes/nearby.ts';
@@ -32,7 +32,7 @@ export function createApp({ database, tiles, loadedInMs }: AppContext) {
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
     .use('*', (c, next) => (c.req.method === 'POST' && c.req.path.endsWith('/photos') ? next() : bodyLimit({
       maxSize: 64 * 1024,
-      onError: (c) => c.json({ error: 'the body is larger than 64 KB; send the request without attachments' }, 413),
+      onError: (c) => errorResponse(new ApiError(413, 'the body is larger than 64 KB; send the request without attachments'), c),
     })(c, next))) // photo uploads have their own limit (api/photos.ts)
     .get('/', (c) => {
       const base = origin(c.req.url);
@@ -71,12 +71,8 @@ export function createApp({ database, tiles, loadedInMs }: AppContext) {
 
   const app = new Hono().route('/api', api);
   app.route('/open311/v2', open311Routes(database));
-  app.notFound((c) => c.json({ error: `nothing at ${new URL(c.req.url).pathname}; the API starts at /api` }, 404));
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return c.json({ error: err.message, ...(err.field ? { field: err.field } : {}) }, err.status);
-    console.error(err);
-    return c.json({ error: 'internal error; the request was not completed, please try again' }, 500);
-  });
+  app.notFound((c) => errorResponse(new ApiError(404, `nothing at ${new URL(c.req.url).pathname}; the API starts at /api`), c));
+  app.onError(errorResponse); // the one place errors are answered (Open311 keeps its spec's format: api/routes/open311.ts)
   return app;
 }
 

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Database } from './db/client.ts';
 import { requestPhotos } from './db/schema.ts';
-import { LoopError } from './loop/errors.ts';
+import { ApiError, errorResponse } from './errors.ts';
 
 export const maxPhotoBytes = 8 * 1024 * 1024;
 /** the longest side a stored photo keeps: enough to see a blocked drain, small enough for a phone */
@@ -13,7 +13,7 @@ export const maxPhotoSide = 2048;
 /** multipart bodies of a photo upload: the photo plus a little room for the form's other fields */
 export const photoBodyLimit = bodyLimit({
   maxSize: maxPhotoBytes + 64 * 1024,
-  onError: (c) => c.json({ error: `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB` }, 413),
+  onError: (c) => errorResponse(new ApiError(413, `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`), c),
 });
 
 type Kind = 'jpeg' | 'png' | 'webp';
@@ -32,10 +32,10 @@ export function sniff(bytes: Uint8Array): Kind | null {
  * GPS, and nothing of the original file but its pixels.
  */
 export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jpeg'; bytes: Buffer; width: number; height: number }> {
-  if (input.length === 0) throw new LoopError(400, '照片是空的 / the photo is empty', { field: 'photo' });
-  if (input.length > maxPhotoBytes) throw new LoopError(413, `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`, { field: 'photo' });
+  if (input.length === 0) throw new ApiError(400, '照片是空的 / the photo is empty', { field: 'photo' });
+  if (input.length > maxPhotoBytes) throw new ApiError(413, `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`, { field: 'photo' });
   const kind = sniff(input);
-  if (!kind) throw new LoopError(415, '只接受 JPEG、PNG 或 WebP 照片 / only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
+  if (!kind) throw new ApiError(415, '只接受 JPEG、PNG 或 WebP 照片 / only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
   try {
     const image = sharp(input, { failOn: 'error', limitInputPixels: 50_000_000 });
     const meta = await image.metadata();
@@ -48,8 +48,8 @@ export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jp
       .toBuffer({ resolveWithObject: true });
     return { mime: 'image/jpeg', bytes: data, width: info.width, height: info.height };
   } catch (error) {
-    if (error instanceof LoopError) throw error;
-    throw new LoopError(415, '无法读取这张照片 / the photo could not be read as a JPEG, PNG or WebP image', { field: 'photo' });
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(415, '无法读取这张照片 / the photo could not be read as a JPEG, PNG or WebP image', { field: 'photo' });
   }
 }
 
@@ -57,16 +57,16 @@ export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jp
 export async function photoFromForm(c: Context): Promise<{ bytes: Uint8Array; fields: Record<string, unknown> }> {
   const type = c.req.header('content-type') ?? '';
   if (!type.startsWith('multipart/form-data')) {
-    throw new LoopError(400, 'send the photo as multipart/form-data with a field named photo', { field: 'photo' });
+    throw new ApiError(400, 'send the photo as multipart/form-data with a field named photo', { field: 'photo' });
   }
   let form: Record<string, unknown>;
   try {
     form = await c.req.parseBody();
   } catch {
-    throw new LoopError(400, 'the multipart body could not be read', { field: 'photo' });
+    throw new ApiError(400, 'the multipart body could not be read', { field: 'photo' });
   }
   const file = form.photo;
-  if (!(file instanceof File)) throw new LoopError(400, 'the form needs a file field named photo', { field: 'photo' });
+  if (!(file instanceof File)) throw new ApiError(400, 'the form needs a file field named photo', { field: 'photo' });
   return { bytes: new Uint8Array(await file.arrayBuffer()), fields: form };
 }
 

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { LoopError } from '../loop/errors.ts';
+import { ApiError } from '../errors.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { hashToken, newToken, sessionHours, type StaffUser, type AreaLevel, type StaffRole } from './session.ts';
 
 export const maxFailures = 5;
 export const lockMinutes = 15;
-const wrong = () => new LoopError(401, '用户名或密码不正确 / wrong username or password');
+const wrong = () => new ApiError(401, '用户名或密码不正确 / wrong username or password');
 
 /**
  * Checks a username and password and opens a session: answers the cookie's token (only its
@@ -75,5 +75,5 @@ export async function upsertAccount(database: Pick<Database, 'rows'>, username: 
 function locked(until: string) {
   const at = new Date(until);
   const local = at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-  return new LoopError(423, `账号已锁定至 ${local}（连续 ${maxFailures} 次密码错误）/ account locked until ${at.toISOString()} after ${maxFailures} wrong passwords`, { lockedUntil: at.toISOString() });
+  return new ApiError(423, `账号已锁定至 ${local}（连续 ${maxFailures} 次密码错误）/ account locked until ${at.toISOString()} after ${maxFailures} wrong passwords`, { lockedUntil: at.toISOString() });
 }

@@ -4,7 +4,7 @@ import type { StaffUser } from '../auth/session.ts';
 import { inScope } from '../auth/session.ts';
 import { deadlinesOf } from '../domain.ts';
 import { dueSql, overdueSql, timeLeftSql } from './deadlines.ts';
-import { LoopError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 import { assertTransition, illegal, isOpen, stepOf, topLevel, type Status } from './states.ts';
 
 /** Every column of a request a view needs, on `requests r`, with area and assignee names. */
@@ -36,7 +36,7 @@ export async function findRequest(database: Database, ticket: string): Promise<R
 
 export async function requireRequest(database: Database, ticket: string): Promise<RequestRow> {
   const row = await findRequest(database, ticket);
-  if (!row) throw new LoopError(404, `no request with ticket ${ticket}`);
+  if (!row) throw new ApiError(404, `no request with ticket ${ticket}`);
   return row;
 }
 
@@ -163,11 +163,11 @@ async function raced(database: Database, row: RequestRow, to: Status): Promise<n
   const now = await findRequest(database, row.ticket);
   if (now && now.status !== row.status) {
     if (to === 'claimed' && now.status === 'claimed') {
-      throw new LoopError(409, `已被${now.assignee_name ?? '他人'}认领 / already claimed by ${now.assignee_name ?? 'someone else'}`, { from: now.status, to, allowed: [] });
+      throw new ApiError(409, `已被${now.assignee_name ?? '他人'}认领 / already claimed by ${now.assignee_name ?? 'someone else'}`, { from: now.status, to, allowed: [] });
     }
     throw illegal(now.status, to);
   }
-  throw new LoopError(409, 'the request changed while you were saving; reload it and try again');
+  throw new ApiError(409, 'the request changed while you were saving; reload it and try again');
 }
 
 /** An event that does not change the state (note, photo, escalation, dispatch to someone else). */
@@ -177,7 +177,7 @@ export async function appendEvent(database: Database, row: RequestRow, actor: st
       WITH up AS (UPDATE requests r SET updated_at = now() ${set} WHERE r.id = ${row.id} AND r.status = ${row.status} RETURNING r.id)
       INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
       SELECT id, ${actor}, ${action}, ${row.status}, ${row.status}, ${note} FROM up RETURNING id`).then((done) => {
-      if (!done.length) throw new LoopError(409, 'the request changed while you were saving; reload it and try again');
+      if (!done.length) throw new ApiError(409, 'the request changed while you were saving; reload it and try again');
     });
     return;
   }
@@ -188,7 +188,7 @@ export async function appendEvent(database: Database, row: RequestRow, actor: st
 
 export async function claim(database: Database, row: RequestRow, user: StaffUser) {
   if (row.status === 'claimed') {
-    throw new LoopError(409, `已被${row.assignee_name ?? '他人'}认领 / already claimed by ${row.assignee_name ?? 'someone else'}`, { from: row.status, to: 'claimed', allowed: [] });
+    throw new ApiError(409, `已被${row.assignee_name ?? '他人'}认领 / already claimed by ${row.assignee_name ?? 'someone else'}`, { from: row.status, to: 'claimed', allowed: [] });
   }
   await transition(database, {
     row, to: 'claimed', actor: user.staffId, action: 'claimed', note: null,
@@ -201,13 +201,13 @@ export async function dispatch(database: Database, row: RequestRow, user: StaffU
   const [assignee] = await database.rows<Record<string, string>>(sql`
     SELECT s.id, s.name, s.role, s.area_id, a.name AS area_name, a.level AS area_level
     FROM staff s LEFT JOIN areas a ON a.id = s.area_id WHERE s.id = ${assigneeId}`);
-  if (!assignee) throw new LoopError(422, `no staff member with id ${assigneeId}`, { field: 'assigneeId' });
+  if (!assignee) throw new ApiError(422, `no staff member with id ${assigneeId}`, { field: 'assigneeId' });
   const asUser: StaffUser = {
     username: '', staffId: assignee.id, name: assignee.name, role: assignee.role as StaffUser['role'],
     areaId: assignee.area_id, areaName: assignee.area_name, areaLevel: assignee.area_level as StaffUser['areaLevel'],
   };
   if (!inScope(asUser, scoped(row))) {
-    throw new LoopError(422, `${assignee.name} does not work in this request's area; dispatch to someone whose area holds it`, { field: 'assigneeId' });
+    throw new ApiError(422, `${assignee.name} does not work in this request's area; dispatch to someone whose area holds it`, { field: 'assigneeId' });
   }
   const text = `派给 ${assignee.name}` + (note ? `：${note}` : '');
   if (row.status === 'collected') {
@@ -218,14 +218,14 @@ export async function dispatch(database: Database, row: RequestRow, user: StaffU
   } else if (isOpen(row.status)) {
     await appendEvent(database, row, user.staffId, 'dispatched', text, sql`, assignee_id = ${assignee.id}`);
   } else {
-    throw new LoopError(409, `a ${row.status} request is closed and cannot be dispatched`, { from: row.status, allowed: [] });
+    throw new ApiError(409, `a ${row.status} request is closed and cannot be dispatched`, { from: row.status, allowed: [] });
   }
   return { id: assignee.id, name: assignee.name };
 }
 
 export async function escalate(database: Database, row: RequestRow, actor: string, note: string | null) {
-  if (!isOpen(row.status)) throw new LoopError(409, `a ${row.status} request is closed and cannot be escalated`, { from: row.status, allowed: [] });
-  if (row.escalation_level >= topLevel) throw new LoopError(409, 'the request is already with the street, the last level (街道兜底)');
+  if (!isOpen(row.status)) throw new ApiError(409, `a ${row.status} request is closed and cannot be escalated`, { from: row.status, allowed: [] });
+  if (row.escalation_level >= topLevel) throw new ApiError(409, 'the request is already with the street, the last level (街道兜底)');
   const level = row.escalation_level + 1;
   await appendEvent(database, row, actor, 'escalated', note, sql`, escalation_level = ${level}`);
   return level;
@@ -234,7 +234,7 @@ export async function escalate(database: Database, row: RequestRow, actor: strin
 /** The resident's rating of a resolved request: ≥ 3 closes the feedback step, ≤ 2 reopens it one level up. */
 export async function rate(database: Database, row: RequestRow, rating: number, note: string | null) {
   if (row.status !== 'resolved') {
-    throw new LoopError(409, `只有已办结（resolved）的诉求可以评价 / only a resolved request can be rated; this one is ${row.status}`, { from: row.status, allowed: [] });
+    throw new ApiError(409, `只有已办结（resolved）的诉求可以评价 / only a resolved request can be rated; this one is ${row.status}`, { from: row.status, allowed: [] });
   }
   const { resolveMinutes } = deadlinesOf(row.category);
   const text = `评价 ${rating} 星` + (note ? `：${note}` : '');
@@ -255,7 +255,7 @@ export async function rate(database: Database, row: RequestRow, rating: number, 
 
 export async function meToo(database: Database, row: RequestRow): Promise<number> {
   if (!isOpen(row.status)) {
-    throw new LoopError(409, `this request is ${row.status}; file a new one if the problem is back`, { from: row.status, allowed: [] });
+    throw new ApiError(409, `this request is ${row.status}; file a new one if the problem is back`, { from: row.status, allowed: [] });
   }
   const [done] = await database.rows<{ me_too: number }>(sql`
     WITH up AS (UPDATE requests SET me_too = me_too + 1, updated_at = now() WHERE id = ${row.id} RETURNING id, me_too, status),

@@ -1,5 +1,5 @@
 import { requestStatuses, openStatuses } from '../db/schema.ts';
-import { LoopError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 export type Status = (typeof requestStatuses)[number];
 
@@ -31,7 +31,7 @@ export function assertTransition(from: Status, to: Status): void {
 
 export function illegal(from: Status, to: Status) {
   const allowed = transitions[from];
-  return new LoopError(409, `cannot go from ${from} to ${to}; allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'nothing (the request is closed)'}`,
+  return new ApiError(409, `cannot go from ${from} to ${to}; allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'nothing (the request is closed)'}`,
     { from, to, allowed });
 }
 

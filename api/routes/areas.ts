@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { ApiError } from '../errors.ts';
 import { openStatuses } from '../db/schema.ts';
 import { pointParams } from '../validate.ts';
 
@@ -46,7 +47,7 @@ export function areaRoutes(database: Database) {
     const [area] = await database.rows<Record<string, any>>(sql`
       SELECT a.id, a.name, a.level, a.kind, a.parent_id AS "parentId", p.name AS "parentName"
       FROM areas a LEFT JOIN areas p ON p.id = a.parent_id WHERE a.id = ${c.req.param('id')}`);
-    if (!area) return c.json({ error: `no area '${c.req.param('id')}'` }, 404);
+    if (!area) throw new ApiError(404, `no area '${c.req.param('id')}'`);
     const column = { street: sql`street_id`, community: sql`community_id`, grid: sql`grid_id`, microgrid: sql`microgrid_id` }[area.level as string]!;
     const [counts] = await database.rows<{ open: number; total: number }>(sql`
       SELECT count(*) FILTER (WHERE status IN (${openList}))::int AS open, count(*)::int AS total

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { badRequest } from '../errors.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { overdueSql, timeLeftSql } from '../loop/deadlines.ts';
 
 /**
  * OGC API – Features, Part 1 (core + GeoJSON). Each collection names the public columns it may
@@ -36,10 +37,19 @@ export const collections: Collection[] = [
     properties: sql`jsonb_build_object('id', f.id, 'category', f.category, 'name', f.name, 'address', f.address, 'phone', f.phone, 'openingHours', f.opening_hours, 'activities', f.activities)`,
   },
   {
-    id: 'requests', title: '诉求 Requests', description: 'Residents\u2019 requests (public fields only)', from: sql`requests f WHERE true`, featureId: sql`f.ticket`,
+    // deadlines are public, and time left / overdue come from the loop's own rule (api/loop/deadlines.ts),
+    // so the map, the wall screen and the worker's queue agree; the subquery names `requests r` for that rule
+    // and lists the public columns only
+    id: 'requests', title: '诉求 Requests', description: 'Residents\u2019 requests (public fields only)',
+    from: sql`(SELECT r.ticket, r.category, r.description, r.status, r.channel, r.created_at, r.updated_at, r.street_id,
+      r.community_id, r.grid_id, r.microgrid_id, r.claim_deadline, r.resolve_deadline, r.geom,
+      ${timeLeftSql()} AS time_left_minutes, ${overdueSql()} AS overdue FROM requests r) f WHERE true`,
+    featureId: sql`f.ticket`,
     properties: sql`jsonb_build_object('id', f.ticket, 'category', f.category, 'description', f.description, 'status', f.status,
       'channel', f.channel, 'createdAt', to_json(f.created_at), 'updatedAt', to_json(f.updated_at),
-      'streetId', f.street_id, 'communityId', f.community_id, 'gridId', f.grid_id, 'microgridId', f.microgrid_id)`,
+      'streetId', f.street_id, 'communityId', f.community_id, 'gridId', f.grid_id, 'microgridId', f.microgrid_id,
+      'claimDeadline', to_json(f.claim_deadline), 'resolveDeadline', to_json(f.resolve_deadline),
+      'timeLeftMinutes', f.time_left_minutes, 'overdue', f.overdue)`,
   },
 ];
 
@@ -60,13 +70,13 @@ export function collectionRoutes(database: Database) {
 
   app.get('/:id', (c) => {
     const col = byId.get(c.req.param('id'));
-    if (!col) return c.json({ error: `no collection '${c.req.param('id')}'; see /api/collections` }, 404);
+    if (!col) throw noCollection(c.req.param('id'));
     return c.json(describe(col, origin(c.req.url)));
   });
 
   app.get('/:id/items', async (c) => {
     const col = byId.get(c.req.param('id'));
-    if (!col) return c.json({ error: `no collection '${c.req.param('id')}'; see /api/collections` }, 404);
+    if (!col) throw noCollection(c.req.param('id'));
     const limit = intParam(c.req.query('limit'), 'limit', 100, 1, maxLimit);
     const offset = intParam(c.req.query('offset'), 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     const bbox = bboxParam(c.req.query('bbox'));
@@ -97,11 +107,11 @@ export function collectionRoutes(database: Database) {
 
   app.get('/:id/items/:featureId', async (c) => {
     const col = byId.get(c.req.param('id'));
-    if (!col) return c.json({ error: `no collection '${c.req.param('id')}'; see /api/collections` }, 404);
+    if (!col) throw noCollection(c.req.param('id'));
     const [row] = await database.rows<{ id: string; geometry: string; properties: unknown }>(sql`
       SELECT ${col.featureId} AS id, ST_AsGeoJSON(f.geom, 7) AS geometry, ${col.properties} AS properties
       FROM ${col.from} AND ${col.featureId} = ${c.req.param('featureId')}`);
-    if (!row) return c.json({ error: `no feature '${c.req.param('featureId')}' in '${col.id}'` }, 404);
+    if (!row) throw new ApiError(404, `no feature '${c.req.param('featureId')}' in '${col.id}'`);
     const base = origin(c.req.url);
     return c.body(JSON.stringify({
       ...toFeature(row),
@@ -114,6 +124,8 @@ export function collectionRoutes(database: Database) {
 
   return app;
 }
+
+const noCollection = (id: string) => new ApiError(404, `no collection '${id}'; see /api/collections`);
 
 function describe(col: Collection, base: string) {
   return {

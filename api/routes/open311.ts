@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, type ErrorStatus } from '../errors.ts';
 import {
   changeset, isServiceCode, loadRequests, serviceDefinition, serviceName, services,
 } from '../open311/georeport.ts';
@@ -100,6 +100,8 @@ export function open311Routes(database: Database) {
   });
 
   app.notFound((c) => fail(c, 404, `nothing at ${new URL(c.req.url).pathname}; start at /open311/v2/discovery.json`));
+  // the one error handler besides app.onError, because GeoReport v2 answers errors in its own
+  // format ([{ code, description }] or <errors>, by the path's .json/.xml), not as { error }
   app.onError((error, c) => {
     if (error instanceof ApiError) return fail(c, error.status === 422 ? 400 : error.status, error.message);
     console.error(error);
@@ -126,7 +128,7 @@ function answer(c: Context, format: Format, root: string, value: XmlValue) {
 }
 
 /** Errors in the spec's shape; XML unless the path asked for .json. */
-function fail(c: Context, status: 400 | 403 | 404 | 409 | 413 | 500 | 503, description: string) {
+function fail(c: Context, status: ErrorStatus | 500, description: string) {
   const errors = [{ code: status, description }];
   if (c.req.path.endsWith('.json')) return c.json(errors, status);
   return c.body(toXml('errors', errors), status, { 'content-type': 'text/xml; charset=utf-8' });

@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { Database, Db } from '../db/client.ts';
 import { rowsOf } from '../db/client.ts';
 import { deadlinesOf, requestCategories, requestChannels } from '../domain.ts';
-import { badRequest, unprocessable } from '../errors.ts';
+import { ApiError, badRequest, unprocessable } from '../errors.ts';
 import { pointParams } from '../validate.ts';
-import { LoopError, loopErrorHandler } from '../loop/errors.ts';
 import { checkReportToken, reportToken } from '../loop/report-token.ts';
 import { meToo, publicFields, publicSteps, rate, requireRequest, similarRequests } from '../loop/requests.ts';
 import { photoBodyLimit, photoFromForm, photosOf, storePhoto } from '../photos.ts';
@@ -28,7 +27,6 @@ type Ref = { id: string; name: string } | null;
 
 export function requestRoutes(database: Database) {
   const app = new Hono();
-  app.onError(loopErrorHandler); // ApiError as everywhere, plus the loop's 401/409/413/415
 
   app.post('/', async (c) => {
     let body: unknown;
@@ -94,13 +92,13 @@ export function requestRoutes(database: Database) {
   app.post('/:ticket/photos', photoBodyLimit, async (c) => {
     const row = await requireRequest(database, c.req.param('ticket'));
     if (!(await checkReportToken(database, row.ticket, c.req.query('token')))) {
-      throw new LoopError(403, '只有提交人可以补充照片 / only the reporter can add photos: pass ?token= from the filing answer');
+      throw new ApiError(403, '只有提交人可以补充照片 / only the reporter can add photos: pass ?token= from the filing answer');
     }
     if (Date.now() - new Date(row.created_at).getTime() > 60 * 60 * 1000) {
-      throw new LoopError(409, '提交一小时后不能再补充照片 / photos can be added within an hour of filing');
+      throw new ApiError(409, '提交一小时后不能再补充照片 / photos can be added within an hour of filing');
     }
     const [{ n }] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM request_photos WHERE request_id = ${row.id} AND kind = 'report'`);
-    if (n >= 3) throw new LoopError(409, '最多三张照片 / at most 3 photos per request');
+    if (n >= 3) throw new ApiError(409, '最多三张照片 / at most 3 photos per request');
     const { bytes } = await photoFromForm(c);
     const photo = await storePhoto(database, row.id, 'report', bytes);
     await database.rows(sql`INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
@@ -112,7 +110,7 @@ export function requestRoutes(database: Database) {
   app.post('/:ticket/rating', async (c) => {
     const row = await requireRequest(database, c.req.param('ticket'));
     if (!(await checkReportToken(database, row.ticket, c.req.query('token')))) {
-      throw new LoopError(403, '只有提交人可以评价 / only the reporter can rate: pass ?token= from the filing answer');
+      throw new ApiError(403, '只有提交人可以评价 / only the reporter can rate: pass ?token= from the filing answer');
     }
     let body: any;
     try {

@@ -4,27 +4,26 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { signIn, signOut } from '../auth/accounts.ts';
 import { currentUser, sessionCookie, sessionHours } from '../auth/session.ts';
-import { LoopError, loopErrorHandler, unauthorized } from '../loop/errors.ts';
+import { ApiError, unauthorized } from '../errors.ts';
 import { demoAccounts } from '../auth/demo-accounts.ts';
 
 /** POST /api/session signs in, GET tells who is signed in, DELETE signs out. */
 export function sessionRoutes(database: Database) {
   const app = new Hono();
-  app.onError(loopErrorHandler);
 
   app.post('/', async (c) => {
     let body: any;
     try {
       body = await c.req.json();
     } catch {
-      throw new LoopError(400, 'the body must be JSON: { username, password }');
+      throw new ApiError(400, 'the body must be JSON: { username, password }');
     }
     const { username, password } = body ?? {};
     if (typeof username !== 'string' || !username.trim() || username.length > 100) {
-      throw new LoopError(400, 'username must be text (at most 100 characters)', { field: 'username' });
+      throw new ApiError(400, 'username must be text (at most 100 characters)', { field: 'username' });
     }
     if (typeof password !== 'string' || !password || password.length > 1000) {
-      throw new LoopError(400, 'password must be text (at most 1000 characters)', { field: 'password' });
+      throw new ApiError(400, 'password must be text (at most 1000 characters)', { field: 'password' });
     }
     const { token, user } = await signIn(database, username.trim(), password);
     setCookie(c, sessionCookie, token, {
@@ -49,7 +48,7 @@ export function sessionRoutes(database: Database) {
   /** The fictional demo accounts, only when the demo data is loaded (no passwords: see README). */
   app.get('/demo-accounts', async (c) => {
     const [demo] = await database.rows(sql`SELECT 1 FROM meta WHERE key = 'demo'`);
-    if (!demo) return c.json({ error: 'no demo data is loaded, so there are no demo accounts' }, 404);
+    if (!demo) throw new ApiError(404, 'no demo data is loaded, so there are no demo accounts');
     const rows = await database.rows<{ username: string; name: string; role: string; area_name: string }>(sql`
       SELECT a.username, s.name, s.role, ar.name AS area_name
       FROM accounts a JOIN staff s ON s.id = a.staff_id LEFT JOIN areas ar ON ar.id = s.area_id

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { currentUser, scopeSql, type StaffUser } from '../auth/session.ts';
-import { LoopError, forbidden, loopErrorHandler, unauthorized } from '../loop/errors.ts';
+import { ApiError, forbidden, unauthorized } from '../errors.ts';
 import { escalateOverdue } from '../loop/escalation.ts';
 import { checkReportToken } from '../loop/report-token.ts';
 import {
@@ -33,20 +33,20 @@ async function jsonBody(c: Context, shape: string): Promise<Record<string, unkno
   try {
     body = await c.req.json();
   } catch {
-    throw new LoopError(400, `the body must be JSON: ${shape}`);
+    throw new ApiError(400, `the body must be JSON: ${shape}`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new LoopError(400, `the body must be a JSON object: ${shape}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, `the body must be a JSON object: ${shape}`);
   return body as Record<string, unknown>;
 }
 
 function text(body: Record<string, unknown>, field: string, { required = false, max = 2000 } = {}): string | null {
   const value = body[field];
   if (value == null || (typeof value === 'string' && !value.trim())) {
-    if (required) throw new LoopError(400, `${field} is required: say it in a few words`, { field });
+    if (required) throw new ApiError(400, `${field} is required: say it in a few words`, { field });
     return null;
   }
-  if (typeof value !== 'string') throw new LoopError(400, `${field} must be text`, { field });
-  if (value.trim().length > max) throw new LoopError(400, `${field} must be at most ${max} characters`, { field });
+  if (typeof value !== 'string') throw new ApiError(400, `${field} must be text`, { field });
+  if (value.trim().length > max) throw new ApiError(400, `${field} must be at most ${max} characters`, { field });
   return value.trim();
 }
 
@@ -67,14 +67,13 @@ const dispatchers = new Set(['grid_leader', 'secretary', 'street_admin']);
 /** /api/staff/requests: the staff side of the closed loop (cookie required, scope checked). */
 export function staffRequestRoutes(database: Database) {
   const app = new Hono();
-  app.onError(loopErrorHandler);
 
   app.get('/', async (c) => {
     const user = await requireUser(c, database);
     const scope = c.req.query('scope') ?? 'area';
     const status = c.req.query('status') ?? 'open';
-    if (!['mine', 'area'].includes(scope)) throw new LoopError(400, 'scope must be mine or area', { field: 'scope' });
-    if (!['open', 'all'].includes(status)) throw new LoopError(400, 'status must be open or all', { field: 'status' });
+    if (!['mine', 'area'].includes(scope)) throw new ApiError(400, 'scope must be mine or area', { field: 'scope' });
+    if (!['open', 'all'].includes(status)) throw new ApiError(400, 'status must be open or all', { field: 'status' });
     await escalateOnRead(database);
     const who = scope === 'mine' ? sql`r.assignee_id = ${user.staffId}` : sql`(${scopeSql(user)} OR r.assignee_id = ${user.staffId})`;
     const open = status === 'open' ? sql`r.status IN (${sql.join(openStatuses.map((s) => sql`${s}`), sql`, `)})` : sql`TRUE`;
@@ -117,7 +116,7 @@ export function staffRequestRoutes(database: Database) {
   app.post('/:ticket/dispatch', async (c) => {
     const user = await requireUser(c, database);
     const row = await scopedRequest(database, user, c.req.param('ticket'));
-    if (!dispatchers.has(user.role)) throw new LoopError(403, '只有网格长、社区书记和街道可以派单 / only grid leaders, secretaries and the street administrator dispatch');
+    if (!dispatchers.has(user.role)) throw new ApiError(403, '只有网格长、社区书记和街道可以派单 / only grid leaders, secretaries and the street administrator dispatch');
     const body = await jsonBody(c, '{ assigneeId, note? }');
     const assigneeId = text(body, 'assigneeId', { required: true, max: 40 })!;
     await dispatch(database, row, user, assigneeId, text(body, 'note'));
@@ -129,7 +128,7 @@ export function staffRequestRoutes(database: Database) {
     const row = await scopedRequest(database, user, c.req.param('ticket'));
     const body = await jsonBody(c, '{ to, note?, outcome?, duplicateOf? }');
     const to = body.to;
-    if (!isStatus(to)) throw new LoopError(400, 'to must be one of: collected, claimed, deliberating, resolving, resolved, revisited, archived, rejected, duplicate', { field: 'to' });
+    if (!isStatus(to)) throw new ApiError(400, 'to must be one of: collected, claimed, deliberating, resolving, resolved, revisited, archived, rejected, duplicate', { field: 'to' });
     const note = text(body, 'note');
     if (to === 'claimed') {
       await claim(database, row, user);
@@ -146,7 +145,7 @@ export function staffRequestRoutes(database: Database) {
     } else if (to === 'duplicate') {
       const of = ['collected', 'claimed'].includes(row.status) ? text(body, 'duplicateOf', { required: true, max: 40 })! : null;
       const original = of ? await findRequest(database, of) : null;
-      if (of && (!original || original.id === row.id)) throw new LoopError(422, `duplicateOf must be the ticket of another request; ${of} is not`, { field: 'duplicateOf' });
+      if (of && (!original || original.id === row.id)) throw new ApiError(422, `duplicateOf must be the ticket of another request; ${of} is not`, { field: 'duplicateOf' });
       await transition(database, {
         row, to, actor: user.staffId, action: 'status', note: `与 ${of} 重复 / duplicate of ${of}`,
         set: sql`, duplicate_of = ${original?.id ?? null}`,
@@ -181,7 +180,7 @@ export function staffRequestRoutes(database: Database) {
     const row = await scopedRequest(database, user, c.req.param('ticket'));
     const { bytes, fields } = await photoFromForm(c);
     const kind = (fields.kind ?? 'progress') as string;
-    if (kind !== 'progress' && kind !== 'outcome') throw new LoopError(400, 'kind must be progress or outcome', { field: 'kind' });
+    if (kind !== 'progress' && kind !== 'outcome') throw new ApiError(400, 'kind must be progress or outcome', { field: 'kind' });
     const photo = await storePhoto(database, row.id, kind, bytes);
     await appendEvent(database, row, user.staffId, 'photo', `${kind === 'outcome' ? '办结照片' : '进展照片'} #${photo.id}`);
     return c.json({ id: photo.id, url: photo.url, kind }, 201);
@@ -193,12 +192,11 @@ export function staffRequestRoutes(database: Database) {
 /** /api/photos/{id}: staff in scope, or the reporter with the ticket's token. */
 export function photoRoutes(database: Database) {
   const app = new Hono();
-  app.onError(loopErrorHandler);
   app.get('/:id', async (c) => {
     const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31) throw new LoopError(404, `no photo ${c.req.param('id')}`);
+    if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31) throw new ApiError(404, `no photo ${c.req.param('id')}`);
     const photo = await readPhoto(database, id);
-    if (!photo) throw new LoopError(404, `no photo ${id}`);
+    if (!photo) throw new ApiError(404, `no photo ${id}`);
     const [req] = await database.rows<{ ticket: string }>(sql`SELECT ticket FROM requests WHERE id = ${photo.requestId}`);
     const token = c.req.query('token');
     let allowed = false;

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { badRequest } from '../errors.ts';
 import type { TileIndex } from '../tiles/tile-index.ts';
 import { layerQueries, maxZoom } from '../tiles/tile-index.ts';
 import { origin } from './collections.ts';
@@ -38,7 +39,7 @@ export function tileRoutes(tiles: TileIndex) {
     const x = Number(c.req.param('x'));
     const y = Number(c.req.param('y').slice(0, -4));
     if (![z, x, y].every(Number.isInteger) || z < 0 || z > 24 || x < 0 || y < 0 || x >= 2 ** z || y >= 2 ** z) {
-      return c.json({ error: 'tile must be /api/tiles/{z}/{x}/{y}.mvt with 0 ≤ z ≤ 24 and 0 ≤ x, y < 2^z' }, 400);
+      throw badRequest('tile must be /api/tiles/{z}/{x}/{y}.mvt with 0 ≤ z ≤ 24 and 0 ≤ x, y < 2^z');
     }
     const tile = tiles.getTile(z, x, y);
     const headers = { 'content-type': 'application/vnd.mapbox-vector-tile', 'cache-control': 'public, max-age=60' };

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { call, fileIn, signIn } from '../helpers/staff.ts';
 
 describe.each(modes())('OGC API – Features on %s', (mode) => {
   let t: TestApp;
@@ -92,5 +94,52 @@ describe.each(modes())('OGC API – Features on %s', (mode) => {
     expect((await t.get('/api/collections/communities/items/nope')).status).toBe(404);
     expect((await t.get('/api/collections/secrets/items')).status).toBe(404);
     expect((await t.get("/api/collections/grids/items/'%20OR%201=1--")).status).toBe(404);
+  });
+
+  it('gives each public request the deadlines, time left and overdue flag the staff view shows for it', async () => {
+    // three requests the loop sees differently: one waiting to be claimed and past its claim deadline,
+    // one claimed (now working against its resolve deadline), one closed (no clock at all)
+    const late = (await fileIn(t, 'MS-XSL-G01')).ticket as string;
+    await t.database.rows(sql`
+      UPDATE requests SET claim_deadline = now() - interval '90 minutes' WHERE ticket = ${late} RETURNING id`);
+    const working = (await fileIn(t, 'MS-XSL-G01', { category: 'noise' })).ticket as string;
+    const zhao = await signIn(t, 'xsl-g01-zhao');
+    expect((await call(t, 'POST', `/api/staff/requests/${working}/claim`, { cookie: zhao })).status).toBe(200);
+    const [closed] = await t.database.rows<{ ticket: string }>(sql`
+      SELECT ticket FROM requests WHERE community_id = 'MS-XSL' AND status IN ('archived', 'rejected', 'duplicate') ORDER BY ticket LIMIT 1`);
+    expect(closed).toBeDefined();
+
+    const admin = await signIn(t, 'admin');
+    const staff = new Map<string, any>();
+    for (const ticket of [late, working, closed.ticket]) {
+      const res = await call(t, 'GET', `/api/staff/requests/${ticket}`, { cookie: admin });
+      expect(res.status).toBe(200);
+      staff.set(ticket, await res.json());
+    }
+    const list = await (await t.get('/api/collections/requests/items?limit=10000')).json();
+    const shown = new Map<string, any>(list.features.map((f: any) => [f.id, f.properties]));
+
+    const same = (ticket: string) => {
+      const s = staff.get(ticket);
+      const p = shown.get(ticket);
+      expect(p, ticket).toBeDefined();
+      const time = (v: string | null) => (v == null ? null : Date.parse(v));
+      expect(time(p.claimDeadline), `${ticket} claimDeadline`).toBe(time(s.claimDeadline));
+      expect(time(p.resolveDeadline), `${ticket} resolveDeadline`).toBe(time(s.resolveDeadline));
+      expect(p.overdue, `${ticket} overdue`).toBe(s.overdue);
+      if (s.timeLeftMinutes == null) expect(p.timeLeftMinutes).toBeNull();
+      else expect(Math.abs(p.timeLeftMinutes - s.timeLeftMinutes), `${ticket} timeLeftMinutes`).toBeLessThanOrEqual(1); // a minute may tick between the two reads
+      return p;
+    };
+    const lateShown = same(late);
+    expect(lateShown.overdue).toBe(true);
+    expect(lateShown.timeLeftMinutes).toBeLessThanOrEqual(-89);
+    expect(lateShown.timeLeftMinutes).toBeGreaterThanOrEqual(-91);
+    const workingShown = same(working);
+    expect(workingShown.overdue).toBe(false);
+    expect(workingShown.timeLeftMinutes).toBeGreaterThan(Math.floor((Date.parse(workingShown.claimDeadline) - Date.now()) / 60_000)); // the resolve deadline's clock, not the claim's
+    const closedShown = same(closed.ticket);
+    expect(closedShown.overdue).toBe(false);
+    expect(closedShown.timeLeftMinutes).toBeNull();
   });
 });

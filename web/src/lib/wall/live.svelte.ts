@@ -1,7 +1,6 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import { deadlinesOf } from '../../../../api/domain.ts';
 import { eventsUrl, fetchStats, LoopApiError, type LiveEvent, type Stats } from '../loop/api.ts';
-import { minutesUntil, urgencyOf, type Urgency } from '../loop/time-left.ts';
+import { urgencyOf, type Urgency } from '../loop/time-left.ts';
 
 // The wall screen's live data: figures from /api/stats, markers and the feed from the SSE stream
 // (GET /api/events), with the public request collection as the starting snapshot of open markers.
@@ -15,31 +14,28 @@ export type Marker = {
   ticket: string;
   category: string;
   status: string;
-  createdAt: string;
   gridId: string | null;
-  /** the server's word (stream) when we have one; null = not told yet */
-  overdue: boolean | null;
+  /** the server's word (public collection or stream), by the loop's own deadline rule */
+  overdue: boolean;
+  /** minutes left on the step the request waits on when the server said so; null = no clock */
   timeLeftMinutes: number | null;
+  /** when the server said so (ms), to count the minutes down while the screen stays up */
+  toldAt: number;
 };
 
 /**
- * Time left on the step the request waits on, counted from filing as the API does (api/domain.ts):
- * claim while collected, resolve after. The server's `overdue` flag, when the stream gave one, wins.
+ * How urgent a marker is now: the server's time left (api/loop/deadlines.ts, as the worker's queue
+ * sees it), less the minutes since it was told; overdue once the server said so or the time ran out.
  */
 export function markerUrgency(m: Marker, now = Date.now()): { urgency: Urgency; minutes: number | null } {
-  let minutes = m.timeLeftMinutes;
-  if (minutes == null) {
-    const d = deadlinesOf(m.category);
-    const limit = m.status === 'collected' ? d.claimMinutes : d.resolveMinutes;
-    const left = minutesUntil(m.createdAt, now);
-    minutes = left == null ? null : left + limit;
-  }
-  if (m.overdue === true) return { urgency: 'overdue', minutes };
-  if (m.overdue === false && minutes != null && minutes < 0) return { urgency: 'urgent', minutes }; // a reopened clock
-  return { urgency: urgencyOf(minutes), minutes };
+  const minutes = m.timeLeftMinutes == null ? null : m.timeLeftMinutes - Math.max(0, Math.floor((now - m.toldAt) / 60_000));
+  return { urgency: urgencyOf(minutes, m.overdue), minutes };
 }
 
-type RequestItem = Feature<Point, { id: string; category: string; status: string; createdAt: string; gridId: string | null; communityId?: string | null }>;
+type RequestItem = Feature<Point, {
+  id: string; category: string; status: string; gridId: string | null; communityId?: string | null;
+  timeLeftMinutes: number | null; overdue: boolean;
+}>;
 
 class WallLive {
   kiosk: string | null = null;
@@ -97,13 +93,14 @@ class WallLive {
     const response = await fetch('/api/collections/requests/items?limit=10000', { signal: this.#controller.signal });
     if (!response.ok) return;
     const items = (await response.json()) as FeatureCollection<Point, RequestItem['properties']>;
+    const toldAt = Date.now();
     this.markers.clear();
     for (const f of items.features) {
       const p = f.properties;
       if (!OPEN.has(p.status) || !p.gridId || !grids.has(p.gridId)) continue;
       this.markers.set(p.id, {
-        ticket: p.id, category: p.category, status: p.status, createdAt: p.createdAt, gridId: p.gridId,
-        overdue: null, timeLeftMinutes: null,
+        ticket: p.id, category: p.category, status: p.status, gridId: p.gridId,
+        overdue: p.overdue === true, timeLeftMinutes: p.timeLeftMinutes ?? null, toldAt,
       });
     }
     this.#coords = new Map(items.features.map((f) => [f.properties.id, f.geometry.coordinates as [number, number]]));
@@ -124,16 +121,15 @@ class WallLive {
   }
 
   apply(event: LiveEvent) {
-    const known = this.markers.get(event.ticket);
     if (OPEN.has(event.status)) {
       this.markers.set(event.ticket, {
         ticket: event.ticket,
         category: event.category,
         status: event.status,
-        createdAt: known?.createdAt ?? event.at,
         gridId: event.gridId,
         overdue: event.overdue,
         timeLeftMinutes: event.timeLeftMinutes ?? null,
+        toldAt: Date.now(),
       });
       this.#coords.set(event.ticket, [event.lon, event.lat]);
       this.onChange?.(event.ticket);
