@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../api/db/client.ts';
 import { fileRequest } from '../api/routes/requests.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
+import { pct } from './lib/timing.ts';
 
 const screens = Number(process.env.BENCH_SCREENS ?? 200);
 const streams = Number(process.env.BENCH_STREAMS ?? 1000);
@@ -25,7 +26,6 @@ const filings = Number(process.env.BENCH_LIVE_FILINGS ?? 20);
 const port = 47_000 + (process.pid % 1000);
 const base = `http://127.0.0.1:${port}`;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 

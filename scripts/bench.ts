@@ -14,32 +14,14 @@ import { AreaIndex } from '../api/geo/area-index.ts';
 import { TileIndex } from '../api/tiles/tile-index.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
 import { makeCounty } from './bench/county.ts';
+import { mulberry32 as random } from './lib/random.ts';
+import { pct, timeEach } from './lib/timing.ts';
 
 const filings = Number(process.env.BENCH_FILINGS ?? 2000);
 const bulkPoints = Number(process.env.BENCH_POINTS ?? 100_000);
 
-function random(seed: number) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const ms = (x: number) => `${x.toFixed(3)} ms`;
 const rate = (n: number, millis: number) => `${Math.round((n / millis) * 1000).toLocaleString('en')} points/s`;
-
-async function timeEach(n: number, fn: (i: number) => Promise<unknown>) {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    times.push(performance.now() - t0);
-  }
-  return { p50: pct(times, 50), p99: pct(times, 99) };
-}
 
 async function extent(database: Database) {
   const [b] = await database.rows<{ w: number; s: number; e: number; n: number }>(sql`

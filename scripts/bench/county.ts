@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../api/db/client.ts';
+import { mulberry32 } from '../lib/random.ts';
 
 /**
  * A synthetic county at the scale of the seeds' 大荔县 (≈12,400 grids): 16 streets × 16
@@ -12,13 +13,7 @@ export async function makeCounty(database: Database, seed = 3) {
   const rows = 112;
   const cell = 0.0036; // degrees ≈ 330 m east-west, 400 m north-south
   const [lon0, lat0] = [109.74, 34.59]; // near 大荔县
-  let s = seed;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let r = Math.imul(s ^ (s >>> 15), 1 | s);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const round = (x: number) => Math.round(x * 1e7) / 1e7;
   const v: number[][][] = [];
   for (let i = 0; i <= cols; i++) {

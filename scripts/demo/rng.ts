@@ -1,5 +1,9 @@
-// Small seeded PRNG (mulberry32) and helpers. Each generator stage derives its own stream from a
-// label, so changing one stage does not reshuffle the others.
+import { mulberry32 } from '../lib/random.ts';
+
+// Small seeded PRNG (mulberry32, shared with the benchmarks in ../lib/random.ts) and helpers. Each
+// generator stage derives its own stream from a label, so changing one stage does not reshuffle the others.
+
+export { mulberry32 };
 
 export type Rng = {
   (): number;
@@ -17,17 +21,6 @@ export function hashString(s: string): number {
     h = Math.imul(h, 16777619);
   }
   return h >>> 0;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const DEMO_SEED = 20261120;

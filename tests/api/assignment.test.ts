@@ -4,16 +4,8 @@ import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { AreaIndex } from '../../api/geo/area-index.ts';
 import { postgisPointCases } from '../helpers/postgis-cases.ts';
-
-/** a small seeded generator (mulberry32), so a failure can be replayed */
-function random(seed: number) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// seeded, so a failure can be replayed
+import { mulberry32 as random } from '../../scripts/lib/random.ts';
 
 describe.each(modes())('assigning points to areas on %s', (mode) => {
   let t: TestApp;

@@ -1,27 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { pointOnFeature } from '@turf/turf';
 import type { Feature, Polygon, MultiPolygon } from 'geojson';
 import { urgencyColors } from '../../web/src/lib/loop/time-left.ts';
+import { countColors, DESKTOP, launchChromium, newContext, screenshot } from '../helpers/browser.ts';
 
 // The request loop in a real Chromium against a running server: a request filed on one page
 // reaches the wall screen on another; a grid worker signs in on a phone, claims and resolves;
 // the resident's ticket page shows the six steps. Screenshots go to test-results/.
 
 const baseUrl = inject('baseUrl');
-const OUT = 'test-results';
 const KIOSK = 'demo-wall-xsl';
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo1234';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 type WallWindow = {
   __wall: {
@@ -73,7 +63,7 @@ async function fileRequest(gridId: string, category: string, description: string
 }
 
 async function signInOnPhone(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(url('/login'));
   await page.fill('input[name=username]', username);
@@ -83,34 +73,12 @@ async function signInOnPhone(browser: Browser, username: string): Promise<Page> 
   return page;
 }
 
-/** Counts screenshot pixels near a colour (decoded by the page itself: no PNG library). */
-async function countColor(page: Page, png: Buffer, hex: string, tolerance: number): Promise<number> {
-  return page.evaluate(async ({ base64, hex, tolerance }) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(image, 0, 0);
-    const { data } = ctx.getImageData(0, 0, image.width, image.height);
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    let n = 0;
-    for (let p = 0; p < data.length; p += 4) {
-      if (Math.abs(data[p] - r) <= tolerance && Math.abs(data[p + 1] - g) <= tolerance && Math.abs(data[p + 2] - b) <= tolerance) n++;
-    }
-    return n;
-  }, { base64: png.toString('base64'), hex, tolerance });
-}
-
 describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
   let browser: Browser;
   let worker: { username: string; gridId: string };
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // a grid worker of 学生路社区 (the demo kiosk's community), and their grid
     const workers = await demoAccounts('grid_worker');
     expect(workers.length).toBeGreaterThan(0);
@@ -125,7 +93,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
   });
 
   it('shows a request filed on another page as a marker on the wall within a few seconds', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const context = await newContext(browser, { viewport: DESKTOP });
     const wall = await context.newPage();
     const problems: string[] = [];
     wall.on('pageerror', (error) => problems.push(error.message));
@@ -140,7 +108,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     const before = await wall.evaluate(() => (window as unknown as WallWindow).__wall.markerCount());
 
     // the resident files from their own phone: another browser context, no shared state with the wall
-    const resident = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const resident = await newContext(browser);
     const residentPage = await resident.newPage();
     await residentPage.goto(url('/'));
     const [lon, lat] = await pointInGrid(worker.gridId);
@@ -164,17 +132,18 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await wall.waitForFunction((ticket) => (window as unknown as WallWindow).__wall.renderedMarkers().includes(ticket), filed.ticket, { timeout: 5_000 });
     const at = await wall.evaluate(([lon, lat]) => (window as unknown as WallWindow).__wall.map.project([lon, lat]), [lon, lat]);
     await wall.waitForTimeout(5_000); // let the arrival pulse finish, so the dot stands alone
-    writeFileSync(`${OUT}/loop-wall.png`, await wall.screenshot());
+    await screenshot(wall, 'loop-wall.png');
     const clip = { x: Math.max(0, at.x - 14), y: Math.max(0, at.y - 14), width: 28, height: 28 };
     const png = await wall.screenshot({ clip });
     // a fire hazard must be claimed within 30 min: the marker shows "under an hour left"
-    expect(await countColor(wall, png, urgencyColors.urgent, 30), `marker pixels at ${Math.round(at.x)},${Math.round(at.y)}`).toBeGreaterThan(40);
+    const [markerPixels] = await countColors(wall, png, [urgencyColors.urgent], 30);
+    expect(markerPixels, `marker pixels at ${Math.round(at.x)},${Math.round(at.y)}`).toBeGreaterThan(40);
     await resident.close();
     await context.close();
   }, 120_000);
 
   it('says in Chinese that the password is wrong', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(url('/login'));
     await page.fill('input[name=username]', worker.username);
@@ -182,7 +151,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await page.click('button[type=submit]');
     await expect(page.locator('.error').textContent({ timeout: 10_000 })).resolves.toContain('用户名或密码不正确');
     expect(new URL(page.url()).pathname).toBe('/login');
-    writeFileSync(`${OUT}/loop-login-error.png`, await page.screenshot());
+    await screenshot(page, 'loop-login-error.png');
     await context.close();
   });
 
@@ -192,7 +161,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await page.click('button.refresh');
     const card = page.locator(`[data-ticket="${filed.ticket}"]`);
     await card.waitFor({ timeout: 10_000 });
-    writeFileSync(`${OUT}/loop-worker-queue.png`, await page.screenshot());
+    await screenshot(page, 'loop-worker-queue.png');
 
     await card.locator('button.claim').click();
     await card.locator('.won').waitFor({ timeout: 10_000 });
@@ -205,7 +174,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await page.fill('textarea[name=outcome]', '已更换灯泡，当晚恢复照明');
     await page.getByRole('button', { name: '确认办结' }).click();
     await page.locator('.detail [data-status="resolved"]').waitFor({ timeout: 10_000 });
-    writeFileSync(`${OUT}/loop-worker-resolved.png`, await page.screenshot({ fullPage: true }));
+    await screenshot(page, 'loop-worker-resolved.png', { fullPage: true });
 
     const { body } = await api<{ status: string; outcome: string }>(`/api/requests/${filed.ticket}`);
     expect(body).toMatchObject({ status: 'resolved', outcome: '已更换灯泡，当晚恢复照明' });
@@ -234,7 +203,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
 
     await card.locator('button.claim').click();
     await expect(card.locator('.lost').textContent({ timeout: 10_000 })).resolves.toContain('已被他人认领');
-    writeFileSync(`${OUT}/loop-worker-lost-claim.png`, await page.screenshot());
+    await screenshot(page, 'loop-worker-lost-claim.png');
     await page.context().close();
   });
 
@@ -246,7 +215,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
       expect(moved.status, path).toBe(200);
     }
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(url(`/ticket/${filed.ticket}`));
     await page.locator('.steps li').first().waitFor({ timeout: 10_000 });
@@ -254,7 +223,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await expect(page.locator('.steps li[aria-current="step"]').getAttribute('data-step')).resolves.toBe('resolved');
     // without the reporter's token this phone may not rate
     await expect(page.locator('.rate .hint').textContent()).resolves.toContain('反映人');
-    writeFileSync(`${OUT}/loop-ticket-public.png`, await page.screenshot({ fullPage: true }));
+    await screenshot(page, 'loop-ticket-public.png', { fullPage: true });
 
     // the reporter's phone: the report page kept the token
     await page.evaluate(([key, token]) => localStorage.setItem(key, token), [`gm-report-token:${filed.ticket}`, filed.reportToken]);
@@ -263,7 +232,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await page.getByRole('button', { name: '提交评价' }).click();
     await expect(page.locator('.rated').textContent({ timeout: 10_000 })).resolves.toContain('5');
     await page.locator('.steps li[data-step="revisited"][aria-current="step"]').waitFor({ timeout: 10_000 });
-    writeFileSync(`${OUT}/loop-ticket-rated.png`, await page.screenshot({ fullPage: true }));
+    await screenshot(page, 'loop-ticket-rated.png', { fullPage: true });
     await context.close();
   });
 });

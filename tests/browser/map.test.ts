@@ -1,23 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { gridColors } from '../../web/src/lib/map/theme.ts';
+import { countColors, launchChromium, newContext, PHONE, recordOutsideRequests, screenshot } from '../helpers/browser.ts';
 
 // Opens the built web app in a real Chromium against a running server (its URL comes from the
 // global setup) and checks what a person would see: grid polygons drawn, Chinese labels drawn,
 // and nothing fetched from another host (government intranets are offline).
 
 const baseUrl = inject('baseUrl');
-const OUT = 'test-results';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 type GridMapWindow = { __gridMap: import('maplibre-gl').Map };
 
@@ -56,51 +46,23 @@ async function showOnly(page: Page, layerIds: string[], paint: Record<string, Re
   }), { layerIds, paint });
 }
 
-/** Counts screenshot pixels near each of the given colours (decoded by the page itself: no PNG library). */
-async function countColors(page: Page, png: Buffer, colors: readonly string[], tolerance = 6): Promise<number[]> {
-  return page.evaluate(async ({ base64, colors, tolerance }) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(image, 0, 0);
-    const { data } = ctx.getImageData(0, 0, image.width, image.height);
-    const rgb = colors.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
-    const counts = colors.map(() => 0);
-    for (let p = 0; p < data.length; p += 4) {
-      rgb.forEach(([r, g, b], i) => {
-        if (Math.abs(data[p] - r) <= tolerance && Math.abs(data[p + 1] - g) <= tolerance && Math.abs(data[p + 2] - b) <= tolerance) counts[i]++;
-      });
-    }
-    return counts;
-  }, { base64: png.toString('base64'), colors: [...colors], tolerance });
-}
-
 describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
   let browser: Browser;
   let page: Page;
-  const outsideRequests: string[] = [];
+  let outsideRequests: string[] = [];
   const fontFiles: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    browser = await launchChromium();
+    const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol === 'data:' || url.protocol === 'blob:') return;
-      if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) outsideRequests.push(request.url());
-    });
+    outsideRequests = recordOutsideRequests(page);
     page.on('response', (response) => {
       if (response.url().endsWith('.woff2') && response.ok()) fontFiles.push(response.url());
     });
     await page.goto(new URL('/', baseUrl!).href);
     await waitForIdleMap(page);
-    writeFileSync(`${OUT}/map-zh-CN.png`, await page.screenshot());
+    await screenshot(page, 'map-zh-CN.png');
   });
 
   afterAll(async () => {
@@ -114,8 +76,7 @@ describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
   it('draws the grid polygons in several distinct colours', async () => {
     // grid fills alone and opaque, so their pixels carry exactly the palette colours
     await showOnly(page, ['grids-fill'], { 'grids-fill': { 'fill-opacity': 1 } });
-    const png = await page.screenshot();
-    writeFileSync(`${OUT}/map-grid-fills.png`, png);
+    const png = await screenshot(page, 'map-grid-fills.png');
     const counts = await countColors(page, png, gridColors);
     const viewport = 1280 * 800;
     expect(counts.filter((n) => n > 1000).length, `pixels per grid colour: ${counts.join(', ')}`).toBeGreaterThanOrEqual(3);
@@ -127,8 +88,7 @@ describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
       'grids-label': { 'text-color': '#000000', 'text-halo-width': 0 },
       'communities-label': { 'text-color': '#000000', 'text-halo-width': 0 },
     });
-    const png = await page.screenshot();
-    writeFileSync(`${OUT}/map-labels.png`, png);
+    const png = await screenshot(page, 'map-labels.png');
     const [ink] = await countColors(page, png, ['#000000'], 60);
     expect(ink, 'dark label pixels').toBeGreaterThan(300);
     // glyphs came from our Noto Sans SC slices, not from whatever fonts the machine has
@@ -146,11 +106,12 @@ describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
   });
 
   it('switches the interface to English', async () => {
-    const english = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const context = await newContext(browser, { viewport: PHONE, locale: 'en-US' });
+    const english = await context.newPage();
     await english.goto(new URL('/?lang=en', baseUrl!).href);
     await waitForIdleMap(english);
-    writeFileSync(`${OUT}/map-en-phone.png`, await english.screenshot());
+    await screenshot(english, 'map-en-phone.png');
     await expect(english.locator('header h1').textContent()).resolves.toContain('Grid Map');
-    await english.close();
+    await context.close();
   });
 });

@@ -1,22 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { launchChromium, newContext, screenshot } from '../helpers/browser.ts';
 
 // The residents' and riders' pages in a real Chromium at phone size, in Chinese, against the
 // running server of the global setup: what a resident or a rider would read on the screen.
 
 const baseUrl = inject('baseUrl');
-const OUT = 'test-results';
-const PHONE = { width: 390, height: 844 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 type Guide = {
   compound: { id: string; name: string };
@@ -54,14 +43,13 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
 
   /** A fresh phone (own storage, own service workers), in Chinese. */
   async function phone(options: BrowserContextOptions = {}) {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', deviceScaleFactor: 1, ...options });
+    const context = await newContext(browser, options);
     contexts.push(context);
     return context;
   }
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     guide = await compoundWithBuilding3Unit2();
   });
 
@@ -79,7 +67,7 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     const cards = page.locator('ol.services > li');
     await cards.first().waitFor({ timeout: 30_000 });
     await page.locator('.nearby').scrollIntoViewIfNeeded();
-    writeFileSync(`${OUT}/resident-nearby.png`, await page.locator('.nearby').screenshot());
+    await screenshot(page.locator('.nearby'), 'resident-nearby.png');
 
     const texts = await cards.allInnerTexts();
     expect(texts.length).toBeGreaterThan(2);
@@ -115,7 +103,7 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     const grid = page.locator('.my-grid');
     await grid.locator('a[href^="tel:"]').first().waitFor({ timeout: 30_000 });
     await grid.scrollIntoViewIfNeeded();
-    writeFileSync(`${OUT}/resident-my-grid.png`, await grid.screenshot());
+    await screenshot(grid, 'resident-my-grid.png');
     const text = await grid.innerText();
     expect(text).toMatch(/网格/);
     expect(text).toMatch(/网格员|网格长/);
@@ -132,7 +120,7 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     await page.getByRole('button', { name: '找', exact: true }).click();
     const result = page.getByTestId('rider-result');
     await result.waitFor({ timeout: 15_000 });
-    writeFileSync(`${OUT}/rider-find-3-2.png`, await page.screenshot());
+    await screenshot(page, 'rider-find-3-2.png');
 
     expect(await result.innerText()).toMatch(/^3号楼2单元：从.+进，步行约 \d+ 米$/);
     await expect(page.locator('path.building.lit').getAttribute('data-building')).resolves.toBe('3号楼');
@@ -171,7 +159,7 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     const response = await page.reload();
     expect(response?.fromServiceWorker(), 'the page came from the service worker').toBe(true);
     await page.locator('[data-testid=compound-plan]').waitFor({ timeout: 15_000 });
-    writeFileSync(`${OUT}/rider-offline.png`, await page.screenshot());
+    await screenshot(page, 'rider-offline.png');
     await expect(page.locator('path.building').count()).resolves.toBe(guide.buildings.length);
     const numbers = await page.locator('text.number').allTextContents();
     expect(numbers).toContain('3');
@@ -205,7 +193,7 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     await (await chooser).setFiles({ name: 'wire.png', mimeType: 'image/png', buffer: await page.screenshot() });
     const done = page.getByRole('status').filter({ hasText: '已上报' });
     await done.waitFor({ timeout: 30_000 });
-    writeFileSync(`${OUT}/rider-hazard.png`, await page.screenshot());
+    await screenshot(page, 'rider-hazard.png');
     const ticket = /工单号 (\S+)/.exec(await done.innerText())![1];
     const filed = await api<{ category: string; description: string }>(`/api/requests/${ticket}`);
     expect(filed.category).toBe('flying_wire_charging');
@@ -222,7 +210,7 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     await page.getByRole('button', { name: '提交' }).click();
     const ticket = page.getByTestId('ticket');
     await ticket.waitFor({ timeout: 30_000 });
-    writeFileSync(`${OUT}/report-ticket.png`, await page.screenshot());
+    await screenshot(page, 'report-ticket.png');
 
     const number = (await ticket.innerText()).trim();
     expect(number).toMatch(/^GM\d{8}-\d+$/);

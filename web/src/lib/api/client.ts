@@ -1,4 +1,5 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
+import { ApiError, getJson } from './http.ts';
 
 // The few API calls the map makes (docs/api.md). Each takes an AbortSignal so a stale call can be dropped.
 
@@ -45,24 +46,6 @@ export type PoiProperties = {
   openingHours?: string | null;
   activities?: { name: string; schedule: string }[] | null;
 };
-
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: string } | null;
-    throw new ApiError(body?.error ?? `${path} answered ${response.status}`, response.status);
-  }
-  return (await response.json()) as T;
-}
 
 export const tileJsonUrl = () => new URL('/api/tiles.json', location.href).href;
 

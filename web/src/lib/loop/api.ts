@@ -1,17 +1,14 @@
+import { requestJson as call } from '../api/http.ts';
+
 // The request loop's API (docs/api-loop.md): staff sign-in, the worker's queue, the resident's
 // ticket, the wall's figures. Every call takes an AbortSignal so a stale one can be dropped.
 
-export type StaffRole = 'street_admin' | 'secretary' | 'grid_leader' | 'grid_worker' | 'microgrid_leader' | 'mediator' | 'party_household';
+/** An answer other than 2xx (the one ApiError of ../api/http.ts, under the name the loop's pages use). */
+export { ApiError as LoopApiError } from '../api/http.ts';
 
-export type StaffUser = {
-  username: string;
-  staffId: string;
-  name: string;
-  role: StaffRole;
-  areaId: string;
-  areaName: string;
-  areaLevel: 'street' | 'community' | 'grid' | 'microgrid';
-};
+// who is signed in: the server's own type of what /api/session answers (type only: nothing of api/ is bundled)
+import type { StaffRole, StaffUser } from '../../../../api/auth/session.ts';
+export type { StaffRole, StaffUser };
 
 export type LoopStatus =
   | 'collected' | 'claimed' | 'deliberating' | 'resolving' | 'resolved' | 'revisited' | 'archived' | 'rejected' | 'duplicate';
@@ -104,35 +101,6 @@ export type Stats = {
   grids: { id: string; name: string; open: number; overdue: number; load: number }[];
   latest: LiveEvent[];
 };
-
-/** An answer other than 2xx, with the API's own message (`{ error }`), its status and the rest of the body. */
-export class LoopApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly body: Record<string, unknown> | null = null,
-  ) {
-    super(message);
-  }
-}
-
-async function call<T>(method: string, path: string, signal?: AbortSignal, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, signal, credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-  }
-  const response = await fetch(path, init);
-  if (!response.ok) {
-    const data = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    const message = typeof data?.error === 'string' ? data.error : `${method} ${path} answered ${response.status}`;
-    throw new LoopApiError(message, response.status, data);
-  }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 const enc = encodeURIComponent;
 const staffPath = (ticket: string, rest = '') => `/api/staff/requests/${enc(ticket)}${rest}`;

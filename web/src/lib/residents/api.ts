@@ -1,4 +1,5 @@
-import { ApiError, type TeamMember } from '../api/client.ts';
+import type { PoiProperties, TeamMember } from '../api/client.ts';
+import { getJson, postJson, requestJson } from '../api/http.ts';
 
 // The calls the resident pages make (docs/api-residents.md, docs/api-loop.md "Residents (public)").
 // Each takes an AbortSignal so a stale call (the pin moved, the chip changed) can be dropped.
@@ -7,14 +8,8 @@ export type Ref = { id: string; name: string } | null;
 
 export type Activity = { name: string; schedule: string };
 
-export type NearbyService = {
-  id: string;
-  category: string;
-  name: string;
-  address?: string | null;
-  phone?: string | null;
-  openingHours?: string | null;
-  activities?: Activity[] | null;
+/** A point of interest (the same fields as the map's POI popup) with how far it is on foot. */
+export type NearbyService = PoiProperties & {
   lon: number;
   lat: number;
   walkMeters: number;
@@ -69,25 +64,6 @@ export type NewRequest = {
   channel?: 'qr' | 'rider';
 };
 
-async function answer<T>(response: Response, path: string): Promise<T> {
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: string } | null;
-    throw new ApiError(body?.error ?? `${path} answered ${response.status}`, response.status);
-  }
-  return (await response.json()) as T;
-}
-
-const getJson = async <T>(path: string, signal?: AbortSignal) =>
-  answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }), path);
-
-const postJson = async <T>(path: string, body: unknown, signal?: AbortSignal) =>
-  answer<T>(await fetch(path, {
-    method: 'POST',
-    signal,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  }), path);
-
 const query = (params: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
 
@@ -118,8 +94,7 @@ export const fileRequest = (request: NewRequest, signal?: AbortSignal) => postJs
 export async function uploadPhoto(ticket: string, token: string, photo: Blob, signal?: AbortSignal) {
   const form = new FormData();
   form.append('photo', photo, 'photo.jpg');
-  const path = `/api/requests/${encodeURIComponent(ticket)}/photos?${query({ token })}`;
-  return answer<unknown>(await fetch(path, { method: 'POST', body: form, signal }), path);
+  return requestJson<unknown>('POST', `/api/requests/${encodeURIComponent(ticket)}/photos?${query({ token })}`, signal, form);
 }
 
 /** A block's centre, for pins that start from a building id (`/report?building=…`). */

@@ -1,20 +1,11 @@
 import type { ExpressionSpecification } from 'maplibre-gl';
-import { ApiError } from '../api/client.ts';
+import { getJson } from '../api/http.ts';
 
 // The 15-minute circle (docs/api-residents.md): the gaps list and the buildings layer.
 
 export type CircleGap = { category: string; buildings: number; label: string };
 export type CircleBuilding = { id: string; number: string | null; compoundName: string | null; missing: string[]; reachable: Record<string, number> };
 export type CircleAnswer = { minutes?: number; categories: string[]; buildings: CircleBuilding[]; gaps: CircleGap[]; computedAt?: string };
-
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: string } | null;
-    throw new ApiError(body?.error ?? `${path} answered ${response.status}`, response.status);
-  }
-  return (await response.json()) as T;
-}
 
 export const fetchCircle = (signal?: AbortSignal) => getJson<CircleAnswer>('/api/circle', signal);
 

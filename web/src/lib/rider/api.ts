@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client.ts';
+import { getJson } from '../api/http.ts';
 
 // The rider guide's calls (docs/api-residents.md): one answer with the whole compound, so the
 // service worker can keep it and the guide works offline; `find` only adds the walking path.
@@ -46,15 +46,6 @@ export type FoundPlace = {
   path: GeoJSON.LineString | null;
   meters: number | null;
 };
-
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: string } | null;
-    throw new ApiError(body?.error ?? `${path} answered ${response.status}`, response.status);
-  }
-  return (await response.json()) as T;
-}
 
 export const riderGuideUrl = (compoundId: string) => `/api/rider/${encodeURIComponent(compoundId)}`;
 
