@@ -4,6 +4,7 @@ import { pointOnFeature } from '@turf/turf';
 import type { Feature, Polygon, MultiPolygon } from 'geojson';
 import { urgencyColors } from '../../web/src/lib/loop/time-left.ts';
 import { countColors, DESKTOP, launchChromium, newContext, screenshot } from '../helpers/browser.ts';
+import { outsideRequestsSeen } from '../helpers/browser.ts';
 
 // The request loop in a real Chromium against a running server: a request filed on one page
 // reaches the wall screen on another; a grid worker signs in on a phone, claims and resolves;
@@ -234,5 +235,10 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await page.locator('.steps li[data-step="revisited"][aria-current="step"]').waitFor({ timeout: 10_000 });
     await screenshot(page, 'loop-ticket-rated.png', { fullPage: true });
     await context.close();
+  });
+
+  it('loaded nothing from outside this machine in any of the pages above', () => {
+    // a government intranet is offline: every script, tile, font and icon comes from the app
+    expect(outsideRequestsSeen).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { launchChromium, newContext, screenshot } from '../helpers/browser.ts';
+import { outsideRequestsSeen } from '../helpers/browser.ts';
 
 // The residents' and riders' pages in a real Chromium at phone size, in Chinese, against the
 // running server of the global setup: what a resident or a rider would read on the screen.
@@ -232,5 +233,10 @@ describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 3
     await page.getByRole('button', { name: '提交' }).click();
     await expect(page.getByRole('alert').first().innerText()).resolves.toContain('请在地图上点出问题的位置');
     expect(posts).toEqual([]);
+  });
+
+  it('loaded nothing from outside this machine in any of the pages above', () => {
+    // a government intranet is offline: every script, tile, font and icon comes from the app
+    expect(outsideRequestsSeen).toEqual([]);
   });
 });

@@ -34,9 +34,14 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/** Every request that left this machine from any context made by `newContext` in this test file. */
+export const outsideRequestsSeen: string[] = [];
+
 /** A fresh context (own storage, own service workers): a phone in Chinese unless told otherwise. */
-export function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({ viewport: PHONE, locale: 'zh-CN', deviceScaleFactor: 1, ...options });
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', deviceScaleFactor: 1, ...options });
+  recordOutsideRequests(context, outsideRequestsSeen);
+  return context;
 }
 
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -46,8 +51,10 @@ const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
  * machine (data: and blob: URLs stay inside the page and do not count). The array fills as
  * requests are made: assert on it once the page has loaded.
  */
-export function recordOutsideRequests(target: { on(event: 'request', listener: (request: Request) => unknown): unknown }): string[] {
-  const outside: string[] = [];
+export function recordOutsideRequests(
+  target: { on(event: 'request', listener: (request: Request) => unknown): unknown },
+  outside: string[] = [],
+): string[] {
   target.on('request', (request) => {
     const url = new URL(request.url());
     if (url.protocol === 'data:' || url.protocol === 'blob:') return;
