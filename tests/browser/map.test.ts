@@ -114,4 +114,24 @@ describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
     await expect(english.locator('header h1').textContent()).resolves.toContain('Grid Map');
     await context.close();
   });
+
+  it('shows a request filed elsewhere on the open map within seconds, without a reload', async () => {
+    const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    const live = await context.newPage();
+    await live.goto(new URL('/', baseUrl!).href);
+    await waitForIdleMap(live);
+    const [lon, lat] = await live.evaluate(() => (window as any).__gridMap.getCenter().toArray());
+    const filed = await live.request.post(new URL('/api/requests', baseUrl!).href, {
+      data: { category: 'noise', description: '浏览器测试：广场音响太吵', lon, lat },
+    });
+    expect(filed.status()).toBe(201);
+    const { ticket } = await filed.json();
+    const started = Date.now();
+    await live.waitForFunction((t) => {
+      const map = (window as any).__gridMap;
+      return map.querySourceFeatures('requests').some((f: any) => f.properties.id === t);
+    }, ticket, { timeout: 10_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await context.close();
+  });
 });
