@@ -8,6 +8,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
+import { ApiError } from '../api/errors.ts';
+import { fileRequest } from '../api/routes/requests.ts';
 import { openDatabase, type Database } from '../api/db/client.ts';
 import { loadDemoData } from '../api/db/seed.ts';
 import { AreaIndex } from '../api/geo/area-index.ts';
@@ -51,8 +53,15 @@ async function benchFiling(label: string, database: Database) {
     });
     if (res.status !== 201 && res.status !== 422) throw new Error(`filing answered ${res.status}`);
   });
-  console.log(`[${label}] file one request (assign + insert + audit event, one transaction): p50 ${ms(filed.p50)}, p99 ${ms(filed.p99)}`);
-  console.log(`[${label}]   baseline bare indexed ST_Covers grid lookup:            p50 ${ms(base.p50)}, p99 ${ms(base.p99)}  → filing/baseline p99 ×${(filed.p99 / base.p99).toFixed(1)}`);
+  const statement = await timeEach(filings, async () => {
+    const [lon, lat] = point();
+    await fileRequest(database.db, { category: 'street_light', description: '基准测试：路灯不亮', lon, lat }).catch((e) => {
+      if (!(e instanceof ApiError)) throw e; // 422 outside every street: timed all the same
+    });
+  });
+  console.log(`[${label}] POST /api/requests in the app (validate, file, similar nearby, token): p50 ${ms(filed.p50)}, p99 ${ms(filed.p99)}`);
+  console.log(`[${label}]   the filing statement alone (assign + insert + audit event, atomic): p50 ${ms(statement.p50)}, p99 ${ms(statement.p99)}`);
+  console.log(`[${label}]   baseline bare indexed ST_Covers grid lookup:            p50 ${ms(base.p50)}, p99 ${ms(base.p99)}  → statement/baseline p99 ×${(statement.p99 / base.p99).toFixed(1)}`);
   return tiles;
 }
 

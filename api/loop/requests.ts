@@ -271,6 +271,8 @@ export async function similarRequests(database: Database, p: { lon: number; lat:
     SELECT r.ticket, r.description, r.me_too, ST_Distance(r.geom::geography, pt.geom::geography) AS distance
     FROM requests r, pt
     WHERE r.category = ${p.category} AND r.status IN ('collected', 'claimed', 'deliberating', 'resolving')
+      -- a box on the GiST index first (a degree is ≥ 40 km everywhere in China), then metres on the ellipsoid
+      AND r.geom && ST_Expand(pt.geom, ${(p.meters ?? 50) / 40_000})
       AND ST_DWithin(r.geom::geography, pt.geom::geography, ${p.meters ?? 50})
       AND r.ticket <> ${p.except ?? ''}
     ORDER BY distance LIMIT 5`);

@@ -51,10 +51,15 @@ export function requestRoutes(database: Database) {
     const input = { ...parsed.data, lon, lat };
 
     // one statement, so one atomic write: the request, its assignment and its first audit event
-    const filed = await fileRequest(database.db, input);
-    // the reporter's secret proof (photo, rating), and open requests like this one nearby to add "me too" to
+    // beside it, open requests like this one nearby (to add "me too" to): read before the write
+    // commits, so the new request is not among them, and on a pool the two run side by side
+    const [filed, nearby] = await Promise.all([
+      fileRequest(database.db, input),
+      similarRequests(database, { lon, lat, category: input.category }),
+    ]);
+    const similar = nearby.filter((r) => r.ticket !== filed.ticket); // had the write won the race
+    // the reporter's secret proof (photo, rating)
     const token = await reportToken(database, filed.ticket);
-    const similar = await similarRequests(database, { lon, lat, category: input.category, except: filed.ticket });
     return c.json({ ...filed, reportToken: token, similar }, 201, { location: `/api/collections/requests/items/${filed.ticket}` });
   });
 
