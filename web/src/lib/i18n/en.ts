@@ -201,9 +201,10 @@ export const en: Messages = {
     stars: (n: number) => `${n} stars`,
   },
   wall: {
-    title: 'Grid governance at a glance',
+    title: 'At a glance',
     today: 'Today',
     new: 'New',
+    newToday: 'New today',
     claimed: 'Claimed',
     resolved: 'Resolved',
     overdue: 'Overdue',

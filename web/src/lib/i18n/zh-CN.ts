@@ -202,6 +202,7 @@ export const zhCN = {
     title: '网格治理一张图',
     today: '今日',
     new: '新增',
+    newToday: '今日新增',
     claimed: '认领',
     resolved: '办结',
     overdue: '超时',
