@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -40,9 +40,15 @@ server.use('*', serveStatic({ root: 'dist/web' }));
 // the web app routes itself (/, /wall, /rider/…): unknown paths get its page
 server.get('*', (c) => (existsSync(join(webDir, 'index.html')) ? c.html(readFileSync(join(webDir, 'index.html'), 'utf8')) : c.html(bootPage, 503)));
 
-serve({ fetch: server.fetch, port }, () => {
+if (!databaseUrl) lockDataDir(dataDir);
+const listening = serve({ fetch: server.fetch, port }, () => {
   const where = databaseUrl ? `PostgreSQL ${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}` : `embedded PGlite + PostGIS in ${dataDir}`;
   console.log(`一图 Grid Map listening on http://localhost:${port} (database: ${where})`);
+});
+listening.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(`端口 ${port} 已被占用 / port ${port} is in use: is 一图 already running? Stop it, or start with PORT=8081 npm start`);
+  process.exit(1);
 });
 
 await Promise.all([buildWebIfStale(), startApi()]);
@@ -66,6 +72,32 @@ async function startApi() {
     failure = error instanceof Error ? error.message : String(error);
     stage = 'failed';
     console.error('could not start the API:', error);
+  }
+}
+
+/**
+ * PGlite takes no lock of its own, and two servers on one data directory would corrupt it: the
+ * first to start writes its pid here, and a second refuses while that process lives. A lock
+ * left by a crash (its process gone) is simply taken over.
+ */
+function lockDataDir(dir: string) {
+  const lock = join(dir, 'gridmap-server.pid');
+  mkdirSync(dir, { recursive: true });
+  const holder = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : 0;
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    console.error(`另一个一图服务器 (pid ${holder}) 正在使用 ${dir} / another server (pid ${holder}) is using ${dir}: stop it, or start this one with another DATA_DIR`);
+    process.exit(1);
+  }
+  writeFileSync(lock, String(process.pid));
+  process.once('exit', () => rmSync(lock, { force: true }));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
