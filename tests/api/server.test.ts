@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Starts `api/server.ts` as `npm start` would, with its own port and data directory. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function until(check: () => boolean, ms: number) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('starting the server', () => {
+  it('refuses a second server on the same data directory, naming the first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-lock-'));
+    const first = startServer({ PORT: String(58_100 + (process.pid % 500)), DATA_DIR: dir });
+    try {
+      await until(() => existsSync(join(dir, 'gridmap-server.pid')), 30_000);
+      const second = startServer({ PORT: String(58_700 + (process.pid % 500)), DATA_DIR: dir });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toContain(`pid ${first.child.pid}`);
+      expect(second.output()).toMatch(/another server/);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over a data directory whose lock was left by a process that is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-lock-'));
+    const crashed = startServer({ PORT: String(59_100 + (process.pid % 400)), DATA_DIR: dir });
+    await until(() => existsSync(join(dir, 'gridmap-server.pid')), 30_000);
+    crashed.child.kill('SIGKILL'); // no exit handler runs: the lock file stays
+    await crashed.exited;
+    expect(existsSync(join(dir, 'gridmap-server.pid'))).toBe(true);
+    const next = startServer({ PORT: String(59_500 + (process.pid % 400)), DATA_DIR: dir });
+    try {
+      await until(() => /listening on/.test(next.output()), 30_000);
+      expect(next.output()).not.toMatch(/another server/);
+    } finally {
+      next.child.kill('SIGKILL');
+      await next.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says plainly that the port is in use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-port-'));
+    const port = String(59_900 + (process.pid % 90));
+    const first = startServer({ PORT: port, DATA_DIR: join(dir, 'a') });
+    try {
+      await until(() => /listening on/.test(first.output()), 30_000);
+      const second = startServer({ PORT: port, DATA_DIR: join(dir, 'b') });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toContain(`port ${port} is in use`);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
