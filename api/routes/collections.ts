@@ -60,18 +60,29 @@ export function collectionRoutes(database: Database) {
   const app = new Hono();
   const byId = new Map(collections.map((c) => [c.id, c]));
 
-  app.get('/', (c) => {
+  /** The collection's bounding box, so QGIS can zoom to a layer before reading it. */
+  const extentOf = async (col: Collection) => {
+    const [b] = await database.rows<{ w: number | null; s: number; e: number; n: number }>(sql`
+      SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n
+      FROM (SELECT ST_Extent(f.geom)::geometry AS x FROM ${col.from}) b`);
+    return b?.w == null ? undefined : {
+      spatial: { bbox: [[b.w, b.s, b.e, b.n].map(Number)], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' },
+    };
+  };
+
+  app.get('/', async (c) => {
     const base = origin(c.req.url);
+    const extents = await Promise.all(collections.map(extentOf));
     return c.json({
       links: [{ href: `${base}/api/collections`, rel: 'self', type: 'application/json', title: 'Collections' }],
-      collections: collections.map((col) => describe(col, base)),
+      collections: collections.map((col, i) => ({ ...describe(col, base), extent: extents[i] })),
     });
   });
 
-  app.get('/:id', (c) => {
+  app.get('/:id', async (c) => {
     const col = byId.get(c.req.param('id'));
     if (!col) throw noCollection(c.req.param('id'));
-    return c.json(describe(col, origin(c.req.url)));
+    return c.json({ ...describe(col, origin(c.req.url)), extent: await extentOf(col) });
   });
 
   app.get('/:id/items', async (c) => {

@@ -18,6 +18,21 @@ describe.each(modes())('OGC API – Features on %s', (mode) => {
     for (const c of body.collections) expect(c.links.some((l: any) => l.rel === 'items')).toBe(true);
   });
 
+  it('gives each collection the bounding box of its features, inside the street’s', async () => {
+    const body = await (await t.get('/api/collections')).json();
+    const street = body.collections.find((c: any) => c.id === 'streets').extent.spatial.bbox[0];
+    const buildings = (await (await t.get('/api/collections/buildings')).json()).extent.spatial.bbox[0];
+    const [w, s, e, n] = buildings;
+    expect(w).toBeLessThan(e);
+    expect(s).toBeLessThan(n);
+    expect(w).toBeGreaterThanOrEqual(street[0]);
+    expect(e).toBeLessThanOrEqual(street[2]);
+    const items = await (await t.get('/api/collections/buildings/items?limit=10000')).json();
+    const xs = items.features.flatMap((f: any) => f.geometry.coordinates.flat(2).map((p: number[]) => p[0]));
+    expect(Math.min(...xs)).toBeCloseTo(w, 7);
+    expect(Math.max(...xs)).toBeCloseTo(e, 7);
+  });
+
   it('declares the core and GeoJSON conformance classes', async () => {
     const body = await (await t.get('/api/conformance')).json();
     expect(body.conformsTo).toContain('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson');

@@ -124,6 +124,15 @@ export const escalateRequest = (ticket: string, note: string, signal?: AbortSign
   call<StaffRequest>('POST', staffPath(ticket, '/escalate'), signal, { note });
 export const addNote = (ticket: string, note: string, signal?: AbortSignal) =>
   call<unknown>('POST', staffPath(ticket, '/notes'), signal, { note });
+/** Someone a request can be dispatched to (workers of its grid first), with how many requests they already hold. */
+export type Assignee = { id: string; name: string; role: StaffRole; areaId: string; openRequests: number };
+/** The roles that may dispatch and reassign (派单 / 改派): the API answers 403 to anyone else. */
+export const dispatcherRoles: readonly StaffRole[] = ['grid_leader', 'secretary', 'street_admin'];
+export const mayDispatch = (user: StaffUser | null | undefined) => !!user && dispatcherRoles.includes(user.role);
+export const fetchAssignees = (ticket: string, signal?: AbortSignal) =>
+  call<{ assignees: Assignee[] }>('GET', staffPath(ticket, '/assignees'), signal);
+export const dispatchRequest = (ticket: string, assigneeId: string, note?: string, signal?: AbortSignal) =>
+  call<StaffRequestDetail>('POST', staffPath(ticket, '/dispatch'), signal, note ? { assigneeId, note } : { assigneeId });
 export function addPhoto(ticket: string, photo: File, kind: 'progress' | 'outcome', signal?: AbortSignal) {
   const form = new FormData();
   form.set('photo', photo);
