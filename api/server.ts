@@ -5,7 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
-import { openDatabase } from './db/client.ts';
+import { dataChangedChannel, openDatabase } from './db/client.ts';
 import { loadDemoData } from './db/seed.ts';
 import { startEscalationJob } from './loop/escalation.ts';
 import { TileIndex } from './tiles/tile-index.ts';
@@ -65,6 +65,13 @@ async function startApi() {
     ready = createApp({ database, tiles, loadedInMs });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
     const stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
+    // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
+    await database.listen(dataChangedChannel, (what) => {
+      tiles.reload(database).then(
+        () => console.log(`map data changed (${what}): tiles re-cut`),
+        (error) => console.error('could not re-cut the tiles after a data change:', error),
+      );
+    });
     const stop = async () => { stopEscalation(); await database.close().catch(() => {}); process.exit(0); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -86,7 +86,7 @@ function print(r: ImportReport) {
     console.log(`  ${m.ticket}: ${m.from.microgridId ?? m.from.gridId ?? '—'} → ${m.to.microgridId ?? m.to.gridId ?? '—'}`);
   }
   if (r.moves.length > shown) console.log(`  … 另有 and ${r.moves.length - shown} more`);
-  if (!r.dryRun) console.log('请重启服务器以更新地图 / restart the server so the map shows the new boundaries');
+  if (!r.dryRun) console.log('运行中的服务器会自动更新地图 / running servers on this database re-cut their map tiles by themselves');
 }
 
 function list(title: string, problems: ImportProblem[]) {

@@ -19,6 +19,9 @@ export interface Database {
   dump?(): Promise<Blob>;
 }
 
+/** NOTIFY channel on which a change to the map's data (areas, roads, pois) is announced. */
+export const dataChangedChannel = 'gridmap_data_changed';
+
 /** `db.execute` answers `{ rows }` on PGlite and an array on postgres.js; this reads either. */
 export function rowsOf<T = any>(result: unknown): T[] {
   return Array.isArray(result) ? [...result] : ((result as { rows: T[] }).rows ?? []);

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { rowsOf, type Database, type Db } from '../db/client.ts';
+import { dataChangedChannel, rowsOf, type Database, type Db } from '../db/client.ts';
 import { AreaIndex, levels, type AreaAssignment, type Level } from '../geo/area-index.ts';
 import { colourSiblings } from '../geo/colour.ts';
 import { toWgs84, type InputCrs } from '../geo/crs.ts';
@@ -127,6 +127,8 @@ export async function importAreas(database: Database, collection: unknown, optio
       await reassignRequests({ ...database, db, rows: rows as Database['rows'] }, report);
       report.ok = true;
       if (options.dryRun) throw new Refused();
+      // delivered on commit: running servers re-cut their tiles (api/server.ts)
+      await db.execute(sql`SELECT pg_notify(${dataChangedChannel}, 'areas')`);
     });
   } catch (error) {
     if (!(error instanceof Refused)) {

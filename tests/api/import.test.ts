@@ -5,6 +5,7 @@ import type { Feature, MultiPolygon, Position } from 'geojson';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { importAreas } from '../../api/import/areas.ts';
+import { dataChangedChannel } from '../../api/db/client.ts';
 
 describe.each(modes())('importing area boundaries on %s', (mode) => {
   let t: TestApp;
@@ -145,6 +146,22 @@ describe.each(modes())('importing area boundaries on %s', (mode) => {
     expect(res.status).toBe(201);
     return (await res.json()).ticket as string;
   };
+
+  it('tells running servers that the areas changed, once it has committed — and not on a dry run', async () => {
+    const heard: string[] = [];
+    const stop = await t.database.listen(dataChangedChannel, (what) => heard.push(what));
+    try {
+      const { features } = await redraw();
+      await importAreas(t.database, collection(features), { crs: 'wgs84', dryRun: true });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(heard).toEqual([]);
+      const report = await importAreas(t.database, collection(features), { crs: 'wgs84' });
+      expect(report.ok).toBe(true);
+      await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['areas']);
+    } finally {
+      await stop();
+    }
+  });
 
   it('checks and counts on a dry run, then leaves everything as it was', async () => {
     const { features, inside } = await redraw();
