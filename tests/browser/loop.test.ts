@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { pointOnFeature } from '@turf/turf';
-import type { Feature, Polygon, MultiPolygon } from 'geojson';
+import { booleanPointInPolygon, centroid, pointOnFeature } from '@turf/turf';
+import type { Feature, FeatureCollection, Polygon, MultiPolygon } from 'geojson';
 import { urgencyColors } from '../../web/src/lib/loop/time-left.ts';
 import { countColors, DESKTOP, launchChromium, newContext, screenshot } from '../helpers/browser.ts';
 import { outsideRequestsSeen } from '../helpers/browser.ts';
@@ -61,6 +61,29 @@ async function fileRequest(gridId: string, category: string, description: string
   });
   expect(status).toBe(201);
   return { ...body, lon, lat };
+}
+
+/**
+ * A point inside a micro-grid of the given grid: its first vertex averaged with its centroid (a
+ * point on the feature if that falls outside a concave one), so the request lands in that grid.
+ */
+async function pointInMicrogridOf(gridId: string): Promise<[number, number]> {
+  const { status, body } = await api<FeatureCollection<Polygon | MultiPolygon, { parentId: string }>>('/api/collections/microgrids/items?limit=1000');
+  expect(status).toBe(200);
+  const microgrid = body.features.find((f) => f.properties.parentId === gridId);
+  expect(microgrid, `a micro-grid in ${gridId}`).toBeTruthy();
+  const geometry = microgrid!.geometry;
+  const [x0, y0] = geometry.type === 'Polygon' ? geometry.coordinates[0][0] : geometry.coordinates[0][0][0];
+  const [cx, cy] = centroid(microgrid!).geometry.coordinates;
+  const mid: [number, number] = [(x0 + cx) / 2, (y0 + cy) / 2];
+  return booleanPointInPolygon(mid, microgrid!) ? mid : (pointOnFeature(microgrid!).geometry.coordinates as [number, number]);
+}
+
+/** Who is behind a demo account: their staff id. */
+async function staffIdOf(username: string): Promise<string> {
+  const cookie = await signInCookie(username);
+  const { body } = await api<{ user: { staffId: string } }>('/api/session', { headers: { cookie } });
+  return body.user.staffId;
 }
 
 async function signInOnPhone(browser: Browser, username: string): Promise<Page> {
@@ -235,6 +258,114 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     await page.locator('.steps li[data-step="revisited"][aria-current="step"]').waitFor({ timeout: 10_000 });
     await screenshot(page, 'loop-ticket-rated.png', { fullPage: true });
     await context.close();
+  });
+
+  it('lets the grid leader dispatch a new request of the grid to a worker from the phone, and the APIs agree', async () => {
+    const GRID = 'MS-XSL-G01';
+    const [lon, lat] = await pointInMicrogridOf(GRID);
+    const filed = await api<{ ticket: string; grid: { id: string } }>('/api/requests', {
+      method: 'POST',
+      body: JSON.stringify({ category: 'clutter', description: '5号楼单元门口堆放旧家具', lon, lat, contact: '139-0000-0001' }),
+    });
+    expect(filed.status).toBe(201);
+    expect(filed.body.grid.id).toBe(GRID);
+    const ticket = filed.body.ticket;
+    const zhou = await staffIdOf('xsl-g01-zhou');
+
+    const page = await signInOnPhone(browser, 'xsl-g01-wu');
+    await expect(page.locator('.tabs button').first().textContent()).resolves.toBe('本网格全部');
+    await page.click('button.refresh');
+    const card = page.locator(`[data-ticket="${ticket}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    await card.locator('button.open').click();
+    await page.locator('.detail [data-status="collected"]').waitFor({ timeout: 10_000 });
+
+    await page.locator('button.dispatch-toggle').click();
+    const person = page.locator(`.dispatch [data-assignee="${zhou}"]`);
+    await person.waitFor({ timeout: 10_000 });
+    // each person shows their role in Chinese and how many requests they already hold
+    await expect(person.textContent()).resolves.toMatch(/网格员[\s\S]*在办 \d+ 件/);
+    await expect(page.locator('.dispatch button.confirm').isDisabled()).resolves.toBe(true);
+    await person.click();
+    await page.fill('textarea[name=dispatchNote]', '请今天下午上门核实');
+    await page.locator('.dispatch button.confirm').scrollIntoViewIfNeeded();
+    await screenshot(page, 'loop-dispatch-panel.png');
+    await screenshot(page.locator('.dispatch'), 'loop-dispatch-panel-whole.png');
+    await page.locator('.dispatch button.confirm').click();
+
+    await page.locator('.detail [data-status="claimed"]').waitFor({ timeout: 10_000 });
+    await expect(page.locator('.detail .message.ok').textContent()).resolves.toContain('已派给');
+    const dispatched = page.locator('.timeline li', { hasText: '派单' });
+    await expect(dispatched.textContent()).resolves.toContain('请今天下午上门核实');
+    await expect(page.locator('button.dispatch-toggle').textContent()).resolves.toBe('改派');
+    await screenshot(page, 'loop-dispatch-done.png');
+    // reassigning at a desk: the current assignee is marked and cannot be chosen again
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('button.dispatch-toggle').click();
+    await page.locator(`.dispatch [data-assignee="${zhou}"].current`).waitFor({ timeout: 10_000 });
+    await expect(page.locator(`.dispatch [data-assignee="${zhou}"] input`).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'loop-dispatch-reassign-1280.png');
+
+    const shown = await api<{ status: string }>(`/api/requests/${ticket}`);
+    expect(shown.body.status).toBe('claimed');
+    const cookie = await signInCookie('xsl-g01-zhou');
+    const staffView = await api<{ status: string; assignee: { id: string } | null; events: { action: string; note: string | null }[] }>(
+      `/api/staff/requests/${ticket}`, { headers: { cookie } });
+    expect(staffView.status).toBe(200);
+    expect(staffView.body).toMatchObject({ status: 'claimed', assignee: { id: zhou } });
+    expect(staffView.body.events.filter((e) => e.action === 'dispatched')).toHaveLength(1);
+    const mine = await api<{ requests: { ticket: string }[] }>('/api/staff/requests?scope=mine', { headers: { cookie } });
+    expect(mine.body.requests.map((r) => r.ticket)).toContain(ticket);
+    await page.context().close();
+  });
+
+  it('tells the grid leader in Chinese that a request closed meanwhile can no longer be dispatched', async () => {
+    const [lon, lat] = await pointInMicrogridOf('MS-XSL-G01');
+    const filed = await api<{ ticket: string }>('/api/requests', {
+      method: 'POST',
+      body: JSON.stringify({ category: 'clutter', description: '车棚门口堆放杂物', lon, lat }),
+    });
+    expect(filed.status).toBe(201);
+    const page = await signInOnPhone(browser, 'xsl-g01-wu');
+    await page.goto(url(`/worker?ticket=${filed.body.ticket}`));
+    await page.locator('button.dispatch-toggle').click();
+    await page.locator('.dispatch [data-assignee]:not(.current)').first().click();
+    // meanwhile someone else rejects it
+    const cookie = await signInCookie('xsl-g01-zhao');
+    const rejected = await api(`/api/staff/requests/${filed.body.ticket}/status`, {
+      method: 'POST', headers: { cookie }, body: JSON.stringify({ to: 'rejected', note: '非本网格事项' }),
+    });
+    expect(rejected.status).toBe(200);
+    await page.locator('.dispatch button.confirm').click();
+    await expect(page.locator('.detail .message.error').textContent({ timeout: 10_000 })).resolves.toContain('不能派单');
+    await page.locator('.detail [data-status="rejected"]').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'loop-dispatch-409.png');
+    await page.context().close();
+  });
+
+  it('does not show the dispatch control to a grid worker', async () => {
+    const [lon, lat] = await pointInMicrogridOf('MS-XSL-G01');
+    const filed = await api<{ ticket: string }>('/api/requests', {
+      method: 'POST',
+      body: JSON.stringify({ category: 'clutter', description: '楼道里放着一辆旧自行车', lon, lat }),
+    });
+    expect(filed.status).toBe(201);
+    const page = await signInOnPhone(browser, 'xsl-g01-zhao');
+    await page.goto(url(`/worker?ticket=${filed.body.ticket}`));
+    // the detail has drawn its actions (claim, escalate) but no dispatch
+    await page.locator('.detail .actions button.primary').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.detail .actions button').allTextContents()).toEqual(['秒认领', '上报']);
+    expect(await page.locator('button.dispatch-toggle, .dispatch').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('names the area tab after the community for a secretary and after the street for the administrator', async () => {
+    for (const [username, label] of [['xsl-shuji', '本社区全部'], ['admin', '全街道']] as const) {
+      const page = await signInOnPhone(browser, username);
+      await expect(page.locator('.tabs button').first().textContent()).resolves.toBe(label);
+      if (username === 'xsl-shuji') await screenshot(page, 'loop-secretary-queue.png');
+      await page.context().close();
+    }
   });
 
   it('loaded nothing from outside this machine in any of the pages above', () => {
