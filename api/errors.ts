@@ -42,9 +42,31 @@ export const forbidden = (what = 'this request') => new ApiError(403, `不在您
  * The one answer to a failure, installed as `app.onError`: an `ApiError` as its body and status,
  * a Hono `HTTPException` as `{ error }` with its status, anything else as a 500 (logged).
  */
+const nulCodes = new Set(['22021', '22P05']);
+
+/** The SQLSTATE of a database error, whether the driver threw it or Drizzle wrapped it as `cause`. */
+function postgresCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A database error that the client's input caused, as the 4xx it deserves — so far one:
+ * PostgreSQL refuses the NUL character in text (22021; 22P05 inside JSON).
+ */
+export function fromDatabase(err: unknown): ApiError | null {
+  if (nulCodes.has(postgresCode(err) ?? '')) {
+    return new ApiError(400, 'text must not contain the NUL character (\\u0000); remove it and send again');
+  }
+  return null;
+}
+
 export function errorResponse(err: Error, c: Context) {
   if (err instanceof ApiError) return c.json(err.body(), err.status);
   if (err instanceof HTTPException) return c.json({ error: err.message || 'the request could not be handled' }, err.status as ContentfulStatusCode);
+  const known = fromDatabase(err);
+  if (known) return c.json(known.body(), known.status);
   console.error(err);
   return c.json({ error: 'internal error; the request was not completed, please try again' }, 500);
 }

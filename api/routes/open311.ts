@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { ApiError, type ErrorStatus } from '../errors.ts';
+import { ApiError, fromDatabase, type ErrorStatus } from '../errors.ts';
 import {
   changeset, isServiceCode, loadRequests, serviceDefinition, serviceName, services,
 } from '../open311/georeport.ts';
@@ -103,7 +103,8 @@ export function open311Routes(database: Database) {
   // the one error handler besides app.onError, because GeoReport v2 answers errors in its own
   // format ([{ code, description }] or <errors>, by the path's .json/.xml), not as { error }
   app.onError((error, c) => {
-    if (error instanceof ApiError) return fail(c, error.status === 422 ? 400 : error.status, error.message);
+    const known = error instanceof ApiError ? error : fromDatabase(error);
+    if (known) return fail(c, known.status === 422 ? 400 : known.status, known.message);
     console.error(error);
     return fail(c, 500, 'internal error; the request was not completed, please try again');
   });

@@ -308,6 +308,11 @@ describe.each(modes())('Open311 GeoReport v2 on %s', (mode) => {
       expect(textOf(doc.children[0], 'service_request_id')).toBe(row.ticket);
     });
 
+    it('answers a NUL character in an id with a 400 in the spec’s format', async () => {
+      const body = await json('requests/%00.json', 400);
+      expect(body[0].description).toMatch(/NUL/);
+    });
+
     it('answers 404 for an unknown request id', async () => {
       expect((await json('requests/GM00000000-0000.json', 404))[0].code).toBe(404);
       expect((await xml('requests/GM00000000-0000.xml', 404)).name).toBe('errors');

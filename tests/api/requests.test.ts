@@ -93,6 +93,16 @@ describe.each(modes())('filing a request on %s', (mode) => {
     expect(res.status).toBe(413);
   });
 
+  it('refuses text with a NUL character with a 400, and writes nothing', async () => {
+    const before = await count();
+    const res = await t.post('/api/requests', { ...valid, description: 'ab\u0000cd', ...(await insideOf('MS-XSL')) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/NUL/);
+    expect(await count()).toBe(before);
+    expect((await t.get('/api/areas/%00')).status).toBe(400);
+    expect((await t.get('/api/collections/grids/items/%00')).status).toBe(400);
+  });
+
   it('stores hostile text as text', async () => {
     const hostile = "'); DROP TABLE requests; -- <script>alert(1)</script>";
     const res = await t.post('/api/requests', { ...valid, description: hostile, ...(await insideOf('MS-XSL')) });
