@@ -5,6 +5,7 @@ export const zhCN = {
   brand: '一图',
   subtitle: '民生街道网格地图',
   switchLanguage: 'English',
+  nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈' },
   layers: '图层',
   legend: '图例',
   close: '关闭',
