@@ -7,6 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { Database, Db } from './client.ts';
 import * as t from './schema.ts';
 import { colourSiblings } from '../geo/colour.ts';
+import { placeAreaLabels } from '../geo/labels.ts';
 import { seedDemoAccess, seedLoopHistory } from '../loop/demo-history.ts';
 
 export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
@@ -85,6 +86,7 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await seedLoopHistory(db);
     await seedDemoAccess(db);
     await colourSiblings(db);
+    await placeAreaLabels(db);
     await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });
   });
   return true;

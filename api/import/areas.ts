@@ -3,6 +3,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { dataChangedChannel, rowsOf, type Database, type Db } from '../db/client.ts';
 import { AreaIndex, levels, type AreaAssignment, type Level } from '../geo/area-index.ts';
 import { colourSiblings } from '../geo/colour.ts';
+import { placeAreaLabels } from '../geo/labels.ts';
 import { toWgs84, type InputCrs } from '../geo/crs.ts';
 import { formatIssue, validateGeoJSON } from '../geo/geojson.ts';
 
@@ -124,6 +125,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       if (report.errors.length) throw new Refused();
 
       await colourSiblings(db);
+      await placeAreaLabels(db, incoming.map((a) => a.id));
       await reassignRequests({ ...database, db, rows: rows as Database['rows'] }, report);
       report.ok = true;
       if (options.dryRun) throw new Refused();

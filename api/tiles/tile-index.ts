@@ -14,8 +14,8 @@ export const layerQueries: Record<string, SQL> = {
   roads: sql`SELECT id, ST_AsGeoJSON(geom, 7) AS g, jsonb_build_object('id', id, 'class', class, 'name', name) AS p FROM roads`,
   areas: sql`SELECT id, ST_AsGeoJSON(geom, 7) AS g, jsonb_build_object('id', id, 'level', level, 'kind', kind,
     'name', name, 'parentId', parent_id, 'colorIndex', color_index) AS p FROM areas`,
-  // label where the widest circle fits, not the centroid, which may fall outside an L-shaped grid
-  area_labels: sql`SELECT id, ST_AsGeoJSON((ST_MaximumInscribedCircle(geom)).center, 7) AS g,
+  // placed when the boundary was written (api/geo/labels.ts); any area without one gets a point on its surface
+  area_labels: sql`SELECT id, ST_AsGeoJSON(coalesce(label_point, ST_PointOnSurface(geom)), 7) AS g,
     jsonb_build_object('id', id, 'level', level, 'kind', kind, 'name', name) AS p FROM areas`,
   compounds: sql`SELECT id, ST_AsGeoJSON(geom, 7) AS g, jsonb_build_object('id', id, 'name', name) AS p FROM compounds`,
   buildings: sql`SELECT id, ST_AsGeoJSON(geom, 7) AS g, jsonb_build_object('id', id, 'number', number, 'floors', floors,

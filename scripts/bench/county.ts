@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../api/db/client.ts';
+import { placeAreaLabels } from '../../api/geo/labels.ts';
 import { mulberry32 } from '../lib/random.ts';
 
 /**
@@ -60,6 +61,7 @@ export async function makeCounty(database: Database, seed = 3) {
       sql`(${id}, ${level}, ${id}, ${parent}, ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))`);
     await database.rows(sql`INSERT INTO areas (id, level, name, parent_id, geom) VALUES ${sql.join(values, sql`, `)}`);
   }
+  await placeAreaLabels(database.db); // as an import would, once
   await database.rows(sql`ANALYZE areas`);
   return {
     grids: areas.filter((a) => a[1] === 'grid').length,

@@ -24,6 +24,17 @@ describe.each(modes())('assigning points to areas on %s', (mode) => {
     }
   });
 
+  it('places every area’s label inside the area, away from its edge', async () => {
+    const rows = await t.database.rows<{ id: string; inside: boolean; margin: number; width: number }>(sql`
+      SELECT id, ST_Covers(geom, label_point) AS inside, ST_Distance(label_point, ST_Boundary(geom)) AS margin,
+             ST_XMax(geom) - ST_XMin(geom) AS width FROM areas`);
+    expect(rows.length).toBeGreaterThan(100);
+    for (const r of rows) {
+      expect(r.inside, r.id).toBe(true);
+      expect(r.margin, r.id).toBeGreaterThan(r.width / 50); // a centroid hugging an edge would fail this
+    }
+  });
+
   it('has valid polygons everywhere', async () => {
     const bad = await t.database.rows(sql`SELECT id, ST_IsValidReason(geom) FROM areas WHERE NOT ST_IsValid(geom)`);
     expect(bad).toEqual([]);

@@ -163,6 +163,17 @@ describe.each(modes())('importing area boundaries on %s', (mode) => {
     }
   });
 
+  it('places the labels of the areas it redraws inside their new boundaries', async () => {
+    const { features } = await redraw();
+    const report = await importAreas(t.database, collection(features), { crs: 'wgs84' });
+    expect(report.ok).toBe(true);
+    const ids = features.map((f: any) => f.properties.id);
+    const rows = await t.database.rows<{ id: string; inside: boolean }>(sql`
+      SELECT id, ST_Covers(geom, label_point) AS inside FROM areas WHERE id IN (${sql.join(ids.map((id: string) => sql`${id}`), sql`, `)})`);
+    expect(rows.length).toBe(ids.length);
+    for (const r of rows) expect(r.inside, r.id).toBe(true);
+  });
+
   it('checks and counts on a dry run, then leaves everything as it was', async () => {
     const { features, inside } = await redraw();
     await file(inside);
