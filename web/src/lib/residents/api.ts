@@ -6,7 +6,6 @@ import { getJson, postJson, requestJson } from '../api/http.ts';
 
 export type Ref = { id: string; name: string } | null;
 
-export type Activity = { name: string; schedule: string };
 
 /** A point of interest (the same fields as the map's POI popup) with how far it is on foot. */
 export type NearbyService = PoiProperties & {
