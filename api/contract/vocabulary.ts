@@ -1,0 +1,169 @@
+// The domain's closed vocabularies (GLOSSARY.md), one place for api and web alike: statuses and
+// the state table, area levels, staff roles and who may dispatch, request categories with their
+// deadlines and Open311 groups, channels, service-point categories. Every other file imports
+// these; none writes a list of them again. Names as people read them: ./names.ts.
+
+// ---------------------------------------------------------------- the request's six steps
+
+/** Every state a request can be in, in the order of the loop (周二说事日's six steps and two exits). */
+export const requestStatuses = [
+  'collected', 'claimed', 'deliberating', 'resolving', 'resolved', 'revisited', 'archived', 'rejected', 'duplicate',
+] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** Still being worked on: the first four steps. Open311's `open`, the wall's load, the queue's default. */
+export const openStatuses = ['collected', 'claimed', 'deliberating', 'resolving'] as const satisfies readonly RequestStatus[];
+/** Open and held by an assignee (counted as their load when dispatching). */
+export const heldStatuses = ['claimed', 'deliberating', 'resolving'] as const satisfies readonly RequestStatus[];
+/** Closed before being worked: never taken up. */
+export const refusedStatuses = ['rejected', 'duplicate'] as const satisfies readonly RequestStatus[];
+
+/**
+ * The closed loop as data: from each state, where it may go.
+ * collect → claim → (deliberate →) resolve → feedback (resolved) → revisit → archive.
+ */
+export const transitions: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  collected: ['claimed', 'rejected', 'duplicate'],
+  claimed: ['deliberating', 'resolving', 'rejected', 'duplicate'],
+  deliberating: ['resolving', 'rejected'],
+  resolving: ['resolved', 'deliberating'],
+  resolved: ['revisited', 'resolving'],
+  revisited: ['archived'],
+  archived: [],
+  rejected: [],
+  duplicate: [],
+};
+
+export const isRequestStatus = (value: unknown): value is RequestStatus =>
+  typeof value === 'string' && (requestStatuses as readonly string[]).includes(value);
+export const isOpenStatus = (status: string): boolean => (openStatuses as readonly string[]).includes(status);
+export const mayMove = (from: RequestStatus, to: RequestStatus): boolean => transitions[from].includes(to);
+
+/** Which deadline a state works against: to be claimed, to be resolved, or none once closed. */
+export const deadlineOf = (status: RequestStatus): 'claim' | 'resolve' | null =>
+  status === 'collected' ? 'claim' : (heldStatuses as readonly string[]).includes(status) ? 'resolve' : null;
+
+/** Moves that need words: a rejection before resolving gives its reason, resolving gives the outcome. */
+export const reasonRequired = (from: RequestStatus, to: RequestStatus): boolean =>
+  to === 'rejected' && (['collected', 'claimed', 'deliberating'] as RequestStatus[]).includes(from);
+export const outcomeRequired = (from: RequestStatus, to: RequestStatus): boolean => to === 'resolved' && from === 'resolving';
+/** A duplicate taken up before it was worked names the ticket it repeats. */
+export const originalRequired = (from: RequestStatus, to: RequestStatus): boolean =>
+  to === 'duplicate' && (['collected', 'claimed'] as RequestStatus[]).includes(from);
+
+/** The public name of each state as a step of the resident's timeline. */
+export const stepOf: Readonly<Record<RequestStatus, string>> = {
+  collected: 'collect', claimed: 'claim', deliberating: 'deliberate', resolving: 'resolve',
+  resolved: 'feedback', revisited: 'revisit', archived: 'archive', rejected: 'reject', duplicate: 'duplicate',
+};
+/** Every step a resident's timeline can show: the states' steps and the events between them. */
+export const timelineSteps = [...new Set(Object.values(stepOf)), 'escalate', 'rate', 'reopen'] as const;
+
+/** What an audit event records (request_events.action). */
+export const auditActions = ['filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened', 'me_too', 'note', 'photo'] as const;
+export type AuditAction = (typeof auditActions)[number];
+/** The audit events a resident's timeline shows (never who did them, nor staff notes). */
+export const publicActions = ['filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened'] as const satisfies readonly AuditAction[];
+
+/** Ratings the resident gives; at or below `reopenRating` the request reopens one level up. */
+export const ratingRange = { min: 1, max: 5, reopenAtMost: 2 } as const;
+
+// ---------------------------------------------------------------- escalation
+
+/** Who holds the request as it escalates (上报 … 兜底): 0 grid worker → 1 mediator → 2 community → 3 street. */
+export const escalationLevels = ['grid_worker', 'mediator', 'community', 'street'] as const;
+export type EscalationLevel = (typeof escalationLevels)[number];
+export const topEscalation = escalationLevels.length - 1;
+
+// ---------------------------------------------------------------- areas
+
+/** The nested levels of areas, top down; each level's areas tile their parent. */
+export const areaLevels = ['street', 'community', 'grid', 'microgrid'] as const;
+export type AreaLevel = (typeof areaLevels)[number];
+export const parentLevel = (level: AreaLevel): AreaLevel | null => areaLevels[areaLevels.indexOf(level) - 1] ?? null;
+export const isAreaLevel = (value: unknown): value is AreaLevel =>
+  typeof value === 'string' && (areaLevels as readonly string[]).includes(value);
+
+/** What kind of grid: a regular one, or an exclusive grid (专属网格) for one institution. */
+export const areaKinds = ['regular', 'school', 'hospital', 'market', 'enterprise'] as const;
+export type AreaKind = (typeof areaKinds)[number];
+
+// ---------------------------------------------------------------- people
+
+export const staffRoles = ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader', 'party_household', 'mediator'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+/** Roles that work requests; party households relay needs but hold none. */
+export const workingRoles = ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader', 'mediator'] as const satisfies readonly StaffRole[];
+/** Roles that may dispatch and reassign (派单 / 改派). */
+export const dispatcherRoles = ['grid_leader', 'secretary', 'street_admin'] as const satisfies readonly StaffRole[];
+/** Roles whose queue covers more than one grid (a community, a street, or every escalated request). */
+export const wideScopeRoles = ['street_admin', 'secretary', 'mediator'] as const satisfies readonly StaffRole[];
+/** The order a team is listed in: who walks the grid first, who backs them up after. */
+export const teamOrder = ['grid_worker', 'grid_leader', 'microgrid_leader', 'mediator', 'secretary', 'street_admin', 'party_household'] as const satisfies readonly StaffRole[];
+
+export const isWorkingRole = (role: string): boolean => (workingRoles as readonly string[]).includes(role);
+export const mayDispatch = (role: string | null | undefined): boolean => !!role && (dispatcherRoles as readonly string[]).includes(role);
+export const hasWideScope = (role: string | null | undefined): boolean => !!role && (wideScopeRoles as readonly string[]).includes(role);
+
+// ---------------------------------------------------------------- requests
+
+/**
+ * Request categories with how soon a request must be claimed and resolved (counted from filing):
+ * fire hazards and people in need first. Past a deadline the request is overdue and escalates
+ * (api/loop/escalation.ts); a poor rating restarts the resolve clock. `open311Group` is the
+ * GeoReport v2 `group` a 311 client files it under (names: ./names.ts).
+ */
+export const requestCategoryRules = {
+  flying_wire_charging: { claimMinutes: 30, resolveMinutes: 24 * 60, open311Group: 'fire_safety' },
+  elderly_help: { claimMinutes: 60, resolveMinutes: 24 * 60, open311Group: 'services' },
+  heating: { claimMinutes: 60, resolveMinutes: 24 * 60, open311Group: 'repairs' },
+  blocked_drain: { claimMinutes: 60, resolveMinutes: 24 * 60, open311Group: 'repairs' },
+  clutter: { claimMinutes: 2 * 60, resolveMinutes: 48 * 60, open311Group: 'fire_safety' },
+  leaking_roof: { claimMinutes: 2 * 60, resolveMinutes: 72 * 60, open311Group: 'repairs' },
+  noise: { claimMinutes: 2 * 60, resolveMinutes: 48 * 60, open311Group: 'order' },
+  sanitation: { claimMinutes: 4 * 60, resolveMinutes: 48 * 60, open311Group: 'sanitation' },
+  street_light: { claimMinutes: 4 * 60, resolveMinutes: 72 * 60, open311Group: 'repairs' },
+  parking: { claimMinutes: 4 * 60, resolveMinutes: 72 * 60, open311Group: 'order' },
+  neighbour_dispute: { claimMinutes: 4 * 60, resolveMinutes: 7 * 24 * 60, open311Group: 'order' },
+  facility_repair: { claimMinutes: 4 * 60, resolveMinutes: 5 * 24 * 60, open311Group: 'repairs' },
+  other: { claimMinutes: 8 * 60, resolveMinutes: 5 * 24 * 60, open311Group: 'other' },
+} as const;
+
+/** The categories, most often filed first: the order of the report form's big buttons and of Open311's list. */
+export const requestCategories = [
+  'street_light', 'blocked_drain', 'sanitation', 'clutter', 'flying_wire_charging', 'facility_repair',
+  'leaking_roof', 'parking', 'noise', 'heating', 'elderly_help', 'neighbour_dispute', 'other',
+] as const satisfies readonly (keyof typeof requestCategoryRules)[];
+export type RequestCategory = (typeof requestCategories)[number];
+export type Open311Group = (typeof requestCategoryRules)[RequestCategory]['open311Group'];
+
+export const isRequestCategory = (value: unknown): value is RequestCategory =>
+  typeof value === 'string' && (requestCategories as readonly string[]).includes(value);
+/** The deadlines of a category, or those of `other` for a code we do not know. */
+export const deadlinesOf = (category: string): { claimMinutes: number; resolveMinutes: number } =>
+  requestCategoryRules[isRequestCategory(category) ? category : 'other'];
+
+/** Categories a rider reports from a gate in two taps (fire hazards in stairwells and lanes). */
+export const riderCategories = ['flying_wire_charging', 'clutter'] as const satisfies readonly RequestCategory[];
+
+/** How a request reached us. */
+export const requestChannels = ['qr', 'group', 'phone', 'visit', 'rider', 'open311'] as const;
+export type RequestChannel = (typeof requestChannels)[number];
+
+// ---------------------------------------------------------------- places
+
+/** Categories of service points (POIs). */
+export const poiCategories = [
+  'party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home',
+  'rider_station', 'grid_home', 'deliberation_corner', 'shared_toolbox', 'shop', 'supermarket', 'school',
+  'police', 'ebike_charging', 'ebike_parking',
+] as const;
+export type PoiCategory = (typeof poiCategories)[number];
+export const isPoiCategory = (value: unknown): value is PoiCategory =>
+  typeof value === 'string' && (poiCategories as readonly string[]).includes(value);
+
+/** The everyday services a home should reach within a 15-minute walk (15分钟便民圈). */
+export const circleCategories = [
+  'party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home',
+  'shop', 'supermarket', 'school', 'grid_home', 'deliberation_corner', 'shared_toolbox',
+] as const satisfies readonly PoiCategory[];
