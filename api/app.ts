@@ -5,19 +5,21 @@ import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { circleRoutes } from './routes/circle.ts';
+import { collectionRoutes } from './routes/collections.ts';
+import { eventRoutes } from './routes/events.ts';
 import { nearbyRoutes } from './routes/nearby.ts';
+import { open311Routes } from './routes/open311.ts';
+import { photoRoutes } from './routes/photos.ts';
 import { qrRoutes } from './routes/qr.ts';
+import { requestRoutes } from './routes/requests.ts';
 import { riderRoutes } from './routes/rider.ts';
 import { searchRoutes } from './routes/search.ts';
-import { collectionRoutes, origin } from './routes/collections.ts';
-import { eventRoutes } from './routes/events.ts';
-import { open311Routes } from './routes/open311.ts';
-import { requestRoutes } from './routes/requests.ts';
 import { sessionRoutes } from './routes/session.ts';
-import { photoRoutes, staffRequestRoutes } from './routes/staff-requests.ts';
+import { staffRequestRoutes } from './routes/staff-requests.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import type { TileIndex } from './tiles/tile-index.ts';
+import { origin } from './urls.ts';
 
 export interface AppContext {
   database: Database;
@@ -26,14 +28,16 @@ export interface AppContext {
   loadedInMs?: number;
 }
 
-/** The whole API, without a server: tests call `app.request(...)` on it. */
-export function createApp({ database, tiles, loadedInMs }: AppContext) {
-  const api = new Hono()
+const jsonLimit = 64 * 1024; // bytes: a request with its text, never an attachment
+
+/** The API's routes under /api, chained so that `AppType` carries every route for the typed client (`hc`). */
+function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
+  return new Hono()
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
     .use('*', (c, next) => (c.req.method === 'POST' && c.req.path.endsWith('/photos') ? next() : bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => errorResponse(new ApiError(413, 'the body is larger than 64 KB; send the request without attachments'), c),
-    })(c, next))) // photo uploads have their own limit (api/photos.ts)
+      maxSize: jsonLimit,
+      onError: (c) => errorResponse(new ApiError('body_too_large', 'the body is larger than 64 KB; send the request without attachments', { maximum: jsonLimit }), c),
+    })(c, next))) // photo uploads have their own limit (api/loop/photos.ts)
     .get('/', (c) => {
       const base = origin(c.req.url);
       return c.json({
@@ -68,12 +72,17 @@ export function createApp({ database, tiles, loadedInMs }: AppContext) {
     .route('/rider', riderRoutes(database))
     .route('/qr', qrRoutes(database))
     .route('/circle', circleRoutes(database));
+}
 
-  const app = new Hono().route('/api', api);
-  app.route('/open311/v2', open311Routes(database));
-  app.notFound((c) => errorResponse(new ApiError(404, `nothing at ${new URL(c.req.url).pathname}; the API starts at /api`), c));
+/** The whole API, without a server: tests call `app.request(...)` on it. */
+export function createApp(context: AppContext) {
+  const app = new Hono()
+    .route('/api', apiRoutes(context))
+    .route('/open311/v2', open311Routes(context.database));
+  app.notFound((c) => errorResponse(new ApiError('not_found', `nothing at ${new URL(c.req.url).pathname}; the API starts at /api`), c));
   app.onError(errorResponse); // the one place errors are answered (Open311 keeps its spec's format: api/routes/open311.ts)
   return app;
 }
 
+/** Every route of the API with its inputs and answers: the web's typed client is `hc<AppType>`. */
 export type AppType = ReturnType<typeof createApp>;

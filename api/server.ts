@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
 import { dataChangedChannel, openDatabase } from './db/client.ts';
-import { loadDemoData } from './db/seed.ts';
+import { loadDemoData } from './demo/seed.ts';
 import { startEscalationJob } from './loop/escalation.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
@@ -23,7 +23,7 @@ const bootPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta 
 <title>一图 · 正在启动</title><body style="font:18px system-ui,sans-serif;display:grid;place-items:center;height:90vh;color:#234">
 <div><h1>一图 网格地图</h1><p id="s">正在启动…</p></div>
 <script>setInterval(async()=>{try{const r=await fetch('/api/health');const j=await r.json();
-if(j.ok)location.reload();else document.getElementById('s').textContent='正在启动：'+j.stage+(j.error?'（失败：'+j.error+'）':'');}catch{}},1000)</script>`;
+if(j.ok)location.reload();else document.getElementById('s').textContent='正在启动：'+j.stage+(j.failure?'（失败：'+j.failure+'）':'');}catch{}},1000)</script>`;
 
 let stage = 'starting the database';
 let failure: string | null = null;
@@ -33,7 +33,7 @@ const server = new Hono();
 server.use('*', compress());
 server.all('/:prefix{api|open311}/*', (c) => {
   if (ready) return ready.fetch(c.req.raw);
-  return c.json({ ok: false, stage, error: failure }, 503, { 'retry-after': '1' });
+  return c.json({ ok: false, stage, failure, code: 'starting', error: `the server is starting (${stage}); try again in a moment` }, 503, { 'retry-after': '1' });
 });
 mkdirSync(webDir, { recursive: true }); // serveStatic wants its root to exist before the first build
 server.use('*', serveStatic({ root: 'dist/web' }));

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../api/db/client.ts';
-import { fileRequest } from '../api/routes/requests.ts';
+import { fileRequest } from '../api/loop/file.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
 import { pct } from './lib/timing.ts';
 
@@ -193,7 +193,7 @@ async function main() {
     await stopServer(server);
     const offline = await direct();
     for (let i = 0; i < 5; i++) { // server down: another process (or the next start) writes
-      const filed = await fileRequest(offline.db, { category: 'clutter', description: `停机期间 ${i}`, ...points[(i + 3) % points.length] });
+      const filed = await fileRequest(offline, { category: 'clutter', description: `停机期间 ${i}`, ...points[(i + 3) % points.length] });
       missed.push(filed.ticket);
     }
     await offline.close();

@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
 import { openDatabase, type Database } from '../api/db/client.ts';
-import { loadDemoData } from '../api/db/seed.ts';
+import { loadDemoData } from '../api/demo/seed.ts';
 import { computeCircle } from '../api/geo/circle.ts';
 import { walkGraph } from '../api/geo/walk-graph.ts';
 import { TileIndex } from '../api/tiles/tile-index.ts';

@@ -9,9 +9,9 @@
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
 import { ApiError } from '../api/errors.ts';
-import { fileRequest } from '../api/routes/requests.ts';
+import { fileRequest } from '../api/loop/file.ts';
 import { openDatabase, type Database } from '../api/db/client.ts';
-import { loadDemoData } from '../api/db/seed.ts';
+import { loadDemoData } from '../api/demo/seed.ts';
 import { AreaIndex } from '../api/geo/area-index.ts';
 import { TileIndex } from '../api/tiles/tile-index.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
@@ -55,7 +55,7 @@ async function benchFiling(label: string, database: Database) {
   });
   const statement = await timeEach(filings, async () => {
     const [lon, lat] = point();
-    await fileRequest(database.db, { category: 'street_light', description: '基准测试：路灯不亮', lon, lat }).catch((e) => {
+    await fileRequest(database, { category: 'street_light', description: '基准测试：路灯不亮', lon, lat }).catch((e) => {
       if (!(e instanceof ApiError)) throw e; // 422 outside every street: timed all the same
     });
   });

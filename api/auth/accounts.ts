@@ -2,11 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
-import { hashToken, newToken, sessionHours, type StaffUser, type AreaLevel, type StaffRole } from './session.ts';
+import { hashToken, newToken, sessionHours, userByUsername, type StaffUser } from './session.ts';
 
 export const maxFailures = 5;
 export const lockMinutes = 15;
-const wrong = () => new ApiError(401, '用户名或密码不正确 / wrong username or password');
+const wrong = () => new ApiError('wrong_credentials', 'wrong username or password');
 
 /**
  * Checks a username and password and opens a session: answers the cookie's token (only its
@@ -50,18 +50,6 @@ export async function signOut(database: Database, token: string | undefined): Pr
   if (token) await database.rows(sql`DELETE FROM sessions WHERE token_hash = ${hashToken(token)} RETURNING username`);
 }
 
-export async function userByUsername(database: Database, username: string): Promise<StaffUser | null> {
-  const [row] = await database.rows<Record<string, string>>(sql`
-    SELECT a.username, s.id AS staff_id, s.name, s.role, s.area_id, ar.name AS area_name, ar.level AS area_level
-    FROM accounts a JOIN staff s ON s.id = a.staff_id LEFT JOIN areas ar ON ar.id = s.area_id
-    WHERE a.username = ${username}`);
-  if (!row) return null;
-  return {
-    username: row.username, staffId: row.staff_id, name: row.name, role: row.role as StaffRole,
-    areaId: row.area_id, areaName: row.area_name ?? row.area_id, areaLevel: row.area_level as AreaLevel,
-  };
-}
-
 /** Creates or replaces the account of a staff member (seed, admin scripts). */
 export async function upsertAccount(database: Pick<Database, 'rows'>, username: string, staffId: string, password: string) {
   const hash = await hashPassword(password);
@@ -74,6 +62,6 @@ export async function upsertAccount(database: Pick<Database, 'rows'>, username: 
 
 function locked(until: string) {
   const at = new Date(until);
-  const local = at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-  return new ApiError(423, `账号已锁定至 ${local}（连续 ${maxFailures} 次密码错误）/ account locked until ${at.toISOString()} after ${maxFailures} wrong passwords`, { lockedUntil: at.toISOString() });
+  return new ApiError('account_locked', `account locked until ${at.toISOString()} after ${maxFailures} wrong passwords`,
+    { lockedUntil: at.toISOString(), failures: maxFailures });
 }

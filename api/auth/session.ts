@@ -3,24 +3,15 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { isWorkingRole } from '../contract/vocabulary.ts';
+import type { StaffUser } from '../contract/wire.ts';
 
 /** The cookie that carries a staff session; its value is a random token, the table keeps only its sha256. */
 export const sessionCookie = 'gm_session';
 export const sessionHours = 12;
 
-export type StaffRole = 'street_admin' | 'secretary' | 'grid_leader' | 'grid_worker' | 'microgrid_leader' | 'party_household' | 'mediator';
-export type AreaLevel = 'street' | 'community' | 'grid' | 'microgrid';
-
-/** Who is signed in: what `/api/session` answers, and what every staff route checks scope against. */
-export type StaffUser = {
-  username: string;
-  staffId: string;
-  name: string;
-  role: StaffRole;
-  areaId: string;
-  areaName: string;
-  areaLevel: AreaLevel;
-};
+/** Who is signed in: what `/api/session` answers, and what every staff route checks scope against (wire: StaffUser). */
+export type { StaffUser };
 
 /** The area columns of a request that scope is decided on. */
 export type ScopedRequest = {
@@ -38,25 +29,30 @@ export const newToken = () => randomBytes(32).toString('base64url');
 export async function currentUser(c: Context, database: Database): Promise<StaffUser | null> {
   const token = getCookie(c, sessionCookie);
   if (!token || token.length > 200) return null;
-  const [row] = await database.rows<Record<string, string>>(sql`
-    SELECT a.username, s.id AS staff_id, s.name, s.role, s.area_id, ar.name AS area_name, ar.level AS area_level
-    FROM sessions se JOIN accounts a ON a.username = se.username JOIN staff s ON s.id = a.staff_id
-    LEFT JOIN areas ar ON ar.id = s.area_id
+  const [row] = await database.rows<StaffUser>(sql`
+    SELECT ${userColumns} FROM sessions se JOIN accounts a ON a.username = se.username ${userJoins}
     WHERE se.token_hash = ${hashToken(token)} AND se.expires_at > now()`);
-  if (!row) return null;
-  return {
-    username: row.username,
-    staffId: row.staff_id,
-    name: row.name,
-    role: row.role as StaffRole,
-    areaId: row.area_id,
-    areaName: row.area_name ?? row.area_id,
-    areaLevel: row.area_level as AreaLevel,
-  };
+  return row ? readUser(row) : null;
 }
 
-/** Roles that work requests; party households and others without a role here see none. */
-const workingRoles: ReadonlySet<StaffRole> = new Set(['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader', 'mediator']);
+/** The columns of a StaffUser, on `accounts a` (may be absent: a.username is then null) joined by `userJoins`. */
+export const userColumns = sql`a.username, s.id AS "staffId", s.name, s.role, s.area_id AS "areaId", coalesce(ar.name, s.area_id) AS "areaName", ar.level AS "areaLevel"`;
+export const userJoins = sql`JOIN staff s ON s.id = a.staff_id LEFT JOIN areas ar ON ar.id = s.area_id`;
+const readUser = (row: StaffUser): StaffUser => ({ ...row, username: row.username ?? '' });
+
+/** The account of a username, or null. */
+export async function userByUsername(database: Database, username: string): Promise<StaffUser | null> {
+  const [row] = await database.rows<StaffUser>(sql`SELECT ${userColumns} FROM accounts a ${userJoins} WHERE a.username = ${username}`);
+  return row ? readUser(row) : null;
+}
+
+/** A staff member as a user, whether or not they have an account (whom a request is dispatched to). */
+export async function userOfStaff(database: Database, staffId: string): Promise<StaffUser | null> {
+  const [row] = await database.rows<StaffUser>(sql`
+    SELECT ${userColumns} FROM staff s LEFT JOIN accounts a ON a.staff_id = s.id LEFT JOIN areas ar ON ar.id = s.area_id WHERE s.id = ${staffId} LIMIT 1`);
+  return row ? readUser(row) : null;
+}
+
 
 /**
  * May this staff member see and act on this request? Their area at its level must contain it
@@ -64,7 +60,7 @@ const workingRoles: ReadonlySet<StaffRole> = new Set(['street_admin', 'secretary
  * sees only requests escalated to level ≥ 1 in their street or community.
  */
 export function inScope(user: StaffUser, request: ScopedRequest): boolean {
-  if (!workingRoles.has(user.role) || !user.areaId) return false;
+  if (!isWorkingRole(user.role) || !user.areaId) return false;
   if (user.role === 'mediator' && !(request.escalationLevel >= 1)) return false;
   switch (user.areaLevel) {
     case 'street': return request.streetId === user.areaId;
@@ -75,9 +71,13 @@ export function inScope(user: StaffUser, request: ScopedRequest): boolean {
   }
 }
 
+/** Staff may act on requests in their scope and on the ones assigned to them. */
+export const mayAct = (user: StaffUser, request: ScopedRequest & { assigneeId: string | null }) =>
+  inScope(user, request) || request.assigneeId === user.staffId;
+
 /** The same rule as `inScope`, as a WHERE fragment on `requests r`. */
 export function scopeSql(user: StaffUser): SQL {
-  if (!workingRoles.has(user.role) || !user.areaId) return sql`FALSE`;
+  if (!isWorkingRole(user.role) || !user.areaId) return sql`FALSE`;
   const column = {
     street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
   }[user.areaLevel];

@@ -15,6 +15,8 @@ export type RequestStatus = (typeof requestStatuses)[number];
 export const openStatuses = ['collected', 'claimed', 'deliberating', 'resolving'] as const satisfies readonly RequestStatus[];
 /** Open and held by an assignee (counted as their load when dispatching). */
 export const heldStatuses = ['claimed', 'deliberating', 'resolving'] as const satisfies readonly RequestStatus[];
+/** Resolved or beyond: counted as done on the wall. */
+export const resolvedStatuses = ['resolved', 'revisited', 'archived'] as const satisfies readonly RequestStatus[];
 /** Closed before being worked: never taken up. */
 export const refusedStatuses = ['rejected', 'duplicate'] as const satisfies readonly RequestStatus[];
 
@@ -98,8 +100,10 @@ export const workingRoles = ['street_admin', 'secretary', 'grid_leader', 'grid_w
 export const dispatcherRoles = ['grid_leader', 'secretary', 'street_admin'] as const satisfies readonly StaffRole[];
 /** Roles whose queue covers more than one grid (a community, a street, or every escalated request). */
 export const wideScopeRoles = ['street_admin', 'secretary', 'mediator'] as const satisfies readonly StaffRole[];
-/** The order a team is listed in: who walks the grid first, who backs them up after. */
-export const teamOrder = ['grid_worker', 'grid_leader', 'microgrid_leader', 'mediator', 'secretary', 'street_admin', 'party_household'] as const satisfies readonly StaffRole[];
+/** A grid's public team (whose public phones residents see), in the order it is listed: the leader first. */
+export const teamRoles = ['grid_leader', 'grid_worker', 'microgrid_leader', 'mediator', 'secretary'] as const satisfies readonly StaffRole[];
+/** Whom a request is offered to when dispatching: who walks the grid first, who backs them up after. */
+export const dispatchOrder = ['grid_worker', 'grid_leader', 'microgrid_leader', 'mediator', 'secretary', 'street_admin'] as const satisfies readonly StaffRole[];
 
 export const isWorkingRole = (role: string): boolean => (workingRoles as readonly string[]).includes(role);
 export const mayDispatch = (role: string | null | undefined): boolean => !!role && (dispatcherRoles as readonly string[]).includes(role);

@@ -3,6 +3,7 @@ import {
   boolean, customType, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
+import { areaKinds, areaLevels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -12,8 +13,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 /** street → community → grid → microgrid, one table: the levels share every column. */
 export const areas = pgTable('areas', {
   id: text('id').primaryKey(), // stable code (MS-XSL-G01): printed on QR codes
-  level: text('level', { enum: ['street', 'community', 'grid', 'microgrid'] }).notNull(),
-  kind: text('kind', { enum: ['regular', 'school', 'hospital', 'market', 'enterprise'] }).notNull().default('regular'),
+  level: text('level', { enum: areaLevels }).notNull(),
+  kind: text('kind', { enum: areaKinds }).notNull().default('regular'),
   name: text('name').notNull(),
   parentId: text('parent_id').references((): any => areas.id),
   // ordinal among siblings: drawing colour for the map; neighbours get different ones
@@ -92,19 +93,12 @@ export const pois = pgTable('pois', {
 export const staff = pgTable('staff', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  role: text('role', {
-    enum: ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader', 'party_household', 'mediator'],
-  }).notNull(),
+  role: text('role', { enum: staffRoles }).notNull(),
   phone: text('phone'),
   phonePublic: boolean('phone_public').notNull().default(false), // only public phones leave the server
   areaId: text('area_id').references(() => areas.id),
   geom: point('geom'),
 }, (t) => [index('staff_area_idx').on(t.areaId)]);
-
-export const requestStatuses = [
-  'collected', 'claimed', 'deliberating', 'resolving', 'resolved', 'revisited', 'archived', 'rejected', 'duplicate',
-] as const;
-export const openStatuses = ['collected', 'claimed', 'deliberating', 'resolving'] as const;
 
 export const requests = pgTable('requests', {
   id: serial('id').primaryKey(),

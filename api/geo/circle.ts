@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { walkGraph, walkingSpeed, type Snap, type WalkGraph } from './walk-graph.ts';
+import { circleCategories } from '../contract/vocabulary.ts';
+import { sqlList } from '../db/sql-list.ts';
 
 /**
  * The 15-minute circle (15分钟便民圈): for every residential building, which everyday services
@@ -13,10 +15,7 @@ export const circleMinutes = 15;
 const maxMeters = circleMinutes * walkingSpeed; // 1,125 m
 
 /** The everyday needs of the 一刻钟便民生活圈: what a resident should find within 15 minutes. */
-export const circleCategories = [
-  'party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home',
-  'shop', 'supermarket', 'school', 'grid_home', 'deliberation_corner', 'shared_toolbox',
-] as const;
+export { circleCategories };
 
 export interface CircleBuilding {
   id: string;
@@ -45,7 +44,7 @@ export async function computeCircle(database: Database, graph: WalkGraph): Promi
   const [pois, buildings, entrances] = await Promise.all([
     database.rows<{ category: string; lon: number; lat: number }>(sql`
       SELECT category, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM pois
-      WHERE category IN (${sql.join(circleCategories.map((c) => sql`${c}`), sql`, `)})`),
+      WHERE category IN ${sqlList(circleCategories)}`),
     database.rows<{ id: string; number: string | null; compoundName: string | null; lon: number; lat: number; geometry: string }>(sql`
       SELECT b.id, b.number, c.name AS "compoundName", ST_X(p) AS lon, ST_Y(p) AS lat, ST_AsGeoJSON(b.geom, 7) AS geometry
       FROM buildings b LEFT JOIN compounds c ON c.id = b.compound_id, ST_PointOnSurface(b.geom) p

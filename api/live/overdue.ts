@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { overdueSql as loopOverdueSql } from '../loop/deadlines.ts';
+import { openStatuses } from '../contract/vocabulary.ts';
+import { sqlList } from '../db/sql-list.ts';
 
 /**
  * Is request `r` overdue now? The loop's own rule (api/loop/deadlines.ts: past the deadline of
@@ -9,7 +11,7 @@ import { overdueSql as loopOverdueSql } from '../loop/deadlines.ts';
 export const overdueSql = loopOverdueSql();
 
 /** Requests still being worked on (the first four of the six steps). */
-export const openSql = sql`(r.status IN ('collected', 'claimed', 'deliberating', 'resolving'))`;
+export const openSql = sql`(r.status IN ${sqlList(openStatuses)})`;
 
 /** The start of today in the community's own time zone, as a timestamptz. */
 export const todayStartSql = sql`(date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`;

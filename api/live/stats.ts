@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { refusedStatuses, resolvedStatuses, type AreaLevel } from '../contract/vocabulary.ts';
+import { sqlList } from '../db/sql-list.ts';
 import { loadEvents, publicEvent } from './event-rows.ts';
 import { openSql, overdueSql, todayStartSql } from './overdue.ts';
 import { areaFilter } from './viewer.ts';
@@ -22,13 +24,13 @@ import { areaFilter } from './viewer.ts';
  */
 export type Stats = Awaited<ReturnType<typeof loadStats>>;
 
-const resolvedStates = sql`('resolved', 'revisited', 'archived')`;
+const resolvedStates = sqlList(resolvedStatuses);
 /** an event that takes a request from collected into the work (claim or dispatch) */
-const takenUp = sql`(e.from_status = 'collected' AND e.to_status NOT IN ('collected', 'rejected', 'duplicate'))`;
+const takenUp = sql`(e.from_status = 'collected' AND e.to_status NOT IN ${sqlList(['collected', ...refusedStatuses])})`;
 /** an event that brings a request to resolved or beyond, from a state before it */
 const reachesResolved = sql`(e.to_status IN ${resolvedStates} AND (e.from_status IS NULL OR e.from_status NOT IN ${resolvedStates}))`;
 
-export async function loadStats(database: Database, area: { id: string; level: 'street' | 'community' | 'grid' | 'microgrid' } | null) {
+export async function loadStats(database: Database, area: { id: string; level: AreaLevel } | null) {
   const inArea: SQL = area ? areaFilter(area).where : sql`TRUE`;
   const int = (v: unknown) => Number(v ?? 0);
 

@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { currentUser, inScope, scopeSql, type StaffUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
+import type { AreaLevel } from '../contract/vocabulary.ts';
 import { publicEvent, staffEvent, type EventRow } from './event-rows.ts';
 
 /**
@@ -22,31 +23,38 @@ export interface Viewer {
   render(row: EventRow): object;
 }
 
-const areaColumn = {
+const areaColumn: Record<AreaLevel, { sql: SQL; key: 'streetId' | 'communityId' | 'gridId' | 'microgridId' }> = {
   street: { sql: sql`r.street_id`, key: 'streetId' },
   community: { sql: sql`r.community_id`, key: 'communityId' },
   grid: { sql: sql`r.grid_id`, key: 'gridId' },
   microgrid: { sql: sql`r.microgrid_id`, key: 'microgridId' },
-} as const satisfies Record<string, { sql: SQL; key: keyof EventRow }>;
+};
 
 export const publicViewer: Viewer = {
   kind: 'public', areaId: null, user: null, accepts: () => true, where: sql`TRUE`, render: publicEvent,
 };
 
 /** The area a kiosk token opens, or null for an unknown token. */
-export async function kioskArea(database: Database, token: string): Promise<{ id: string; level: keyof typeof areaColumn; name: string } | null> {
+export async function kioskArea(database: Database, token: string): Promise<{ id: string; level: AreaLevel; name: string } | null> {
   if (token.length > 200) return null;
-  const [row] = await database.rows<{ id: string; level: keyof typeof areaColumn; name: string }>(sql`
+  const [row] = await database.rows<{ id: string; level: AreaLevel; name: string }>(sql`
     SELECT a.id, a.level, a.name FROM kiosk_tokens k JOIN areas a ON a.id = k.area_id WHERE k.token = ${token}`);
   return row ?? null;
 }
 
+/** The area of a kiosk token, or 403: an unknown or revoked link. */
+export async function kioskAreaOr403(database: Database, token: string) {
+  const area = await kioskArea(database, token);
+  if (!area) throw new ApiError('kiosk_invalid', 'this kiosk link is not valid (unknown or revoked token); ask the community for a new wall-screen link');
+  return area;
+}
+
 /** Requests inside one area (any level): for kiosks and `/api/stats?areaId=`. */
-export function areaFilter(area: { id: string; level: keyof typeof areaColumn }) {
+export function areaFilter(area: { id: string; level: AreaLevel }) {
   const column = areaColumn[area.level];
   return {
     where: sql`${column.sql} = ${area.id}`,
-    accepts: (row: EventRow) => row[column.key] === area.id,
+    accepts: (row: EventRow) => row.request[column.key] === area.id,
   };
 }
 
@@ -54,8 +62,7 @@ export function areaFilter(area: { id: string; level: keyof typeof areaColumn })
 export async function viewerOf(c: Context, database: Database): Promise<Viewer> {
   const token = c.req.query('kiosk');
   if (token !== undefined) {
-    const area = await kioskArea(database, token);
-    if (!area) throw new ApiError(403, 'this kiosk link is not valid (unknown or revoked token); ask the community for a new wall-screen link');
+    const area = await kioskAreaOr403(database, token);
     return { kind: 'kiosk', areaId: area.id, user: null, ...areaFilter(area), render: publicEvent };
   }
   const user = await currentUser(c, database);
@@ -64,7 +71,7 @@ export async function viewerOf(c: Context, database: Database): Promise<Viewer> 
       kind: 'staff',
       areaId: user.areaId,
       user,
-      accepts: (row) => inScope(user, row),
+      accepts: (row) => inScope(user, row.request),
       where: scopeSql(user),
       render: staffEvent,
     };

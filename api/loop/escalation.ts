@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { deadlineRowsSql } from './deadlines.ts';
-import { escalationNames, topLevel } from './states.ts';
+import { openStatuses, topEscalation } from '../contract/vocabulary.ts';
+import { zhCNNames } from '../contract/names.ts';
+import { sqlList } from '../db/sql-list.ts';
+
+const escalationNames = [zhCNNames.roles.grid_worker, zhCNNames.roles.mediator, zhCNNames.levels.community, zhCNNames.levels.street];
 
 /**
  * Escalates every open request whose deadline has passed, one level at the deadline and one more
@@ -18,10 +22,10 @@ export async function escalateOverdue(database: Database, now: Date = new Date()
     WITH late AS (
       SELECT r.id, r.status, r.escalation_level AS from_level,
         CASE WHEN r.status = 'collected' THEN 'claim' ELSE 'resolve' END AS kind,
-        LEAST(${topLevel}, 1 + floor(extract(epoch FROM (${at}::timestamptz - due)) /
+        LEAST(${topEscalation}, 1 + floor(extract(epoch FROM (${at}::timestamptz - due)) /
           (60 * greatest(1, CASE WHEN r.status = 'collected' THEN coalesce(d.claim_minutes, 480) ELSE coalesce(d.resolve_minutes, 7200) END))))::int AS level
       FROM (SELECT r.*, CASE WHEN r.status = 'collected' THEN r.claim_deadline ELSE r.resolve_deadline END AS due
-            FROM requests r WHERE r.status IN ('collected', 'claimed', 'deliberating', 'resolving')) r
+            FROM requests r WHERE r.status IN ${sqlList(openStatuses)}) r
       LEFT JOIN ${deadlineRowsSql()} ON d.category = r.category
       WHERE r.due < ${at}::timestamptz
     ),

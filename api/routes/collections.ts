@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { ApiError, badRequest } from '../errors.ts';
-import { overdueSql, timeLeftSql } from '../loop/deadlines.ts';
+import { ApiError } from '../errors.ts';
+import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
+import { origin } from '../urls.ts';
 
 /**
  * OGC API – Features, Part 1 (core + GeoJSON). Each collection names the public columns it may
@@ -15,6 +16,8 @@ interface Collection {
   from: SQL; // table plus any fixed filter, aliased `f`
   featureId: SQL; // column used as the feature id
   properties: SQL; // jsonb of the public properties
+  /** the properties as they leave the server, when a wire shape decides them (requests) */
+  shape?: (properties: Record<string, unknown>) => object;
 }
 
 const areaProperties = sql`jsonb_build_object('id', f.id, 'level', f.level, 'kind', f.kind, 'name', f.name, 'parentId', f.parent_id)`;
@@ -37,27 +40,21 @@ export const collections: Collection[] = [
     properties: sql`jsonb_build_object('id', f.id, 'category', f.category, 'name', f.name, 'address', f.address, 'phone', f.phone, 'openingHours', f.opening_hours, 'activities', f.activities)`,
   },
   {
-    // deadlines are public, and time left / overdue come from the loop's own rule (api/loop/deadlines.ts),
-    // so the map, the wall screen and the worker's queue agree; the subquery names `requests r` for that rule
-    // and lists the public columns only
+    // the one column list and the one public shape of a request (api/loop/request-row.ts): the map, the
+    // wall and the worker's queue agree on time left and overdue, and no private column is shaped out
     id: 'requests', title: '诉求 Requests', description: 'Residents\u2019 requests (public fields only)',
-    from: sql`(SELECT r.ticket, r.category, r.description, r.status, r.channel, r.created_at, r.updated_at, r.street_id,
-      r.community_id, r.grid_id, r.microgrid_id, r.claim_deadline, r.resolve_deadline, r.geom,
-      ${timeLeftSql()} AS time_left_minutes, ${overdueSql()} AS overdue FROM requests r) f WHERE true`,
+    from: sql`(SELECT ${requestColumns}, r.geom FROM requests r ${requestJoins}) f WHERE true`,
     featureId: sql`f.ticket`,
-    properties: sql`jsonb_build_object('id', f.ticket, 'category', f.category, 'description', f.description, 'status', f.status,
-      'channel', f.channel, 'createdAt', to_json(f.created_at), 'updatedAt', to_json(f.updated_at),
-      'streetId', f.street_id, 'communityId', f.community_id, 'gridId', f.grid_id, 'microgridId', f.microgrid_id,
-      'claimDeadline', to_json(f.claim_deadline), 'resolveDeadline', to_json(f.resolve_deadline),
-      'timeLeftMinutes', f.time_left_minutes, 'overdue', f.overdue)`,
+    properties: sql`to_jsonb(f) - 'geom' - 'contact'`,
+    shape: (p) => ({ id: p.ticket, ...toPublicRequest(readRequestRow(p)) }),
   },
 ];
 
 const geojson = 'application/geo+json';
 const maxLimit = 10_000;
 
+/** /api/collections: OGC API – Features, Part 1. */
 export function collectionRoutes(database: Database) {
-  const app = new Hono();
   const byId = new Map(collections.map((c) => [c.id, c]));
 
   /** The collection's bounding box, so QGIS can zoom to a layer before reading it. */
@@ -70,22 +67,28 @@ export function collectionRoutes(database: Database) {
     };
   };
 
-  app.get('/', async (c) => {
+  const feature = (col: Collection) => (row: { id: string; geometry: string; properties: unknown }) => {
+    const f = toFeature(row);
+    return col.shape ? { ...f, properties: col.shape(f.properties as Record<string, unknown>) } : f;
+  };
+
+  return new Hono()
+  .get('/', async (c) => {
     const base = origin(c.req.url);
     const extents = await Promise.all(collections.map(extentOf));
     return c.json({
       links: [{ href: `${base}/api/collections`, rel: 'self', type: 'application/json', title: 'Collections' }],
       collections: collections.map((col, i) => ({ ...describe(col, base), extent: extents[i] })),
     });
-  });
+  })
 
-  app.get('/:id', async (c) => {
+  .get('/:id', async (c) => {
     const col = byId.get(c.req.param('id'));
     if (!col) throw noCollection(c.req.param('id'));
     return c.json({ ...describe(col, origin(c.req.url)), extent: await extentOf(col) });
-  });
+  })
 
-  app.get('/:id/items', async (c) => {
+  .get('/:id/items', async (c) => {
     const col = byId.get(c.req.param('id'));
     if (!col) throw noCollection(c.req.param('id'));
     const limit = intParam(c.req.query('limit'), 'limit', 100, 1, maxLimit);
@@ -108,35 +111,33 @@ export function collectionRoutes(database: Database) {
     if (offset > 0) links.push({ href: withParams(self, { offset: Math.max(0, offset - limit), limit }), rel: 'prev', type: geojson, title: 'previous page' });
     return c.body(JSON.stringify({
       type: 'FeatureCollection',
-      features: rows.map(toFeature),
+      features: rows.map(feature(col)),
       numberMatched: n,
       numberReturned: rows.length,
       timeStamp: new Date().toISOString(),
       links,
     }), 200, { 'content-type': geojson });
-  });
+  })
 
-  app.get('/:id/items/:featureId', async (c) => {
+  .get('/:id/items/:featureId', async (c) => {
     const col = byId.get(c.req.param('id'));
     if (!col) throw noCollection(c.req.param('id'));
     const [row] = await database.rows<{ id: string; geometry: string; properties: unknown }>(sql`
       SELECT ${col.featureId} AS id, ST_AsGeoJSON(f.geom, 7) AS geometry, ${col.properties} AS properties
       FROM ${col.from} AND ${col.featureId} = ${c.req.param('featureId')}`);
-    if (!row) throw new ApiError(404, `no feature '${c.req.param('featureId')}' in '${col.id}'`);
+    if (!row) throw new ApiError('not_found', `no feature '${c.req.param('featureId')}' in '${col.id}'`);
     const base = origin(c.req.url);
     return c.body(JSON.stringify({
-      ...toFeature(row),
+      ...feature(col)(row),
       links: [
         { href: c.req.url, rel: 'self', type: geojson },
         { href: `${base}/api/collections/${col.id}`, rel: 'collection', type: 'application/json' },
       ],
     }), 200, { 'content-type': geojson });
   });
-
-  return app;
 }
 
-const noCollection = (id: string) => new ApiError(404, `no collection '${id}'; see /api/collections`);
+const noCollection = (id: string) => new ApiError('not_found', `no collection '${id}'; see /api/collections`);
 
 function describe(col: Collection, base: string) {
   return {
@@ -157,10 +158,6 @@ function toFeature(row: { id: string; geometry: string; properties: unknown }) {
   return { type: 'Feature', id: row.id, geometry: JSON.parse(row.geometry), properties };
 }
 
-export function origin(url: string) {
-  return new URL(url).origin;
-}
-
 function withParams(url: URL, params: Record<string, number>) {
   const next = new URL(url);
   for (const [k, v] of Object.entries(params)) next.searchParams.set(k, String(v));
@@ -169,7 +166,7 @@ function withParams(url: URL, params: Record<string, number>) {
 
 function intParam(value: string | undefined, name: string, fallback: number, min: number, max: number) {
   if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw badRequest(`${name} must be a whole number from ${min} to ${max}`, name);
+  if (!/^\d+$/.test(value)) throw new ApiError('invalid_value', `${name} must be a whole number from ${min} to ${max}`, { field: name, minimum: min, maximum: max });
   return Math.min(Math.max(Number(value), min), max); // OGC: clamp limit rather than refuse it
 }
 
@@ -179,10 +176,10 @@ function bboxParam(value: string | undefined): number[] | null {
   const parts = value.split(',').map(Number);
   const [w, s, e, n] = parts;
   if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) {
-    throw badRequest('bbox must be four numbers: minLon,minLat,maxLon,maxLat', 'bbox');
+    throw new ApiError('invalid_value', 'bbox must be four numbers: minLon,minLat,maxLon,maxLat', { field: 'bbox' });
   }
   if (w < -180 || e > 180 || s < -90 || n > 90 || s > n || w > e) {
-    throw badRequest('bbox must lie within -180,-90,180,90 with min ≤ max', 'bbox');
+    throw new ApiError('out_of_range', 'bbox must lie within -180,-90,180,90 with min ≤ max', { field: 'bbox' });
   }
   return parts;
 }

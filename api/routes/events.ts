@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { sql } from 'drizzle-orm';
 import { currentUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
-import { badRequest } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { ClientQueue } from '../live/client-queue.ts';
 import { loadEvents, type EventRow } from '../live/event-rows.ts';
 import { LiveHub } from '../live/hub.ts';
@@ -22,9 +22,7 @@ export interface EventOptions {
  */
 export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLimit = 1000, replayLimit = 1000 }: EventOptions = {}) {
   const hub = LiveHub.of(database);
-  const app = new Hono();
-
-  app.get('/', async (c) => {
+  return new Hono().get('/', async (c) => {
     const lastEventId = parseLastEventId(c.req.header('last-event-id') ?? c.req.query('lastEventId'));
     const viewer = await viewerOf(c, database);
 
@@ -70,14 +68,12 @@ export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLim
       }
     });
   });
-
-  return app;
 }
 
 function parseLastEventId(value: string | undefined): number | null {
   if (value === undefined || value === '') return null;
   if (!/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647) {
-    throw badRequest(`Last-Event-ID must be the id of an event this stream sent (a whole number), got ${JSON.stringify(value.slice(0, 40))}`, 'lastEventId');
+    throw new ApiError('invalid_value', `Last-Event-ID must be the id of an event this stream sent (a whole number), got ${JSON.stringify(value.slice(0, 40))}`, { field: 'lastEventId' });
   }
   return Number(value);
 }

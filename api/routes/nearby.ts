@@ -1,143 +1,61 @@
 import { Hono } from 'hono';
-import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../db/client.ts';
-import { poiCategories } from '../domain.ts';
-import { badRequest, unprocessable } from '../errors.ts';
-import { openingState } from '../geo/opening.ts';
-import { metres, walkGraph, walkingSpeed, type Snap, type WalkGraph } from '../geo/walk-graph.ts';
-import { pointParams } from '../validate.ts';
+import { poiCategories, isPoiCategory } from '../contract/vocabulary.ts';
+import { Lat, Lon, PointQuery } from '../contract/wire.ts';
+import { ApiError } from '../errors.ts';
+import { walkGraph } from '../geo/walk-graph.ts';
+import { describePoi, nearestOnFoot, snapOrRefuse, walkMinutes } from '../places/pois.ts';
+import { Limit, query } from '../validate.ts';
 
-export const maxSnapMeters = 500; // farther than this from every path, we cannot say how to walk
 const maxLimit = 50;
 
-export interface PoiRow {
-  id: string; category: string; name: string; address: string | null; phone: string | null;
-  openingHours: string | null; activities: { name: string; schedule: string }[]; lon: number; lat: number;
-}
-
-/** A service point's public columns; every endpoint that shows one selects exactly these. */
-export const poiColumns = sql`p.id, p.category, p.name, p.address, p.phone, p.opening_hours AS "openingHours",
-  p.activities, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat`;
-
-export const walkMinutes = (meters: number) => Math.max(1, Math.round(meters / walkingSpeed));
-
-/**
- * Service points nearest on foot from a snapped origin. POIs are fetched by straight distance
- * in growing circles: walking is never shorter than the straight line, so once `limit` of them
- * are within a circle's radius on foot, nothing outside it can come before them.
- */
-export async function nearestOnFoot(database: Database, graph: WalkGraph, origin: { lon: number; lat: number; snap: Snap },
-  options: { categories?: string[]; limit: number; maxWalkMeters?: number }) {
-  const { categories, limit, maxWalkMeters = Infinity } = options;
-  const filter = categories?.length ? sql`AND p.category IN (${sql.join(categories.map((c) => sql`${c}`), sql`, `)})` : sql``;
-  const point = sql`ST_SetSRID(ST_MakePoint(${origin.lon}, ${origin.lat}), 4326)`;
-  for (const radius of [1000, 4000, 16000, Infinity]) {
-    const within = Math.min(radius, maxWalkMeters);
-    const rows = await database.rows<PoiRow>(Number.isFinite(within)
-      // the box (on the GiST index) first, then the exact distance on the ellipsoid
-      ? sql`SELECT ${poiColumns} FROM pois p WHERE p.geom && ST_Expand(${point}, ${degreesFor(within, origin.lat)})
-          AND ST_DWithin(p.geom::geography, ${point}::geography, ${within}) ${filter}`
-      : sql`SELECT ${poiColumns} FROM pois p WHERE true ${filter} ORDER BY p.geom <-> ${point} LIMIT 2000`);
-    const walks = walkTo(graph, origin, rows);
-    const found = rows.map((row, i) => ({ row, walk: walks[i] }))
-      .filter((r) => r.walk <= within)
-      .sort((x, y) => x.walk - y.walk || x.row.id.localeCompare(y.row.id));
-    if (found.length >= limit || !Number.isFinite(radius) || within >= maxWalkMeters) return found.slice(0, limit);
+/** `category=clinic,pharmacy`: known service-point categories, or none for every kind. */
+const PoiCategories = z.string().optional().transform((value, ctx) => {
+  const list = value?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+  const unknown = list.filter((c) => !isPoiCategory(c));
+  if (unknown.length) {
+    ctx.addIssue({ code: 'invalid_value', values: [...poiCategories], message: `unknown category ${unknown.map((c) => JSON.stringify(c)).join(', ')}; use one or more of: ${poiCategories.join(', ')}` });
+    return z.NEVER;
   }
-  return [];
-}
-
-/** Degrees that cover `meters` in every direction at a latitude (longitude degrees are the shorter). */
-const degreesFor = (meters: number, lat: number) => (meters / (111_000 * Math.cos((Math.min(Math.abs(lat), 89) * Math.PI) / 180))) * 1.01;
-
-/** Walking metres from the origin to each point (Infinity when unreachable), one bounded search. */
-export function walkTo(graph: WalkGraph, origin: { snap: Snap }, points: { lon: number; lat: number }[]): number[] {
-  const snaps = points.map((p) => graph.snap(p.lon, p.lat));
-  const walks = snaps.map((s) => (s && s.segment === origin.snap.segment
-    ? origin.snap.meters + Math.abs(origin.snap.t - s.t) * graph.segLen[s.segment] + s.meters
-    : Infinity));
-  // stop once every point's nearer segment end is settled
-  const wanted = new Map<number, number>();
-  for (const s of snaps) if (s) for (const n of [graph.segA[s.segment], graph.segB[s.segment]]) wanted.set(n, 1);
-  let left = wanted.size;
-  const reach = graph.search(graph.ends(origin.snap), Infinity, (n) => wanted.has(n) && --left === 0);
-  return snaps.map((s, i) => (s ? Math.min(walks[i], reach.snap(s)) : Infinity));
-}
-
-/** A POI as residents see it: public fields, distances, and whether it is open now. */
-export function describePoi(row: PoiRow, from: { lon: number; lat: number }, walk: number, now = new Date()) {
-  const open = openingState(row.openingHours, now);
-  return {
-    id: row.id, category: row.category, name: row.name, address: row.address, phone: row.phone,
-    openingHours: row.openingHours, activities: row.activities ?? [], lon: Number(row.lon), lat: Number(row.lat),
-    walkMeters: Math.round(walk),
-    straightMeters: Math.round(metres(from.lon, from.lat, Number(row.lon), Number(row.lat))),
-    walkMinutes: walkMinutes(walk),
-    ...open,
-  };
-}
-
-export function categoriesParam(value: string | undefined): string[] | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const list = value.split(',').map((c) => c.trim()).filter(Boolean);
-  const unknown = list.filter((c) => !(poiCategories as readonly string[]).includes(c));
-  if (unknown.length) throw badRequest(`unknown category ${unknown.map((c) => JSON.stringify(c)).join(', ')}; use one or more of: ${poiCategories.join(', ')}`, 'category');
-  return list;
-}
-
-function limitParam(value: string | undefined): number {
-  if (value === undefined || value === '') return 10;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw badRequest(`limit must be a whole number from 1 to ${maxLimit}`, 'limit');
-  return Math.min(Number(value), maxLimit);
-}
+  return list.length ? list : undefined;
+});
 
 /** `lon,lat` in one parameter (for /route). */
-function pairParam(value: string | undefined, field: string) {
-  const parts = (value ?? '').split(',');
-  if (parts.length !== 2) throw badRequest(`${field} must be lon,lat (WGS84 degrees), e.g. ${field}=113.2353,35.2165`, field);
-  try {
-    return pointParams({ lon: parts[0], lat: parts[1] });
-  } catch (error) {
-    throw badRequest(`${field}: ${(error as Error).message}`, field);
-  }
-}
+const Pair = (field: 'from' | 'to') => z.string({ error: `${field} must be lon,lat (WGS84 degrees), e.g. ${field}=113.2353,35.2165` })
+  .transform((value, ctx) => {
+    const parts = value.split(',');
+    const point = parts.length === 2 ? z.object({ lon: Lon, lat: Lat }).safeParse({ lon: parts[0], lat: parts[1] }) : null;
+    if (!point?.success) {
+      ctx.addIssue({ code: 'custom', message: `${field} must be lon,lat (WGS84 degrees), e.g. ${field}=113.2353,35.2165` });
+      return z.NEVER;
+    }
+    return point.data;
+  });
 
-/** Snap a resident's point to the paths, or 422 when no path is near enough to walk from. */
-export function snapOrRefuse(graph: WalkGraph, point: { lon: number; lat: number }, field = 'lon') {
-  const snap = graph.snap(point.lon, point.lat, maxSnapMeters);
-  if (!snap) throw unprocessable(`no path within ${maxSnapMeters} m of ${point.lon},${point.lat}: choose a point inside the map's streets`, field);
-  return snap;
-}
-
-export function nearbyRoutes(database: Database) {
-  const app = new Hono();
-
-  app.get('/nearby', async (c) => {
-    const point = pointParams({ lon: c.req.query('lon'), lat: c.req.query('lat') });
-    const categories = categoriesParam(c.req.query('category'));
-    const limit = limitParam(c.req.query('limit'));
+/** /api/nearby (services nearest on foot) and /api/route (the walking path between two points). */
+export const nearbyRoutes = (database: Database) => new Hono()
+  .get('/nearby', query(PointQuery.extend({ category: PoiCategories, limit: Limit(10, maxLimit) })), async (c) => {
+    const { lon, lat, category: categories, limit } = c.req.valid('query');
+    const point = { lon, lat };
     const graph = await walkGraph(database);
     const snap = snapOrRefuse(graph, point);
     const found = await nearestOnFoot(database, graph, { ...point, snap }, { categories, limit });
     const now = new Date();
     return c.json({
-      origin: { lon: point.lon, lat: point.lat, snappedMeters: Math.round(snap.meters) },
+      origin: { lon, lat, snappedMeters: Math.round(snap.meters) },
       results: found.map(({ row, walk }) => describePoi(row, point, walk, now)),
     });
-  });
+  })
 
-  app.get('/route', async (c) => {
-    const from = pairParam(c.req.query('from'), 'from');
-    const to = pairParam(c.req.query('to'), 'to');
+  .get('/route', query(z.object({ from: Pair('from'), to: Pair('to') })), async (c) => {
+    const { from, to } = c.req.valid('query');
     const graph = await walkGraph(database);
     const route = graph.route({ ...from, snap: snapOrRefuse(graph, from, 'from') }, [{ ...to, snap: snapOrRefuse(graph, to, 'to') }]);
-    if (!route) throw unprocessable('these two points are on paths that do not meet: no walking route between them', 'to');
+    if (!route) throw new ApiError('no_route', 'these two points are on paths that do not meet: no walking route between them', { field: 'to' });
     return c.json({
       meters: Math.round(route.meters * 10) / 10,
       minutes: walkMinutes(route.meters),
-      geometry: { type: 'LineString', coordinates: route.coordinates },
+      geometry: { type: 'LineString' as const, coordinates: route.coordinates },
     });
   });
-
-  return app;
-}

@@ -3,13 +3,18 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { ApiError, fromDatabase, type ErrorStatus } from '../errors.ts';
+import { ApiError, fromDatabase } from '../errors.ts';
+import type { ErrorHttpStatus } from '../contract/errors.ts';
+import { openStatuses } from '../contract/vocabulary.ts';
+import { Lat, Lon } from '../contract/wire.ts';
+import { sqlList } from '../db/sql-list.ts';
 import {
   changeset, isServiceCode, loadRequests, serviceDefinition, serviceName, services,
 } from '../open311/georeport.ts';
 import { toXml, type XmlValue } from '../open311/xml.ts';
-import { pointParams } from '../validate.ts';
-import { fileRequest } from './requests.ts';
+import { inputError } from '../validate.ts';
+import { fileRequest } from '../loop/file.ts';
+import { z } from 'zod';
 
 type Format = 'json' | 'xml';
 
@@ -34,14 +39,14 @@ export function open311Routes(database: Database) {
 
   app.get('/services/:file', (c) => {
     const [code, format] = resource(c.req.param('file'));
-    if (!isServiceCode(code)) throw new ApiError(404, `service_code ${code} not found; GET services.${format} lists them`);
+    if (!isServiceCode(code)) throw new ApiError('service_not_found', `service_code ${code} not found; GET services.${format} lists them`);
     return answer(c, format, 'service_definition', serviceDefinition(code));
   });
 
   app.get('/requests/:file', async (c) => {
     const [ticket, format] = resource(c.req.param('file'));
     const found = await loadRequests(database, sql`r.ticket = ${ticket}`, 1);
-    if (found.length === 0) throw new ApiError(404, `service_request_id ${ticket} not found`);
+    if (found.length === 0) throw new ApiError('request_not_found', `service_request_id ${ticket} not found`);
     return answer(c, format, 'service_requests', found);
   });
 
@@ -50,7 +55,7 @@ export function open311Routes(database: Database) {
   app.get('/tokens/:file', async (c) => {
     const [token, format] = resource(c.req.param('file'));
     const [row] = await database.rows<{ ticket: string }>(sql`SELECT ticket FROM requests WHERE ticket = ${token}`);
-    if (!row) throw new ApiError(404, `token ${token} not found`);
+    if (!row) throw new ApiError('not_found', `token ${token} not found`);
     return answer(c, format, 'service_requests', [{ service_request_id: row.ticket, token }]);
   });
 
@@ -59,37 +64,36 @@ export function open311Routes(database: Database) {
     if (name !== 'requests') throw notFound(name);
     const form = await formOf(c);
     const key = form.api_key;
-    if (!key) throw new ApiError(403, 'api_key is missing; ask the street office for a key to file requests');
+    if (!key) throw new ApiError('api_key_missing', 'api_key is missing; ask the street office for a key to file requests');
     const [known] = await database.rows(sql`SELECT 1 FROM api_keys WHERE key = ${key.slice(0, 200)}`);
-    if (!known) throw new ApiError(403, 'Invalid api_key received -- cannot proceed with create_request');
+    if (!known) throw new ApiError('api_key_invalid', 'Invalid api_key received -- cannot proceed with create_request');
 
     const code = form.service_code;
-    if (!code) throw new ApiError(400, 'service_code was not provided');
-    if (!isServiceCode(code)) throw new ApiError(404, `service_code ${code} not found; GET services.${format} lists them`);
+    if (!code) throw new ApiError('required', 'service_code was not provided', { field: 'service_code' });
+    if (!isServiceCode(code)) throw new ApiError('service_not_found', `service_code ${code} not found; GET services.${format} lists them`);
     if (!form.lat && !form.long) {
-      throw new ApiError(400, form.address_string || form.address_id
+      throw new ApiError('required', form.address_string || form.address_id
         ? 'this server places requests by lat & long (WGS84) and does not geocode addresses; send lat and long'
-        : 'a location is required: send lat and long (WGS84)');
+        : 'a location is required: send lat and long (WGS84)', { field: 'lat' });
     }
-    let point: { lon: number; lat: number };
-    try {
-      point = pointParams({ lon: form.long, lat: form.lat });
-    } catch (error) {
-      throw new ApiError(400, (error as Error).message.replace(/^lon /, 'long '));
+    const located = z.object({ lon: Lon, lat: Lat }).safeParse({ lon: form.long, lat: form.lat });
+    if (!located.success) {
+      const refused = inputError(located.error, { lon: form.long, lat: form.lat });
+      throw new ApiError(refused.code, refused.message.replace(/^lon /, 'long '), { ...refused.details, field: refused.field === 'lon' ? 'long' : refused.field });
     }
+    const point = located.data;
     const description = (form.description ?? '').trim() || serviceName(code);
-    if (description.length > 2000) throw new ApiError(400, 'description must be at most 2000 characters');
+    if (description.length > 2000) throw new ApiError('too_long', 'description must be at most 2000 characters', { field: 'description', maximum: 2000 });
     const phone = form.phone?.trim() || undefined;
     if (phone && !/^\+?[0-9][0-9 -]{4,19}$/.test(phone)) {
-      throw new ApiError(400, 'phone must be a phone number (digits, spaces, dashes; 5–20 characters)');
+      throw new ApiError('invalid_value', 'phone must be a phone number (digits, spaces, dashes; 5–20 characters)', { field: 'phone' });
     }
 
     let filed;
     try {
-      filed = await fileRequest(database.db, { category: code, description, lon: point.lon, lat: point.lat, contact: phone, channel: 'open311' });
+      filed = await fileRequest(database, { category: code, description, lon: point.lon, lat: point.lat, contact: phone, channel: 'open311' });
     } catch (error) {
-      // outside every street: the spec has no 422, a general 400 it is
-      if (error instanceof ApiError) throw new ApiError(400, error.message);
+      // outside every street: the spec has no 422, a general 400 it is (the handler below answers 422 as 400)
       throw error;
     }
     const where = [filed.community?.name, filed.grid?.name].filter(Boolean).join(' ');
@@ -116,12 +120,12 @@ function resource(file: string): [string, Format] {
   const dot = file.lastIndexOf('.');
   const format = file.slice(dot + 1);
   if (dot <= 0 || (format !== 'json' && format !== 'xml')) {
-    throw new ApiError(404, `${file}: add the format, .json or .xml (e.g. services.json)`);
+    throw new ApiError('not_found', `${file}: add the format, .json or .xml (e.g. services.json)`);
   }
   return [decodeURIComponent(file.slice(0, dot)), format];
 }
 
-const notFound = (name: string) => new ApiError(404, `no resource ${name}; these exist: discovery, services, requests, tokens`);
+const notFound = (name: string) => new ApiError('not_found', `no resource ${name}; these exist: discovery, services, requests, tokens`);
 
 function answer(c: Context, format: Format, root: string, value: XmlValue) {
   if (format === 'json') return c.json(value as object, 200);
@@ -129,7 +133,7 @@ function answer(c: Context, format: Format, root: string, value: XmlValue) {
 }
 
 /** Errors in the spec's shape; XML unless the path asked for .json. */
-function fail(c: Context, status: ErrorStatus | 500, description: string) {
+function fail(c: Context, status: ErrorHttpStatus, description: string) {
   const errors = [{ code: status, description }];
   if (c.req.path.endsWith('.json')) return c.json(errors, status);
   return c.body(toXml('errors', errors), status, { 'content-type': 'text/xml; charset=utf-8' });
@@ -159,7 +163,7 @@ async function formOf(c: Context): Promise<Record<string, string | undefined>> {
     const body = await c.req.parseBody();
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') fields[k] = v;
   } else if (type && !type.startsWith('text/plain')) {
-    throw new ApiError(400, 'send the fields as application/x-www-form-urlencoded, as GeoReport v2 asks');
+    throw new ApiError('invalid_body', 'send the fields as application/x-www-form-urlencoded, as GeoReport v2 asks');
   }
   return fields;
 }
@@ -180,21 +184,21 @@ function requestFilter(c: Context): SQL {
   if (codes) {
     const list = codes.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = list.find((code) => !isServiceCode(code));
-    if (unknown) throw new ApiError(400, `service_code ${unknown} is not one of ours; GET services.json lists them`);
+    if (unknown) throw new ApiError('invalid_value', `service_code ${unknown} is not one of ours; GET services.json lists them`, { field: 'service_code' });
     parts.push(sql`r.category IN ${list}`);
   }
   const statuses = q('status');
   if (statuses) {
     const list = statuses.split(',').map((s) => s.trim());
-    if (list.some((s) => s !== 'open' && s !== 'closed')) throw new ApiError(400, 'status must be open, closed, or both (comma separated)');
-    const open = sql`r.status IN ('collected', 'claimed', 'deliberating', 'resolving')`;
+    if (list.some((s) => s !== 'open' && s !== 'closed')) throw new ApiError('invalid_value', 'status must be open, closed, or both (comma separated)', { field: 'status' });
+    const open = sql`r.status IN ${sqlList(openStatuses)}`;
     if (!list.includes('closed')) parts.push(open);
     else if (!list.includes('open')) parts.push(sql`NOT ${open}`);
   }
   const start = date(q('start_date'), 'start_date');
   const end = date(q('end_date'), 'end_date');
-  if (start && end && end.getTime() - start.getTime() > 90 * day) throw new ApiError(400, 'start_date to end_date may not span more than 90 days');
-  if (start && end && end < start) throw new ApiError(400, 'end_date is before start_date');
+  if (start && end && end.getTime() - start.getTime() > 90 * day) throw new ApiError('out_of_range', 'start_date to end_date may not span more than 90 days', { field: 'end_date' });
+  if (start && end && end < start) throw new ApiError('out_of_range', 'end_date is before start_date', { field: 'end_date' });
   const from = start ?? new Date((end?.getTime() ?? Date.now()) - 90 * day);
   const to = end ?? new Date(Math.min(from.getTime() + 90 * day, Date.now() + day));
   parts.push(sql`r.created_at >= ${from.toISOString()}::timestamptz AND r.created_at <= ${to.toISOString()}::timestamptz`);
@@ -205,7 +209,7 @@ function date(value: string | undefined, field: string): Date | null {
   if (!value) return null;
   const parsed = new Date(value);
   if (!w3Pattern.test(value) || Number.isNaN(parsed.getTime())) {
-    throw new ApiError(400, `${field} must be a w3 date-time with its zone, e.g. 2026-11-01T00:00:00+08:00`);
+    throw new ApiError('invalid_value', `${field} must be a w3 date-time with its zone, e.g. 2026-11-01T00:00:00+08:00`, { field });
   }
   return parsed;
 }

@@ -1,118 +1,19 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import type { Database } from '../db/client.ts';
-import { ApiError, badRequest } from '../errors.ts';
-
-/**
- * QR codes (一码) for gates, compounds, buildings and grids, and a printable A4 sheet per compound.
- * The code holds an absolute URL: `PUBLIC_URL` (what phones outside can reach) or the request's origin.
- */
-
-const kinds = ['gate', 'compound', 'building', 'grid'] as const;
-type Kind = (typeof kinds)[number];
-
-// printed words on the sheet (the sheet is the product's printed UI)
-const printed = {
-  gate: '骑手扫码：查看楼栋分布、单元入口、暖心驿站',
-  compound: '骑手扫码：查看楼栋分布、单元入口、暖心驿站',
-  building: '居民扫码：反映问题（楼道堆物、飞线充电、设施损坏…）',
-  grid: '居民扫码：查看我的网格员与附近服务',
-  footer: '一图 · 网格地图　扫码即用，无需下载',
-};
-
-/** Where a place's code leads: the rider guide, the report form, or the resident page. */
-export async function qrTarget(database: Database, kind: Kind, id: string): Promise<{ path: string; title: string } | null> {
-  if (kind === 'gate') {
-    const [g] = await database.rows<{ compoundId: string; title: string }>(sql`
-      SELECT g.compound_id AS "compoundId", c.name || ' ' || g.name AS title FROM gates g JOIN compounds c ON c.id = g.compound_id WHERE g.id = ${id}`);
-    return g ? { path: `/rider/${encodeURIComponent(g.compoundId)}`, title: g.title } : null;
-  }
-  if (kind === 'compound') {
-    const [c] = await database.rows<{ name: string }>(sql`SELECT name FROM compounds WHERE id = ${id}`);
-    return c ? { path: `/rider/${encodeURIComponent(id)}`, title: c.name } : null;
-  }
-  if (kind === 'building') {
-    const [b] = await database.rows<{ title: string }>(sql`
-      SELECT concat_ws(' ', c.name, coalesce(b.number, b.name)) AS title FROM buildings b LEFT JOIN compounds c ON c.id = b.compound_id WHERE b.id = ${id}`);
-    return b ? { path: `/report?building=${encodeURIComponent(id)}`, title: b.title } : null;
-  }
-  const [a] = await database.rows<{ name: string }>(sql`SELECT name FROM areas WHERE id = ${id} AND level = 'grid'`);
-  return a ? { path: `/resident?grid=${encodeURIComponent(id)}`, title: a.name } : null;
-}
-
-export function publicBase(requestUrl: string): string {
-  const configured = process.env.PUBLIC_URL?.trim();
-  return (configured || new URL(requestUrl).origin).replace(/\/+$/, '');
-}
-
-/** The code's dark modules as one SVG path, one horizontal run per `M x y h n v 1 h -n z`. */
-export function qrPath(text: string): { size: number; d: string } {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const size = modules.size;
-  let d = '';
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      if (!modules.get(y, x)) continue;
-      let run = 1;
-      while (x + run < size && modules.get(y, x + run)) run++;
-      d += `M${x} ${y}h${run}v1h-${run}z`;
-      x += run - 1;
-    }
-  }
-  return { size, d };
-}
-
-const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-
-/** One QR code as a standalone SVG, with the 4-module quiet zone the standard asks for. */
-export function qrSvg(text: string): string {
-  const { size, d } = qrPath(text);
-  const full = size + 8;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${full} ${full}" width="${full * 8}" height="${full * 8}" shape-rendering="crispEdges">`
-    + `<title>${xml(text)}</title><rect width="${full}" height="${full}" fill="#fff"/><path transform="translate(4 4)" fill="#000" d="${d}"/></svg>\n`;
-}
-
-const font = `font-family="'Noto Sans SC','Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"`;
-
-/** A4 pages (210 × 297 mm) of cards, 3 × 4 per page, stacked: printed at 100 % they paginate. */
-export function sheetSvg(compoundName: string, cards: { title: string; instruction: string; url: string }[]): string {
-  const cols = 3, rows = 4, perPage = cols * rows;
-  const pages = Math.max(1, Math.ceil(cards.length / perPage));
-  const cardW = 62, cardH = 64, left = (210 - cols * cardW) / 2, top = 24;
-  let body = '';
-  for (let p = 0; p < pages; p++) {
-    const y0 = p * 297;
-    body += `<rect x="0" y="${y0}" width="210" height="297" fill="#fff"/>`;
-    body += `<text x="105" y="${y0 + 15}" text-anchor="middle" font-size="7" font-weight="700" ${font}>${xml(compoundName)} · 二维码（第 ${p + 1}/${pages} 页）</text>`;
-    cards.slice(p * perPage, (p + 1) * perPage).forEach((card, i) => {
-      const x = left + (i % cols) * cardW, y = y0 + top + Math.floor(i / cols) * cardH;
-      const { size, d } = qrPath(card.url);
-      const scale = 38 / size; // a 38 mm code: scans from arm's length on a dim stairwell wall
-      const [who, what = ''] = card.instruction.split('：'); // 骑手扫码 / what it opens, on two lines
-      body += `<g><rect x="${x + 1}" y="${y + 1}" width="${cardW - 2}" height="${cardH - 2}" rx="2" fill="none" stroke="#999" stroke-width="0.3" stroke-dasharray="2 1"/>`
-        + `<text x="${x + cardW / 2}" y="${y + 9}" text-anchor="middle" font-size="5" font-weight="700" ${font}>${xml(card.title)}</text>`
-        + `<path transform="translate(${x + (cardW - 38) / 2} ${y + 12}) scale(${scale.toFixed(5)})" fill="#000" d="${d}"/>`
-        + `<text x="${x + cardW / 2}" y="${y + 53.6}" text-anchor="middle" font-size="3.4" font-weight="700" ${font}>${xml(who)}</text>`
-        + `<text x="${x + cardW / 2}" y="${y + 57.4}" text-anchor="middle" font-size="2.6" ${font}>${xml(what)}</text>`
-        + `<text x="${x + cardW / 2}" y="${y + 60.9}" text-anchor="middle" font-size="1.7" fill="#555" font-family="monospace">${xml(card.url)}</text></g>`;
-    });
-    body += `<text x="105" y="${y0 + 290}" text-anchor="middle" font-size="3.2" fill="#555" ${font}>${xml(printed.footer)}</text>`;
-  }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="${297 * pages}mm" viewBox="0 0 210 ${297 * pages}" shape-rendering="crispEdges">`
-    + `<title>${xml(compoundName)}</title>${body}</svg>\n`;
-}
+import { ApiError } from '../errors.ts';
+import { printed, qrKinds, qrSvg, qrTarget, sheetSvg, type QrKind } from '../places/qr.ts';
+import { publicBase } from '../urls.ts';
 
 const svgHeaders = { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=300' };
 
-export function qrRoutes(database: Database) {
-  const app = new Hono();
-
-  app.get('/sheet/:file', async (c) => {
+/** /api/qr: one code as SVG, or a compound's printable A4 sheet of codes. */
+export const qrRoutes = (database: Database) => new Hono()
+  .get('/sheet/:file', async (c) => {
     const compoundId = c.req.param('file').replace(/\.svg$/, '');
-    if (!c.req.param('file').endsWith('.svg')) throw badRequest('ask for the sheet as …/sheet/{compoundId}.svg', 'compoundId');
+    if (!c.req.param('file').endsWith('.svg')) throw new ApiError('not_found', 'ask for the sheet as …/sheet/{compoundId}.svg', { field: 'compoundId' });
     const target = await qrTarget(database, 'compound', compoundId);
-    if (!target) throw new ApiError(404, `no compound '${compoundId}'; see /api/collections/compounds/items`);
+    if (!target) throw new ApiError('compound_not_found', `no compound '${compoundId}'; see /api/collections/compounds/items`, { compoundId });
     const base = publicBase(c.req.url);
     const [gates, buildings] = await Promise.all([
       database.rows<{ id: string; name: string }>(sql`SELECT id, name FROM gates WHERE compound_id = ${compoundId} ORDER BY main DESC, id`),
@@ -123,18 +24,15 @@ export function qrRoutes(database: Database) {
       ...buildings.map((b) => ({ title: `${target.title} ${b.label}`, instruction: printed.building, url: `${base}/report?building=${encodeURIComponent(b.id)}` })),
     ];
     return c.body(sheetSvg(target.title, cards), 200, svgHeaders);
-  });
+  })
 
-  app.get('/:kind/:file', async (c) => {
-    const kind = c.req.param('kind') as Kind;
-    if (!kinds.includes(kind)) throw badRequest(`kind must be one of: ${kinds.join(', ')}`, 'kind');
+  .get('/:kind/:file', async (c) => {
+    const kind = c.req.param('kind') as QrKind;
+    if (!qrKinds.includes(kind)) throw new ApiError('invalid_value', `kind must be one of: ${qrKinds.join(', ')}`, { field: 'kind', allowed: qrKinds });
     const file = c.req.param('file');
-    if (!file.endsWith('.svg')) throw badRequest(`ask for the code as …/${kind}/{id}.svg`, 'id');
+    if (!file.endsWith('.svg')) throw new ApiError('not_found', `ask for the code as …/${kind}/{id}.svg`, { field: 'id' });
     const id = file.slice(0, -4);
     const target = await qrTarget(database, kind, id);
-    if (!target) throw new ApiError(404, `no ${kind} '${id}'`);
+    if (!target) throw new ApiError('not_found', `no ${kind} '${id}'`, { kind, id });
     return c.body(qrSvg(`${publicBase(c.req.url)}${target.path}`), 200, svgHeaders);
   });
-
-  return app;
-}

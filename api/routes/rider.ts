@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import type { PoiCategory } from '../contract/vocabulary.ts';
+import { ApiError } from '../errors.ts';
 import { walkGraph } from '../geo/walk-graph.ts';
-import { publicTeam } from './areas.ts';
-import { describePoi, nearestOnFoot, walkMinutes } from './nearby.ts';
-import { tokenize } from './search.ts';
+import { publicTeam } from '../places/team.ts';
+import { describePoi, nearestOnFoot, walkMinutes } from '../places/pois.ts';
+import { tokenize } from '../places/search.ts';
 
-const riderServices = ['rider_station', 'party_service_centre', 'ebike_parking', 'ebike_charging'];
+const riderServices: PoiCategory[] = ['rider_station', 'party_service_centre', 'ebike_parking', 'ebike_charging'];
 const serviceWalk = 500; // m from the main gate
 
 type Gate = { id: string; name: string; main: boolean; lon: number; lat: number };
@@ -18,7 +19,7 @@ async function compoundOr404(database: Database, id: string) {
     SELECT id, name, address, microgrid_id AS "microgridId", ST_AsGeoJSON(geom, 7) AS footprint,
            ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n
     FROM compounds WHERE id = ${id}`);
-  if (!compound) throw new ApiError(404, `没有编号为 ${id} 的小区 / no compound '${id}': scan the code at the gate again`);
+  if (!compound) throw new ApiError('compound_not_found', `no compound '${id}': scan the code at the gate again`, { compoundId: id });
   return compound;
 }
 
@@ -26,10 +27,8 @@ const gatesOf = (database: Database, compoundId: string) => database.rows<Gate>(
   SELECT id, name, main, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM gates WHERE compound_id = ${compoundId} ORDER BY main DESC, id`);
 
 /** The rider guide (骑手导图): a compound's layout, its doors and the services a rider needs. */
-export function riderRoutes(database: Database) {
-  const app = new Hono();
-
-  app.get('/:compoundId', async (c) => {
+export const riderRoutes = (database: Database) => new Hono()
+  .get('/:compoundId', async (c) => {
     const compound = await compoundOr404(database, c.req.param('compoundId'));
     const [gates, buildings, entrances, lanes, team] = await Promise.all([
       gatesOf(database, compound.id),
@@ -76,26 +75,25 @@ export function riderRoutes(database: Database) {
       services,
       gridTeam: team.map(({ name, role, phone }) => ({ name, role, phone })),
     });
-  });
+  })
 
-  app.get('/:compoundId/find', async (c) => {
+  /** 3号楼2单元: the building, its door and the walking path from the nearest gate. */
+  .get('/:compoundId/find', async (c) => {
     const compound = await compoundOr404(database, c.req.param('compoundId'));
     const q = c.req.query('q') ?? '';
     const tokens = tokenize(q);
     const building = tokens.find((t) => t.kind === 'building');
     const unit = tokens.find((t) => t.kind === 'unit');
-    if (!building) throw badRequest('q must name a building, e.g. 3号楼2单元, 3号楼, 3栋2单元 or 3-2', 'q');
+    if (!building) throw new ApiError('unparsed_building', 'q must name a building, e.g. 3号楼2单元, 3号楼, 3栋2单元 or 3-2', { field: 'q' });
 
     const buildings = await database.rows<{ id: string; number: string | null; name: string | null; floors: number | null; units: number | null; digits: string | null }>(sql`
       SELECT id, number, name, floors, units, ltrim(substring(number from '[0-9]+'), '0') AS digits
       FROM buildings WHERE compound_id = ${compound.id} ORDER BY length(number), number, id`);
     const found = buildings.find((b) => b.digits === building.number);
     if (!found) {
-      const list = buildings.map((b) => b.number).filter(Boolean).join('、');
-      return c.json({
-        error: `${compound.name}没有${building.number}号楼；这里有：${list || '（无楼栋记录）'} / no building ${building.number} in ${compound.name}`,
-        field: 'q', buildings: buildings.map((b) => b.number).filter(Boolean),
-      }, 404);
+      throw new ApiError('building_not_in_compound', `no building ${building.number} in ${compound.name}`, {
+        field: 'q', compound: compound.name, number: building.number, buildings: buildings.map((b) => b.number).filter(Boolean),
+      });
     }
     const entrances = await database.rows<Entrance>(sql`
       SELECT id, unit, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM entrances WHERE building_id = ${found.id} ORDER BY unit`);
@@ -103,10 +101,9 @@ export function riderRoutes(database: Database) {
     if (unit) {
       doors = entrances.filter((e) => String(e.unit) === unit.number);
       if (!doors.length) {
-        return c.json({
-          error: `${found.number ?? found.name}只有${entrances.map((e) => e.name).join('、') || '（无单元记录）'}，没有${unit.number}单元 / building ${found.number} has no unit ${unit.number}`,
-          field: 'q', units: entrances.map((e) => e.unit),
-        }, 404);
+        throw new ApiError('unit_not_in_building', `building ${found.number} has no unit ${unit.number}`, {
+          field: 'q', building: found.number ?? found.name, unit: unit.number, units: entrances.map((e) => e.unit),
+        });
       }
     }
     const gates = await gatesOf(database, compound.id);
@@ -129,6 +126,3 @@ export function riderRoutes(database: Database) {
       minutes: best ? walkMinutes(best.route.meters) : null,
     });
   });
-
-  return app;
-}

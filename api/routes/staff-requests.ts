@@ -1,17 +1,20 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { currentUser, scopeSql, type StaffUser } from '../auth/session.ts';
+import { currentUser, mayAct, scopeSql, type StaffUser } from '../auth/session.ts';
+import { mayDispatch, openStatuses } from '../contract/vocabulary.ts';
+import { DispatchInput, NoteInput, QueueQuery, StaffRequestDetail, StatusChange } from '../contract/wire.ts';
+import { sqlList } from '../db/sql-list.ts';
 import { ApiError, forbidden, unauthorized } from '../errors.ts';
+import { json, query } from '../validate.ts';
+import { assigneesOf } from '../loop/assignees.ts';
 import { escalateOverdue } from '../loop/escalation.ts';
-import { checkReportToken } from '../loop/report-token.ts';
-import {
-  appendEvent, claim, dispatch, escalate, eventsOf, listForStaff, mayAct, requireRequest, staffFields, transition, findRequest,
-  type RequestRow,
-} from '../loop/requests.ts';
-import { isStatus } from '../loop/states.ts';
-import { photoBodyLimit, photoFromForm, photosOf, readPhoto, storePhoto } from '../photos.ts';
-import { openStatuses } from '../db/schema.ts';
+import { dueSql } from '../loop/deadlines.ts';
+import { addNote, changeStatus, claim, dispatch, escalate } from '../loop/moves.ts';
+import { addStaffPhoto, photoBodyLimit, photoFromForm, photosOf } from '../loop/photos.ts';
+import { loadRequests, requireRequest, toStaffRequest, type RequestRow } from '../loop/request-row.ts';
+import { eventsOf } from '../loop/timeline.ts';
 
 /** Overdue requests escalate on read as well as by the minute job, at most every 15 s per database. */
 const lastEscalation = new WeakMap<Database, number>();
@@ -22,197 +25,104 @@ async function escalateOnRead(database: Database) {
   await escalateOverdue(database);
 }
 
-async function requireUser(c: Context, database: Database): Promise<StaffUser> {
+type Staff = { Variables: { user: StaffUser } };
+
+/** Every staff route: the signed-in staff member, or 401 before anything else is read. */
+const signedIn = (database: Database) => createMiddleware<Staff>(async (c, next) => {
   const user = await currentUser(c, database);
   if (!user) throw unauthorized();
-  return user;
-}
+  c.set('user', user);
+  await next();
+});
 
-async function jsonBody(c: Context, shape: string): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new ApiError(400, `the body must be JSON: ${shape}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, `the body must be a JSON object: ${shape}`);
-  return body as Record<string, unknown>;
-}
-
-function text(body: Record<string, unknown>, field: string, { required = false, max = 2000 } = {}): string | null {
-  const value = body[field];
-  if (value == null || (typeof value === 'string' && !value.trim())) {
-    if (required) throw new ApiError(400, `${field} is required: say it in a few words`, { field });
-    return null;
-  }
-  if (typeof value !== 'string') throw new ApiError(400, `${field} must be text`, { field });
-  if (value.trim().length > max) throw new ApiError(400, `${field} must be at most ${max} characters`, { field });
-  return value.trim();
-}
+const dispatcherOnly = createMiddleware<Staff>(async (c, next) => {
+  if (!mayDispatch(c.var.user.role)) throw new ApiError('not_dispatcher', 'only grid leaders, secretaries and the street administrator dispatch');
+  await next();
+});
 
 /** The request a staff member asks for: 404 if there is none, 403 if it lies outside their scope. */
 async function scopedRequest(database: Database, user: StaffUser, ticket: string): Promise<RequestRow> {
   const row = await requireRequest(database, ticket);
-  if (!mayAct(user, row)) throw forbidden(`request ${ticket}`);
+  if (!mayAct(user, row)) throw forbidden(`request ${row.ticket}`);
   return row;
 }
 
-async function detail(database: Database, ticket: string) {
+async function detail(database: Database, ticket: string): Promise<StaffRequestDetail> {
   const row = await requireRequest(database, ticket);
-  return { ...staffFields(row), events: await eventsOf(database, row.id), photos: await photosOf(database, row.id) };
+  return StaffRequestDetail.parse({ ...toStaffRequest(row), events: await eventsOf(database, row.id), photos: await photosOf(database, row.id) });
 }
 
-const dispatchers = new Set(['grid_leader', 'secretary', 'street_admin']);
+const PhotoKind = (kind: unknown): 'progress' | 'outcome' => {
+  if (kind === undefined || kind === 'progress' || kind === 'outcome') return (kind ?? 'progress') as 'progress' | 'outcome';
+  throw new ApiError('invalid_value', 'kind must be progress or outcome', { field: 'kind', allowed: ['progress', 'outcome'] });
+};
 
 /** /api/staff/requests: the staff side of the closed loop (cookie required, scope checked). */
-export function staffRequestRoutes(database: Database) {
-  const app = new Hono();
-
-  app.get('/', async (c) => {
-    const user = await requireUser(c, database);
-    const scope = c.req.query('scope') ?? 'area';
-    const status = c.req.query('status') ?? 'open';
-    if (!['mine', 'area'].includes(scope)) throw new ApiError(400, 'scope must be mine or area', { field: 'scope' });
-    if (!['open', 'all'].includes(status)) throw new ApiError(400, 'status must be open or all', { field: 'status' });
+export const staffRequestRoutes = (database: Database) => new Hono<Staff>()
+  .use('*', signedIn(database))
+  .get('/', query(QueueQuery), async (c) => {
+    const { user } = c.var;
+    const { scope, status } = c.req.valid('query');
     await escalateOnRead(database);
     const who = scope === 'mine' ? sql`r.assignee_id = ${user.staffId}` : sql`(${scopeSql(user)} OR r.assignee_id = ${user.staffId})`;
-    const open = status === 'open' ? sql`r.status IN (${sql.join(openStatuses.map((s) => sql`${s}`), sql`, `)})` : sql`TRUE`;
-    const rows = await listForStaff(database, sql`${who} AND ${open}`);
-    return c.json({ requests: rows.map(staffFields) });
-  });
+    const open = status === 'open' ? sql`r.status IN ${sqlList(openStatuses)}` : sql`TRUE`;
+    const rows = await loadRequests(database, sql`${who} AND ${open}`, { orderBy: sql`(${dueSql}) IS NULL, ${dueSql} ASC, r.created_at DESC`, limit: 500 });
+    return c.json({ requests: rows.map(toStaffRequest) });
+  })
 
-  app.get('/:ticket', async (c) => {
-    const user = await requireUser(c, database);
+  .get('/:ticket', async (c) => {
     await escalateOnRead(database);
-    await scopedRequest(database, user, c.req.param('ticket'));
-    return c.json(await detail(database, c.req.param('ticket')));
-  });
+    const row = await scopedRequest(database, c.var.user, c.req.param('ticket'));
+    return c.json(await detail(database, row.ticket));
+  })
 
   /** Who this request can be dispatched to: working staff whose area holds it. */
-  app.get('/:ticket/assignees', async (c) => {
-    const user = await requireUser(c, database);
-    const row = await scopedRequest(database, user, c.req.param('ticket'));
-    const people = await database.rows<{ id: string; name: string; role: string; area_id: string; open: number }>(sql`
-      SELECT s.id, s.name, s.role, s.area_id,
-        (SELECT count(*)::int FROM requests q WHERE q.assignee_id = s.id AND q.status IN ('claimed', 'deliberating', 'resolving')) AS open
-      FROM staff s
-      WHERE (s.role IN ('grid_worker', 'grid_leader') AND s.area_id = ${row.grid_id})
-         OR (s.role = 'microgrid_leader' AND s.area_id = ${row.microgrid_id})
-         OR (s.role = 'secretary' AND s.area_id = ${row.community_id})
-         OR (s.role = 'street_admin' AND s.area_id = ${row.street_id})
-         OR (s.role = 'mediator' AND ${row.escalation_level} >= 1 AND s.area_id IN (${row.community_id}, ${row.street_id}))
-      ORDER BY CASE s.role WHEN 'grid_worker' THEN 0 WHEN 'grid_leader' THEN 1 WHEN 'microgrid_leader' THEN 2
-        WHEN 'mediator' THEN 3 WHEN 'secretary' THEN 4 ELSE 5 END, s.id`);
-    return c.json({ assignees: people.map((p) => ({ id: p.id, name: p.name, role: p.role, areaId: p.area_id, openRequests: p.open })) });
-  });
+  .get('/:ticket/assignees', async (c) => {
+    const row = await scopedRequest(database, c.var.user, c.req.param('ticket'));
+    return c.json({ assignees: await assigneesOf(database, row) });
+  })
 
-  app.post('/:ticket/claim', async (c) => {
-    const user = await requireUser(c, database);
+  .post('/:ticket/claim', async (c) => {
+    const { user } = c.var;
     const row = await scopedRequest(database, user, c.req.param('ticket'));
     await claim(database, row, user);
     return c.json(await detail(database, row.ticket));
-  });
+  })
 
-  app.post('/:ticket/dispatch', async (c) => {
-    const user = await requireUser(c, database);
+  .post('/:ticket/dispatch', dispatcherOnly, json(DispatchInput), async (c) => {
+    const { user } = c.var;
     const row = await scopedRequest(database, user, c.req.param('ticket'));
-    if (!dispatchers.has(user.role)) throw new ApiError(403, '只有网格长、社区书记和街道可以派单 / only grid leaders, secretaries and the street administrator dispatch');
-    const body = await jsonBody(c, '{ assigneeId, note? }');
-    const assigneeId = text(body, 'assigneeId', { required: true, max: 40 })!;
-    await dispatch(database, row, user, assigneeId, text(body, 'note'));
+    const { assigneeId, note } = c.req.valid('json');
+    await dispatch(database, row, user, assigneeId, note ?? null);
     return c.json(await detail(database, row.ticket));
-  });
+  })
 
-  app.post('/:ticket/status', async (c) => {
-    const user = await requireUser(c, database);
+  .post('/:ticket/status', json(StatusChange), async (c) => {
+    const { user } = c.var;
     const row = await scopedRequest(database, user, c.req.param('ticket'));
-    const body = await jsonBody(c, '{ to, note?, outcome?, duplicateOf? }');
-    const to = body.to;
-    if (!isStatus(to)) throw new ApiError(400, 'to must be one of: collected, claimed, deliberating, resolving, resolved, revisited, archived, rejected, duplicate', { field: 'to' });
-    const note = text(body, 'note');
-    if (to === 'claimed') {
-      await claim(database, row, user);
-    } else if (to === 'resolved') {
-      // the outcome is the feedback the resident reads (反馈息事)
-      const outcome = row.status === 'resolving' ? text(body, 'outcome', { required: true }) : null;
-      await transition(database, {
-        row, to, actor: user.staffId, action: 'status', note: outcome,
-        set: sql`, outcome = ${outcome}, resolved_at = now()`,
-      });
-    } else if (to === 'rejected') {
-      const reason = text(body, 'note', { required: ['collected', 'claimed', 'deliberating'].includes(row.status) });
-      await transition(database, { row, to, actor: user.staffId, action: 'status', note: reason });
-    } else if (to === 'duplicate') {
-      const of = ['collected', 'claimed'].includes(row.status) ? text(body, 'duplicateOf', { required: true, max: 40 })! : null;
-      const original = of ? await findRequest(database, of) : null;
-      if (of && (!original || original.id === row.id)) throw new ApiError(422, `duplicateOf must be the ticket of another request; ${of} is not`, { field: 'duplicateOf' });
-      await transition(database, {
-        row, to, actor: user.staffId, action: 'status', note: `与 ${of} 重复 / duplicate of ${of}`,
-        set: sql`, duplicate_of = ${original?.id ?? null}`,
-      });
-      if (original) await database.rows(sql`UPDATE requests SET me_too = me_too + 1 WHERE id = ${original.id} RETURNING id`);
-    } else if (to === 'resolving' && row.status === 'resolved') {
-      await transition(database, { row, to, actor: user.staffId, action: 'status', note, set: sql`, resolved_at = NULL` });
-    } else {
-      await transition(database, { row, to, actor: user.staffId, action: 'status', note });
-    }
+    await changeStatus(database, row, user, c.req.valid('json'));
     return c.json(await detail(database, row.ticket));
-  });
+  })
 
-  app.post('/:ticket/escalate', async (c) => {
-    const user = await requireUser(c, database);
+  .post('/:ticket/escalate', json(NoteInput), async (c) => {
+    const { user } = c.var;
     const row = await scopedRequest(database, user, c.req.param('ticket'));
-    const body = await jsonBody(c, '{ note }');
-    await escalate(database, row, user.staffId, text(body, 'note', { required: true }));
+    await escalate(database, row, user.staffId, c.req.valid('json').note);
     return c.json(await detail(database, row.ticket));
-  });
+  })
 
-  app.post('/:ticket/notes', async (c) => {
-    const user = await requireUser(c, database);
+  .post('/:ticket/notes', json(NoteInput), async (c) => {
+    const { user } = c.var;
     const row = await scopedRequest(database, user, c.req.param('ticket'));
-    const body = await jsonBody(c, '{ note }');
-    await appendEvent(database, row, user.staffId, 'note', text(body, 'note', { required: true }));
+    await addNote(database, row, user, c.req.valid('json').note);
     return c.json(await detail(database, row.ticket), 201);
-  });
+  })
 
-  app.post('/:ticket/photos', photoBodyLimit, async (c) => {
-    const user = await requireUser(c, database);
+  .post('/:ticket/photos', photoBodyLimit, async (c) => {
+    const { user } = c.var;
     const row = await scopedRequest(database, user, c.req.param('ticket'));
     const { bytes, fields } = await photoFromForm(c);
-    const kind = (fields.kind ?? 'progress') as string;
-    if (kind !== 'progress' && kind !== 'outcome') throw new ApiError(400, 'kind must be progress or outcome', { field: 'kind' });
-    const photo = await storePhoto(database, row.id, kind, bytes);
-    await appendEvent(database, row, user.staffId, 'photo', `${kind === 'outcome' ? '办结照片' : '进展照片'} #${photo.id}`);
+    const kind = PhotoKind(fields.kind);
+    const photo = await addStaffPhoto(database, row, user, kind, bytes);
     return c.json({ id: photo.id, url: photo.url, kind }, 201);
   });
-
-  return app;
-}
-
-/** /api/photos/{id}: staff in scope, or the reporter with the ticket's token. */
-export function photoRoutes(database: Database) {
-  const app = new Hono();
-  app.get('/:id', async (c) => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31) throw new ApiError(404, `no photo ${c.req.param('id')}`);
-    const photo = await readPhoto(database, id);
-    if (!photo) throw new ApiError(404, `no photo ${id}`);
-    const [req] = await database.rows<{ ticket: string }>(sql`SELECT ticket FROM requests WHERE id = ${photo.requestId}`);
-    const token = c.req.query('token');
-    let allowed = false;
-    if (token) allowed = await checkReportToken(database, req.ticket, token);
-    if (!allowed) {
-      const user = await currentUser(c, database);
-      if (!user && !token) throw unauthorized();
-      allowed = !!user && mayAct(user, await requireRequest(database, req.ticket));
-      if (!allowed) throw forbidden(`photo ${id}`);
-    }
-    return c.body(new Uint8Array(photo.bytes), 200, {
-      'content-type': photo.mime,
-      'cache-control': 'private, max-age=3600',
-      'x-content-type-options': 'nosniff',
-      'content-disposition': 'inline',
-    });
-  });
-  return app;
-}

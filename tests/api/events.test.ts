@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../../api/app.ts';
 import { hashToken, newToken } from '../../api/auth/session.ts';
-import { categoryDeadlines } from '../../api/domain.ts';
+import { requestCategoryRules as categoryDeadlines } from '../../api/contract/vocabulary.ts';
 import { openDatabase, type Database } from '../../api/db/client.ts';
 import { LiveHub } from '../../api/live/hub.ts';
 import { eventRoutes } from '../../api/routes/events.ts';

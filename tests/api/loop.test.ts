@@ -3,9 +3,8 @@ import { sql } from 'drizzle-orm';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { call, fileIn, signIn } from '../helpers/staff.ts';
-import { transitions } from '../../api/loop/states.ts';
+import { requestStatuses, transitions } from '../../api/contract/vocabulary.ts';
 import { escalateOverdue } from '../../api/loop/escalation.ts';
-import { requestStatuses } from '../../api/db/schema.ts';
 
 describe.each(modes())('the closed loop for staff on %s', (mode) => {
   let t: TestApp;

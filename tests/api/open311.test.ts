@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { requestCategories } from '../../api/domain.ts';
+import { requestCategories } from '../../api/contract/vocabulary.ts';
 import { zhCN } from '../../web/src/lib/i18n/zh-CN.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { modes } from '../helpers/databases.ts';

@@ -5,7 +5,7 @@ import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { call, fileIn, signIn } from '../helpers/staff.ts';
 import { createApp } from '../../api/app.ts';
-import { maxPhotoBytes, processPhoto, sniff } from '../../api/photos.ts';
+import { maxPhotoBytes, processPhoto, sniff } from '../../api/loop/photos.ts';
 
 const gpsTag = Buffer.from([0x25, 0x88]); // EXIF tag 0x8825: the GPS IFD pointer (little-endian)
 

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { call, fileIn, pointIn, signIn } from '../helpers/staff.ts';
-import { categoryDeadlines } from '../../api/domain.ts';
+import { requestCategoryRules as categoryDeadlines } from '../../api/contract/vocabulary.ts';
 
 describe.each(modes())('the loop as residents see it on %s', (mode) => {
   let t: TestApp;

@@ -62,8 +62,7 @@ describe.each(modes())('the rider guide on %s', (mode) => {
     const res = await t.get(`/api/rider/${compoundId}/find?q=${encodeURIComponent('99号楼1单元')}`);
     expect(res.status).toBe(404);
     const body = await res.json();
-    expect(body.error).toMatch(/没有99号楼/);
-    expect(body.error).toContain('3号楼');
+    expect(body).toMatchObject({ code: 'building_not_in_compound', field: 'q', number: '99' });
     expect(body.buildings).toContain('3号楼');
   });
 
@@ -72,7 +71,7 @@ describe.each(modes())('the rider guide on %s', (mode) => {
     const res = await t.get(`/api/rider/${compoundId}/find?q=${encodeURIComponent('3号楼9单元')}`);
     expect(res.status).toBe(404);
     const body = await res.json();
-    expect(body.error).toMatch(/没有9单元/);
+    expect(body).toMatchObject({ code: 'unit_not_in_building', field: 'q', unit: '9' });
     expect(body.units).toContain(1);
   });
 

@@ -88,7 +88,7 @@ describe.each(modes())('the wall screen statistics on %s', (mode) => {
     const db = t.database;
     await db.rows(sql`WITH x AS (SELECT id FROM requests WHERE status = 'collected' AND community_id = 'MS-XSL' ORDER BY id DESC LIMIT 1),
       u AS (UPDATE requests r SET status = 'claimed', claimed_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
-      INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'claim', 'collected', 'claimed' FROM u`);
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'claimed', 'collected', 'claimed' FROM u`);
     await db.rows(sql`WITH x AS (SELECT id FROM requests WHERE status = 'resolving' AND community_id = 'MS-XSL' ORDER BY id LIMIT 1),
       u AS (UPDATE requests r SET status = 'resolved', resolved_at = now(), rating = 2, updated_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
       INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'status', 'resolving', 'resolved' FROM u`);

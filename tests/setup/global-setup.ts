@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../api/db/client.ts';
-import { loadDemoData } from '../../api/db/seed.ts';
+import { loadDemoData } from '../../api/demo/seed.ts';
 import { hasNativePostgres, startCluster, type Cluster } from './pg-cluster.ts';
 
 declare module 'vitest' {

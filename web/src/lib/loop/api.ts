@@ -7,7 +7,8 @@ import { requestJson as call } from '../api/http.ts';
 export { ApiError as LoopApiError } from '../api/http.ts';
 
 // who is signed in: the server's own type of what /api/session answers (type only: nothing of api/ is bundled)
-import type { StaffRole, StaffUser } from '../../../../api/auth/session.ts';
+import type { StaffRole } from '../../../../api/contract/vocabulary.ts';
+import type { StaffUser } from '../../../../api/contract/wire.ts';
 export type { StaffRole, StaffUser };
 
 export type LoopStatus =

@@ -1,10 +1,14 @@
 import sharp from 'sharp';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Database } from './db/client.ts';
-import { requestPhotos } from './db/schema.ts';
-import { ApiError, errorResponse } from './errors.ts';
+import type { Database } from '../db/client.ts';
+import { requestPhotos } from '../db/schema.ts';
+import { ApiError, errorResponse } from '../errors.ts';
+import type { Photo } from '../contract/wire.ts';
+import type { StaffUser } from '../auth/session.ts';
+import { appendEvent } from './moves.ts';
+import type { RequestRow } from './request-row.ts';
 
 export const maxPhotoBytes = 8 * 1024 * 1024;
 /** the longest side a stored photo keeps: enough to see a blocked drain, small enough for a phone */
@@ -13,8 +17,11 @@ export const maxPhotoSide = 2048;
 /** multipart bodies of a photo upload: the photo plus a little room for the form's other fields */
 export const photoBodyLimit = bodyLimit({
   maxSize: maxPhotoBytes + 64 * 1024,
-  onError: (c) => errorResponse(new ApiError(413, `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`), c),
+  onError: (c) => errorResponse(tooLarge(), c),
 });
+
+const tooLarge = () => new ApiError('photo_too_large', `the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`,
+  { field: 'photo', maximum: maxPhotoBytes });
 
 type Kind = 'jpeg' | 'png' | 'webp';
 
@@ -32,10 +39,10 @@ export function sniff(bytes: Uint8Array): Kind | null {
  * GPS, and nothing of the original file but its pixels.
  */
 export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jpeg'; bytes: Buffer; width: number; height: number }> {
-  if (input.length === 0) throw new ApiError(400, '照片是空的 / the photo is empty', { field: 'photo' });
-  if (input.length > maxPhotoBytes) throw new ApiError(413, `照片不能超过 8 MB / the photo must be at most ${maxPhotoBytes / 1024 / 1024} MB`, { field: 'photo' });
+  if (input.length === 0) throw new ApiError('photo_missing', 'the photo is empty', { field: 'photo' });
+  if (input.length > maxPhotoBytes) throw tooLarge();
   const kind = sniff(input);
-  if (!kind) throw new ApiError(415, '只接受 JPEG、PNG 或 WebP 照片 / only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
+  if (!kind) throw new ApiError('photo_unsupported', 'only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
   try {
     const image = sharp(input, { failOn: 'error', limitInputPixels: 50_000_000 });
     const meta = await image.metadata();
@@ -49,7 +56,7 @@ export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jp
     return { mime: 'image/jpeg', bytes: data, width: info.width, height: info.height };
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw new ApiError(415, '无法读取这张照片 / the photo could not be read as a JPEG, PNG or WebP image', { field: 'photo' });
+    throw new ApiError('photo_unreadable', 'the photo could not be read as a JPEG, PNG or WebP image', { field: 'photo' }, { cause: error });
   }
 }
 
@@ -57,16 +64,16 @@ export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jp
 export async function photoFromForm(c: Context): Promise<{ bytes: Uint8Array; fields: Record<string, unknown> }> {
   const type = c.req.header('content-type') ?? '';
   if (!type.startsWith('multipart/form-data')) {
-    throw new ApiError(400, 'send the photo as multipart/form-data with a field named photo', { field: 'photo' });
+    throw new ApiError('photo_missing', 'send the photo as multipart/form-data with a field named photo', { field: 'photo' });
   }
   let form: Record<string, unknown>;
   try {
     form = await c.req.parseBody();
   } catch {
-    throw new ApiError(400, 'the multipart body could not be read', { field: 'photo' });
+    throw new ApiError('photo_missing', 'the multipart body could not be read', { field: 'photo' });
   }
   const file = form.photo;
-  if (!(file instanceof File)) throw new ApiError(400, 'the form needs a file field named photo', { field: 'photo' });
+  if (!(file instanceof File)) throw new ApiError('photo_missing', 'the form needs a file field named photo', { field: 'photo' });
   return { bytes: new Uint8Array(await file.arrayBuffer()), fields: form };
 }
 
@@ -85,10 +92,34 @@ export async function readPhoto(database: Database, id: number) {
   return row ?? null;
 }
 
-export async function photosOf(database: Database, requestId: number, kinds?: string[]) {
+export async function photosOf(database: Database, requestId: number, kinds?: string[]): Promise<Photo[]> {
   const rows = await database.db.select({ id: requestPhotos.id, kind: requestPhotos.kind, createdAt: requestPhotos.createdAt })
     .from(requestPhotos)
-    .where(kinds ? and(eq(requestPhotos.requestId, requestId), sql`${requestPhotos.kind} IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`) : eq(requestPhotos.requestId, requestId))
+    .where(kinds ? and(eq(requestPhotos.requestId, requestId), inArray(requestPhotos.kind, kinds as Photo['kind'][])) : eq(requestPhotos.requestId, requestId))
     .orderBy(requestPhotos.id);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, url: `/api/photos/${r.id}` }));
+  return rows.map((r) => ({ id: r.id, kind: r.kind as Photo['kind'], url: `/api/photos/${r.id}` }));
+}
+
+/** How long after filing, and how many, photos the reporter may add. */
+export const reporterPhotos = { withinMinutes: 60, maximum: 3 } as const;
+
+/** The reporter's photo of the problem: within an hour of filing, at most three, with its audit event. */
+export async function addReporterPhoto(database: Database, row: RequestRow, input: Uint8Array) {
+  if (Date.now() - new Date(row.createdAt).getTime() > reporterPhotos.withinMinutes * 60_000) {
+    throw new ApiError('photo_window_closed', 'photos can be added within an hour of filing');
+  }
+  const [{ n }] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM request_photos WHERE request_id = ${row.id} AND kind = 'report'`);
+  if (n >= reporterPhotos.maximum) {
+    throw new ApiError('photo_limit', `at most ${reporterPhotos.maximum} photos per request`, { maximum: reporterPhotos.maximum });
+  }
+  const photo = await storePhoto(database, row.id, 'report', input);
+  await appendEvent(database, row, 'resident', 'photo', `居民照片 #${photo.id}`);
+  return photo;
+}
+
+/** A staff member's photo of progress or of the outcome, with its audit event. */
+export async function addStaffPhoto(database: Database, row: RequestRow, user: StaffUser, kind: 'progress' | 'outcome', input: Uint8Array) {
+  const photo = await storePhoto(database, row.id, kind, input);
+  await appendEvent(database, row, user.staffId, 'photo', `${kind === 'outcome' ? '办结照片' : '进展照片'} #${photo.id}`);
+  return photo;
 }

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.ts';
-import { deadlinesOf } from '../domain.ts';
+import { deadlinesOf, refusedStatuses } from '../contract/vocabulary.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { defaultDemoPassword, demoAccounts } from '../auth/demo-accounts.ts';
+import { defaultDemoPassword, demoAccounts } from './accounts.ts';
 
 /** What a resident is told when the demo's past requests were resolved, per category. */
 const outcomes: Record<string, string> = {
@@ -52,7 +52,7 @@ export async function seedLoopHistory(db: Db): Promise<void> {
     const updated = Math.max(created, new Date(r.updated_at).getTime());
     const span = updated - created;
     const { claimMinutes, resolveMinutes } = deadlinesOf(r.category);
-    const assignee = ['collected', 'rejected', 'duplicate'].includes(r.status) ? null : pick(r);
+    const assignee = ['collected', ...refusedStatuses].includes(r.status as 'collected') ? null : pick(r);
     const at = (t: number) => new Date(Math.round(t)).toISOString();
     const ev = (t: number, actor: string, action: string, from: string, to: string, note: string | null = null) =>
       events.push({ request_id: r.id, at: at(t), actor, action, from_status: from, to_status: to, note });

@@ -1,5 +1,5 @@
 /**
- * Fictional accounts created with the demo data only (api/db/seed.ts), all with the password from
+ * Fictional accounts created with the demo data only (api/demo/seed.ts), all with the password from
  * DEMO_PASSWORD (default demo1234). Staff ids are those of data/demo/staff.geojson.
  */
 export const demoAccounts = [

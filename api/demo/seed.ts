@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { Database, Db } from './client.ts';
-import * as t from './schema.ts';
+import type { Database, Db } from '../db/client.ts';
+import * as t from '../db/schema.ts';
 import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
-import { seedDemoAccess, seedLoopHistory } from '../loop/demo-history.ts';
+import { seedDemoAccess, seedLoopHistory } from './history.ts';
 
 export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
 const files = ['areas', 'compounds', 'gates', 'buildings', 'entrances', 'roads', 'landuse', 'pois', 'staff', 'requests'] as const;
@@ -82,7 +82,7 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await db.execute(sql`
       INSERT INTO request_events (request_id, at, actor, action, to_status, note)
       SELECT id, created_at, 'resident', 'filed', 'collected', channel FROM requests`);
-    // each past request's steps, assignee, deadlines, outcome and rating (api/loop/demo-history.ts)
+    // each past request's steps, assignee, deadlines, outcome and rating (api/demo/history.ts)
     await seedLoopHistory(db);
     await seedDemoAccess(db);
     await colourSiblings(db);

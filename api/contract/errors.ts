@@ -1,0 +1,68 @@
+// Every failure a user (or another system) can cause, by a stable `code` and the HTTP status it
+// answers with. The API's `error` text is English, for logs and other systems; the web app shows
+// the code's message in the user's language (web/src/lib/i18n: `errors`). Add a code here, and
+// the web's messages do not compile until both languages say it.
+
+export const errorStatus = {
+  // the request itself (400)
+  invalid_json: 400, // the body is not JSON
+  invalid_body: 400, // JSON, but not an object
+  unknown_field: 400, // `fields`: the names we do not take
+  required: 400, // `field` is missing or empty
+  invalid_value: 400, // `field` has the wrong type or form; `allowed` when it is one of a list
+  too_short: 400, // `field`, `minimum`
+  too_long: 400, // `field`, `maximum`
+  out_of_range: 400, // `field`, `minimum`, `maximum`
+  nul_character: 400, // text with U+0000, which PostgreSQL refuses
+  invalid_tile: 400, // z/x/y outside the tile pyramid
+  photo_missing: 400, // no file named photo in a multipart body, or an empty one
+  unparsed_building: 400, // the rider's search names no building ("3号楼2单元")
+  // who is asking (401, 403, 423)
+  sign_in_required: 401,
+  wrong_credentials: 401,
+  account_locked: 423, // `lockedUntil`
+  out_of_scope: 403, // the request, photo or area lies outside the staff member's area
+  not_dispatcher: 403, // only grid leaders, secretaries and the street administrator dispatch
+  not_reporter: 403, // only the reporter (with the report token) rates or adds photos
+  kiosk_invalid: 403, // an unknown or revoked wall-screen link
+  api_key_missing: 403,
+  api_key_invalid: 403,
+  // what is asked for (404)
+  not_found: 404, // no such path, collection or feature
+  request_not_found: 404, // `ticket`
+  area_not_found: 404,
+  compound_not_found: 404,
+  building_not_in_compound: 404, // `number`, `buildings` (the numbers there are)
+  unit_not_in_building: 404, // `building`, `unit`, `units`
+  photo_not_found: 404,
+  service_not_found: 404, // an Open311 service_code we do not have
+  // the state of things (409)
+  illegal_transition: 409, // `from`, `to`, `allowed`
+  already_claimed: 409, // `assigneeName`
+  request_changed: 409, // a concurrent change won; reload and try again
+  request_closed: 409, // `status`: closed requests cannot be dispatched, escalated or seconded
+  already_at_top: 409, // escalated as far as it goes (街道兜底)
+  not_resolved: 409, // only a resolved request can be rated; `status`
+  photo_window_closed: 409, // reporters add photos within an hour of filing
+  photo_limit: 409, // `maximum` photos per request
+  // the place (422)
+  outside_service_area: 422, // the point lies outside every street of this map
+  no_path_nearby: 422, // `meters`: no walking path that close to the point
+  no_route: 422, // the two points are on paths that never meet
+  unknown_assignee: 422,
+  assignee_out_of_scope: 422, // `assigneeName`
+  invalid_duplicate_of: 422, // `duplicateOf` is not the ticket of another request
+  // size and kind (413, 415)
+  body_too_large: 413, // `maximum` bytes
+  photo_too_large: 413, // `maximum` bytes
+  photo_unsupported: 415, // not JPEG, PNG or WebP
+  photo_unreadable: 415,
+  // the server (503, 500)
+  starting: 503, // the database is still opening; try again in a moment
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+export type ErrorHttpStatus = (typeof errorStatus)[ErrorCode];
+export const errorCodes = Object.keys(errorStatus) as ErrorCode[];
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && value in errorStatus;

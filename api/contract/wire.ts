@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { errorCodes } from './errors.ts';
+import {
+  auditActions, requestCategories, requestChannels, requestStatuses, staffRoles, areaLevels, timelineSteps, ratingRange,
+} from './vocabulary.ts';
+
+// The wire contract: what crosses between the API and its clients, as zod schemas. The API
+// validates every body and query through the input schemas (api/validate.ts) and shapes every
+// response through the output schemas (api/loop/request-row.ts and friends), so a new column never
+// leaks; the web's types are inferred from the same schemas (`z.infer`, type-only imports).
+// Times are ISO 8601 in UTC; positions are WGS84 degrees (RFC 7946).
+
+const iso = z.string();
+const id = z.string();
+export const Ref = z.object({ id, name: z.string() }).nullable();
+export type Ref = z.infer<typeof Ref>;
+
+export const RequestStatus = z.enum(requestStatuses);
+export const RequestCategory = z.enum(requestCategories);
+export const RequestChannel = z.enum(requestChannels);
+
+// ---------------------------------------------------------------- inputs
+
+/** A longitude or latitude, as a number or a query string's text: WGS84 degrees within range. */
+const degrees = (field: 'lon' | 'lat', limit: number) => z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+  z.number({ error: `${field} must be a number (WGS84 degrees)` })
+    .refine(Number.isFinite, { error: `${field} must be a number (WGS84 degrees)` })
+    .min(-limit, { error: `${field} must be between -${limit} and ${limit} (WGS84 degrees)` })
+    .max(limit, { error: `${field} must be between -${limit} and ${limit} (WGS84 degrees)` }),
+);
+export const Lon = degrees('lon', 180);
+export const Lat = degrees('lat', 90);
+export const PointQuery = z.object({ lon: Lon, lat: Lat });
+
+/** Text a person typed: trimmed; an empty or blank string counts as not given. */
+const optionalText = (max: number, field: string) => z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v === null ? undefined : v),
+  z.string({ error: `${field} must be text` }).trim().max(max, { error: `${field} must be at most ${max} characters` }).optional(),
+);
+const requiredText = (max: number, field: string) => z.string({ error: `${field} is required: say it in a few words` })
+  .trim().min(1, { error: `${field} is required: say it in a few words` }).max(max, { error: `${field} must be at most ${max} characters` });
+
+/** POST /api/requests: what a resident files. */
+export const NewRequest = z.strictObject({
+  category: z.enum(requestCategories, { error: `category must be one of: ${requestCategories.join(', ')}` }),
+  description: z.string({ error: 'description must be text' }).trim()
+    .min(2, { error: 'description must say what the problem is (at least 2 characters)' })
+    .max(2000, { error: 'description must be at most 2000 characters' }),
+  lon: Lon,
+  lat: Lat,
+  contact: z.string({ error: 'contact must be text' }).trim()
+    .regex(/^\+?[0-9][0-9 -]{4,19}$/, { error: 'contact must be a phone number (digits, spaces, dashes; 5–20 characters)' })
+    .optional(),
+  channel: z.enum(requestChannels, { error: `channel must be one of: ${requestChannels.join(', ')}` }).optional(),
+});
+export type NewRequest = z.infer<typeof NewRequest>;
+
+export const SimilarQuery = PointQuery.extend({
+  category: z.enum(requestCategories, { error: `category must be one of: ${requestCategories.join(', ')}` }),
+});
+
+/** The reporter's rating of a resolved request. */
+export const RatingInput = z.object({
+  rating: z.number({ error: `rating must be a whole number from ${ratingRange.min} to ${ratingRange.max}` })
+    .int({ error: `rating must be a whole number from ${ratingRange.min} to ${ratingRange.max}` })
+    .min(ratingRange.min).max(ratingRange.max),
+  note: optionalText(500, 'note'),
+});
+export const TokenQuery = z.object({ token: z.string().max(200).optional() });
+
+export const SignIn = z.object({
+  username: z.string({ error: 'username must be text (at most 100 characters)' }).trim().min(1, { error: 'username is required' })
+    .max(100, { error: 'username must be text (at most 100 characters)' }),
+  password: z.string({ error: 'password must be text (at most 1000 characters)' }).min(1, { error: 'password is required' })
+    .max(1000, { error: 'password must be text (at most 1000 characters)' }),
+});
+
+export const QueueQuery = z.object({
+  scope: z.enum(['mine', 'area'], { error: 'scope must be mine or area' }).default('area'),
+  status: z.enum(['open', 'all'], { error: 'status must be open or all' }).default('open'),
+});
+export type QueueScope = z.infer<typeof QueueQuery>['scope'];
+
+/** A step of the loop chosen by staff, with the words it needs (vocabulary: reasonRequired…). */
+export const StatusChange = z.object({
+  to: z.enum(requestStatuses, { error: `to must be one of: ${requestStatuses.join(', ')}` }),
+  note: optionalText(2000, 'note'),
+  outcome: optionalText(2000, 'outcome'),
+  duplicateOf: optionalText(40, 'duplicateOf'),
+});
+export type StatusChange = z.infer<typeof StatusChange>;
+
+export const DispatchInput = z.object({ assigneeId: requiredText(40, 'assigneeId'), note: optionalText(2000, 'note') });
+export const NoteInput = z.object({ note: requiredText(2000, 'note') });
+
+// ---------------------------------------------------------------- outputs
+
+/** A request as anyone may see it: the map, OGC, the resident's ticket. */
+export const PublicRequest = z.object({
+  ticket: z.string(),
+  category: RequestCategory,
+  description: z.string(),
+  status: RequestStatus,
+  channel: RequestChannel,
+  createdAt: iso,
+  updatedAt: iso,
+  streetId: id.nullable(),
+  communityId: id.nullable(),
+  gridId: id.nullable(),
+  microgridId: id.nullable(),
+  community: Ref,
+  grid: Ref,
+  microgrid: Ref,
+  claimDeadline: iso.nullable(),
+  resolveDeadline: iso.nullable(),
+  /** minutes left on the step it waits on (negative: overdue); null once closed */
+  timeLeftMinutes: z.number().int().nullable(),
+  overdue: z.boolean(),
+  outcome: z.string().nullable(),
+  rating: z.number().int().nullable(),
+  meToo: z.number().int(),
+});
+export type PublicRequest = z.infer<typeof PublicRequest>;
+
+/** What staff in scope see: the public fields, the reporter's contact, who holds it, the exact place. */
+export const StaffRequest = PublicRequest.extend({
+  contact: z.string().nullable(),
+  assignee: Ref,
+  claimedAt: iso.nullable(),
+  resolvedAt: iso.nullable(),
+  escalationLevel: z.number().int(),
+  ratingNote: z.string().nullable(),
+  duplicateOf: z.string().nullable(),
+  lon: z.number(),
+  lat: z.number(),
+});
+export type StaffRequest = z.infer<typeof StaffRequest>;
+
+export const AuditEvent = z.object({
+  id: z.number().int(),
+  at: iso,
+  actor: z.string(),
+  actorName: z.string().nullable(),
+  action: z.enum(auditActions),
+  from: RequestStatus.nullable(),
+  to: RequestStatus.nullable(),
+  note: z.string().nullable(),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const Photo = z.object({ id: z.number().int(), kind: z.enum(['report', 'progress', 'outcome']), url: z.string() });
+export type Photo = z.infer<typeof Photo>;
+
+export const StaffRequestDetail = StaffRequest.extend({ events: z.array(AuditEvent), photos: z.array(Photo) });
+export type StaffRequestDetail = z.infer<typeof StaffRequestDetail>;
+
+export const Assignee = z.object({
+  id, name: z.string(), role: z.enum(staffRoles), areaId: id, openRequests: z.number().int(),
+});
+export type Assignee = z.infer<typeof Assignee>;
+
+/** One step of the resident's timeline: no staff names, only the notes meant for the resident. */
+export const TicketStep = z.object({ at: iso, step: z.enum(timelineSteps), status: RequestStatus, note: z.string().nullable() });
+export type TicketStep = z.infer<typeof TicketStep>;
+
+/** GET /api/requests/{ticket}: the resident's view; photos only with the report token. */
+export const Ticket = PublicRequest.pick({
+  ticket: true, category: true, description: true, status: true, createdAt: true, community: true, grid: true,
+  outcome: true, rating: true, meToo: true, timeLeftMinutes: true, overdue: true,
+}).extend({ steps: z.array(TicketStep), photos: z.array(Photo).optional() });
+export type Ticket = z.infer<typeof Ticket>;
+
+export const SimilarRequest = z.object({ ticket: z.string(), description: z.string(), meToo: z.number().int(), distanceMeters: z.number() });
+export type SimilarRequest = z.infer<typeof SimilarRequest>;
+
+/** 201 of POST /api/requests: the ticket, where it went, its deadlines and the reporter's secret. */
+export const Filed = z.object({
+  id: z.string(),
+  ticket: z.string(),
+  status: RequestStatus,
+  createdAt: iso,
+  street: Ref,
+  community: Ref,
+  grid: Ref,
+  microgrid: Ref,
+  claimDeadline: iso,
+  resolveDeadline: iso,
+  reportToken: z.string(),
+  similar: z.array(SimilarRequest),
+});
+export type Filed = z.infer<typeof Filed>;
+
+/** One change of a request, as the live stream and the wall see it (public fields). */
+export const PublicLiveEvent = z.object({
+  id: z.number().int(),
+  ticket: z.string(),
+  action: z.enum(auditActions),
+  status: RequestStatus,
+  fromStatus: RequestStatus.nullable(),
+  category: RequestCategory,
+  description: z.string(),
+  lon: z.number(),
+  lat: z.number(),
+  streetId: id.nullable(),
+  communityId: id.nullable(),
+  gridId: id.nullable(),
+  microgridId: id.nullable(),
+  communityName: z.string().nullable(),
+  gridName: z.string().nullable(),
+  at: iso,
+  overdue: z.boolean(),
+  timeLeftMinutes: z.number().int().nullable(),
+});
+export type PublicLiveEvent = z.infer<typeof PublicLiveEvent>;
+
+/** The same change as staff in scope see it: who holds it and the reporter's contact. */
+export const StaffLiveEvent = PublicLiveEvent.extend({ contact: z.string().nullable(), assignee: Ref, escalationLevel: z.number().int() });
+export type StaffLiveEvent = z.infer<typeof StaffLiveEvent>;
+export type LiveEvent = PublicLiveEvent | StaffLiveEvent;
+
+/** GET /api/stats: the wall's figures (api/live/stats.ts says how each is counted). */
+export const Stats = z.object({
+  areaId: id.nullable(),
+  generatedAt: iso,
+  today: z.object({
+    new: z.number().int(), claimed: z.number().int(), resolved: z.number().int(), overdue: z.number().int(),
+    open: z.number().int(), satisfaction: z.number().nullable(), ratings: z.number().int(),
+  }),
+  trend: z.array(z.object({ date: z.string(), new: z.number().int(), resolved: z.number().int() })),
+  grids: z.array(z.object({
+    id, name: z.string(), communityId: id.nullable(), open: z.number().int(), overdue: z.number().int(), load: z.number(),
+  })),
+  latest: z.array(PublicLiveEvent),
+});
+export type Stats = z.infer<typeof Stats>;
+
+/** Who is signed in. */
+export const StaffUser = z.object({
+  username: z.string(), staffId: id, name: z.string(), role: z.enum(staffRoles), areaId: id, areaName: z.string(), areaLevel: z.enum(areaLevels),
+});
+export type StaffUser = z.infer<typeof StaffUser>;
+
+/** Every 4xx/5xx of the API (Open311 keeps its spec's own format). */
+export const ErrorBody = z.looseObject({ error: z.string(), code: z.enum(errorCodes as [string, ...string[]]), field: z.string().optional() });
+export type ErrorBody = z.infer<typeof ErrorBody>;

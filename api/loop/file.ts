@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { deadlinesOf, openStatuses, type RequestCategory, type RequestChannel } from '../contract/vocabulary.ts';
+import type { Filed, NewRequest, SimilarRequest } from '../contract/wire.ts';
+import { sqlList } from '../db/sql-list.ts';
+import { ApiError } from '../errors.ts';
+import { reportToken } from './report-token.ts';
+import type { RequestRow } from './request-row.ts';
+
+// Filing: the first step of a request's life (./moves.ts has the others).
+
+export type Filing = { category: RequestCategory; description: string; lon: number; lat: number; contact?: string; channel?: RequestChannel };
+
+/**
+ * Files a request in one statement, so one atomic write: the request, its assignment to the
+ * areas that cover the point (assign_point, docs/architecture.md) and its first audit event.
+ * Answers the ticket and where it went; 422 for a point outside every street.
+ */
+export async function fileRequest(database: Pick<Database, 'rows'>, input: Filing): Promise<Omit<Filed, 'reportToken' | 'similar'>> {
+  const deadlines = deadlinesOf(input.category);
+  const channel = input.channel ?? 'qr';
+  const [row] = await database.rows<FiledRow>(sql`
+    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${input.lon}, ${input.lat}), 4326) AS geom),
+    a AS (SELECT * FROM pt, assign_point(pt.geom)),
+    n AS (SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id),
+    ins AS (
+      INSERT INTO requests (id, ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id, contact, geom,
+                            claim_deadline, resolve_deadline)
+      SELECT n.id, 'GM' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(n.id::text, 4, '0'),
+             ${input.category}, ${input.description}, ${channel}, 'collected',
+             a.street_id, a.community_id, a.grid_id, a.microgrid_id, ${input.contact ?? null}, a.geom,
+             now() + make_interval(mins => ${deadlines.claimMinutes}), now() + make_interval(mins => ${deadlines.resolveMinutes})
+      FROM a, n
+      RETURNING id, ticket, status, created_at, street_id, community_id, grid_id, microgrid_id, claim_deadline, resolve_deadline
+    ),
+    ev AS (
+      INSERT INTO request_events (request_id, actor, action, to_status, note)
+      SELECT id, 'resident', 'filed', 'collected', ${channel} FROM ins
+    )
+    -- the names in the same statement: filing is one round trip
+    SELECT ins.ticket, ins.status, to_json(ins.created_at) #>> '{}' AS "createdAt",
+           to_json(ins.claim_deadline) #>> '{}' AS "claimDeadline", to_json(ins.resolve_deadline) #>> '{}' AS "resolveDeadline",
+           ins.street_id AS "streetId", s.name AS "streetName", ins.community_id AS "communityId", cm.name AS "communityName",
+           ins.grid_id AS "gridId", g.name AS "gridName", ins.microgrid_id AS "microgridId", m.name AS "microgridName"
+    FROM ins LEFT JOIN areas s ON s.id = ins.street_id LEFT JOIN areas cm ON cm.id = ins.community_id
+    LEFT JOIN areas g ON g.id = ins.grid_id LEFT JOIN areas m ON m.id = ins.microgrid_id`);
+  if (!row) {
+    throw new ApiError('outside_service_area',
+      `the point (${input.lon}, ${input.lat}) lies outside every street this map serves; put the pin inside the map's grids`, { field: 'lon' });
+  }
+  const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? id } : null);
+  return {
+    id: row.ticket,
+    ticket: row.ticket,
+    status: row.status,
+    createdAt: new Date(row.createdAt).toISOString(),
+    street: ref(row.streetId, row.streetName),
+    community: ref(row.communityId, row.communityName),
+    grid: ref(row.gridId, row.gridName),
+    microgrid: ref(row.microgridId, row.microgridName),
+    claimDeadline: new Date(row.claimDeadline).toISOString(),
+    resolveDeadline: new Date(row.resolveDeadline).toISOString(),
+  };
+}
+
+type FiledRow = Pick<RequestRow, 'ticket' | 'status' | 'createdAt' | 'streetId' | 'streetName' | 'communityId' | 'communityName'
+  | 'gridId' | 'gridName' | 'microgridId' | 'microgridName'> & { claimDeadline: string; resolveDeadline: string };
+
+/**
+ * Files a request and answers what the reporter needs next: the ticket, the report token (their
+ * proof for photos and rating) and open requests like it nearby (to add "me too" to). The lookup
+ * runs beside the write — read before it commits, so the new request is not among them — and on a
+ * pool the two run side by side.
+ */
+export async function fileWithSimilar(database: Database, input: NewRequest | Filing): Promise<Filed> {
+  const [filed, nearby] = await Promise.all([
+    fileRequest(database, input),
+    similarRequests(database, { lon: input.lon, lat: input.lat, category: input.category }),
+  ]);
+  return {
+    ...filed,
+    reportToken: await reportToken(database, filed.ticket),
+    similar: nearby.filter((r) => r.ticket !== filed.ticket), // had the write won the race
+  };
+}
+
+/** Open requests of the same category within `meters` of a point, nearest first. */
+export async function similarRequests(database: Database, p: { lon: number; lat: number; category: string; meters?: number; except?: string }): Promise<SimilarRequest[]> {
+  const meters = p.meters ?? 50;
+  const rows = await database.rows<{ ticket: string; description: string; me_too: number; distance: number }>(sql`
+    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326) AS geom)
+    SELECT r.ticket, r.description, r.me_too, ST_Distance(r.geom::geography, pt.geom::geography) AS distance
+    FROM requests r, pt
+    WHERE r.category = ${p.category} AND r.status IN ${sqlList(openStatuses)}
+      -- a box on the GiST index first (a degree is ≥ 40 km everywhere in China), then metres on the ellipsoid
+      AND r.geom && ST_Expand(pt.geom, ${meters / 40_000})
+      AND ST_DWithin(r.geom::geography, pt.geom::geography, ${meters})
+      AND r.ticket <> ${p.except ?? ''}
+    ORDER BY distance LIMIT 5`);
+  return rows.map((r) => ({ ticket: r.ticket, description: r.description, meToo: Number(r.me_too), distanceMeters: Math.round(Number(r.distance)) }));
+}

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { PublicRequest, StaffRequest } from '../contract/wire.ts';
+import type { RequestCategory, RequestChannel, RequestStatus } from '../contract/vocabulary.ts';
+import { ApiError } from '../errors.ts';
+import { overdueSql, timeLeftSql } from './deadlines.ts';
+
+/**
+ * A request as every query reads it: the one column list of `requests r` with its area and
+ * assignee names (`requestColumns` + `requestJoins`), and the two shapes that leave the server,
+ * public and staff (api/contract/wire.ts). Whatever reads requests — the loop, the OGC collection,
+ * Open311 — selects these columns and answers through these shapes, so a new private column
+ * reaches no public output by accident.
+ */
+export type RequestRow = {
+  id: number;
+  ticket: string;
+  category: RequestCategory;
+  description: string;
+  channel: RequestChannel;
+  status: RequestStatus;
+  createdAt: string;
+  updatedAt: string;
+  streetId: string | null;
+  streetName: string | null;
+  communityId: string | null;
+  communityName: string | null;
+  gridId: string | null;
+  gridName: string | null;
+  microgridId: string | null;
+  microgridName: string | null;
+  contact: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  claimedAt: string | null;
+  resolvedAt: string | null;
+  claimDeadline: string | null;
+  resolveDeadline: string | null;
+  escalationLevel: number;
+  outcome: string | null;
+  rating: number | null;
+  ratingNote: string | null;
+  meToo: number;
+  duplicateOf: number | null;
+  duplicateOfTicket: string | null;
+  lon: number;
+  lat: number;
+  timeLeftMinutes: number | null;
+  overdue: boolean;
+};
+
+const time = (column: string) => sql.raw(`to_json(${column}) #>> '{}'`);
+
+/** Every column of `requests r` a view needs, named as RequestRow names them. */
+export const requestColumns = sql`
+  r.id, r.ticket, r.category, r.description, r.channel, r.status,
+  ${time('r.created_at')} AS "createdAt", ${time('r.updated_at')} AS "updatedAt",
+  r.street_id AS "streetId", s.name AS "streetName", r.community_id AS "communityId", cm.name AS "communityName",
+  r.grid_id AS "gridId", g.name AS "gridName", r.microgrid_id AS "microgridId", m.name AS "microgridName",
+  r.contact, r.assignee_id AS "assigneeId", st.name AS "assigneeName",
+  ${time('r.claimed_at')} AS "claimedAt", ${time('r.resolved_at')} AS "resolvedAt",
+  ${time('r.claim_deadline')} AS "claimDeadline", ${time('r.resolve_deadline')} AS "resolveDeadline",
+  r.escalation_level AS "escalationLevel", r.outcome, r.rating, r.rating_note AS "ratingNote", r.me_too AS "meToo",
+  r.duplicate_of AS "duplicateOf", dup.ticket AS "duplicateOfTicket",
+  ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat,
+  ${timeLeftSql()} AS "timeLeftMinutes", ${overdueSql()} AS overdue`;
+
+/** The joins `requestColumns` reads names through. */
+export const requestJoins = sql`
+  LEFT JOIN areas s ON s.id = r.street_id LEFT JOIN areas cm ON cm.id = r.community_id
+  LEFT JOIN areas g ON g.id = r.grid_id LEFT JOIN areas m ON m.id = r.microgrid_id
+  LEFT JOIN staff st ON st.id = r.assignee_id LEFT JOIN requests dup ON dup.id = r.duplicate_of`;
+
+/** Drivers answer numbers as text and booleans as 't' on some paths: one place makes them what RequestRow says. */
+export function readRequestRow(raw: Record<string, unknown>): RequestRow {
+  const row = raw as unknown as RequestRow;
+  return {
+    ...row,
+    id: Number(row.id),
+    escalationLevel: Number(row.escalationLevel ?? 0),
+    meToo: Number(row.meToo ?? 0),
+    rating: row.rating == null ? null : Number(row.rating),
+    duplicateOf: row.duplicateOf == null ? null : Number(row.duplicateOf),
+    lon: Number(row.lon),
+    lat: Number(row.lat),
+    timeLeftMinutes: row.timeLeftMinutes == null ? null : Number(row.timeLeftMinutes),
+    overdue: (row.overdue as unknown) === true || (row.overdue as unknown) === 't',
+  };
+}
+
+export async function loadRequests(database: Database, where: ReturnType<typeof sql>, { orderBy = sql`r.id`, limit = 1000, offset = 0 } = {}) {
+  const rows = await database.rows(sql`
+    SELECT ${requestColumns} FROM requests r ${requestJoins} WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`);
+  return rows.map(readRequestRow);
+}
+
+export async function findRequest(database: Database, ticket: string): Promise<RequestRow | null> {
+  if (!/^[A-Za-z0-9-]{1,40}$/.test(ticket)) return null;
+  const [row] = await loadRequests(database, sql`r.ticket = ${ticket}`, { limit: 1 });
+  return row ?? null;
+}
+
+export async function requireRequest(database: Database, ticket: string): Promise<RequestRow> {
+  const row = await findRequest(database, ticket);
+  if (!row) throw new ApiError('request_not_found', `no request with ticket ${ticket}`, { ticket });
+  return row;
+}
+
+const iso = (v: string | null) => (v == null ? null : new Date(v).toISOString());
+const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? id } : null);
+
+/** A request as anyone may see it (api/contract/wire.ts: PublicRequest). */
+export function toPublicRequest(row: RequestRow): PublicRequest {
+  return PublicRequest.parse({
+    ticket: row.ticket,
+    category: row.category,
+    description: row.description,
+    status: row.status,
+    channel: row.channel,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    streetId: row.streetId,
+    communityId: row.communityId,
+    gridId: row.gridId,
+    microgridId: row.microgridId,
+    community: ref(row.communityId, row.communityName),
+    grid: ref(row.gridId, row.gridName),
+    microgrid: ref(row.microgridId, row.microgridName),
+    claimDeadline: iso(row.claimDeadline),
+    resolveDeadline: iso(row.resolveDeadline),
+    timeLeftMinutes: row.timeLeftMinutes,
+    overdue: row.overdue,
+    outcome: row.outcome ?? null,
+    rating: row.rating,
+    meToo: row.meToo,
+  });
+}
+
+/** What staff in scope see (StaffRequest): the public fields plus the contact, assignee, deadlines and place. */
+export function toStaffRequest(row: RequestRow): StaffRequest {
+  return StaffRequest.parse({
+    ...toPublicRequest(row),
+    contact: row.contact ?? null,
+    assignee: ref(row.assigneeId, row.assigneeName),
+    claimedAt: iso(row.claimedAt),
+    resolvedAt: iso(row.resolvedAt),
+    escalationLevel: row.escalationLevel,
+    ratingNote: row.ratingNote ?? null,
+    duplicateOf: row.duplicateOfTicket ?? null,
+    lon: row.lon,
+    lat: row.lat,
+  });
+}
