@@ -53,6 +53,15 @@ export const outcomeRequired = (from: RequestStatus, to: RequestStatus): boolean
 export const originalRequired = (from: RequestStatus, to: RequestStatus): boolean =>
   to === 'duplicate' && (['collected', 'claimed'] as RequestStatus[]).includes(from);
 
+/**
+ * The six steps of the loop (网格问事 → 商议说事 → 具体解事 → 反馈息事 → 回访宁事 → 归档完事), each by the
+ * state that marks it; `claimed` is still the first step, in hand.
+ */
+export const loopSteps = ['collected', 'deliberating', 'resolving', 'resolved', 'revisited', 'archived'] as const satisfies readonly RequestStatus[];
+export type LoopStep = (typeof loopSteps)[number];
+/** Which of the six steps a state belongs to (0–5), or -1 for a request closed without being worked. */
+export const loopStepOf = (status: RequestStatus): number => (status === 'claimed' ? 0 : (loopSteps as readonly string[]).indexOf(status));
+
 /** The public name of each state as a step of the resident's timeline. */
 export const stepOf: Readonly<Record<RequestStatus, string>> = {
   collected: 'collect', claimed: 'claim', deliberating: 'deliberate', resolving: 'resolve',
@@ -66,6 +75,9 @@ export const auditActions = ['filed', 'claimed', 'dispatched', 'status', 'escala
 export type AuditAction = (typeof auditActions)[number];
 /** The audit events a resident's timeline shows (never who did them, nor staff notes). */
 export const publicActions = ['filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened'] as const satisfies readonly AuditAction[];
+
+/** States whose note the resident reads: the outcome, the reason for a rejection, the ticket it duplicates. */
+export const noteForResident = ['resolved', ...refusedStatuses] as const satisfies readonly RequestStatus[];
 
 /** Ratings the resident gives; at or below `reopenRating` the request reopens one level up. */
 export const ratingRange = { min: 1, max: 5, reopenAtMost: 2 } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { errorCodes } from './errors.ts';
+import { errorCodes, type ErrorCode } from './errors.ts';
 import {
-  auditActions, requestCategories, requestChannels, requestStatuses, staffRoles, areaLevels, timelineSteps, ratingRange,
+  areaKinds, areaLevels, auditActions, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses, staffRoles, timelineSteps,
 } from './vocabulary.ts';
 
 // The wire contract: what crosses between the API and its clients, as zod schemas. The API
@@ -242,5 +242,32 @@ export const StaffUser = z.object({
 export type StaffUser = z.infer<typeof StaffUser>;
 
 /** Every 4xx/5xx of the API (Open311 keeps its spec's own format). */
-export const ErrorBody = z.looseObject({ error: z.string(), code: z.enum(errorCodes as [string, ...string[]]), field: z.string().optional() });
+export const ErrorBody = z.looseObject({ error: z.string(), code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]), field: z.string().optional() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ---------------------------------------------------------------- places (OGC collections' properties)
+
+export const AreaProperties = z.object({
+  id, level: z.enum(areaLevels), kind: z.enum(areaKinds), name: z.string(), parentId: id.nullable(),
+});
+export type AreaProperties = z.infer<typeof AreaProperties>;
+
+export const CompoundProperties = z.object({ id, name: z.string(), address: z.string().nullable(), microgridId: id.nullable() });
+export type CompoundProperties = z.infer<typeof CompoundProperties>;
+
+export const BuildingProperties = z.object({
+  id, compoundId: id.nullable(), number: z.string().nullable(), name: z.string().nullable(),
+  floors: z.number().int().nullable(), units: z.number().int().nullable(), use: z.string().nullable(),
+});
+export type BuildingProperties = z.infer<typeof BuildingProperties>;
+
+/** A service point's public fields; its phone is public by nature (a clinic's, a canteen's). */
+export const PoiProperties = z.object({
+  id, category: z.enum(poiCategories), name: z.string(), address: z.string().nullable(), phone: z.string().nullable(),
+  openingHours: z.string().nullable(), activities: z.array(z.object({ name: z.string(), schedule: z.string() })),
+});
+export type PoiProperties = z.infer<typeof PoiProperties>;
+
+/** The OGC `requests` collection's properties: the public request, with the ticket as `id` too. */
+export const RequestProperties = PublicRequest.extend({ id: z.string() });
+export type RequestProperties = z.infer<typeof RequestProperties>;

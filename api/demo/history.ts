@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.ts';
-import { deadlinesOf, refusedStatuses } from '../contract/vocabulary.ts';
+import { deadlinesOf, refusedStatuses, teamRoles } from '../contract/vocabulary.ts';
+import { sqlList } from '../db/sql-list.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { defaultDemoPassword, demoAccounts } from './accounts.ts';
 
@@ -34,7 +35,7 @@ export async function seedLoopHistory(db: Db): Promise<void> {
     SELECT id, category, status, to_json(created_at) #>> '{}' AS created_at, to_json(updated_at) #>> '{}' AS updated_at, grid_id, community_id
     FROM requests ORDER BY id`));
   const staff = rowsOf<{ id: string; role: string; area_id: string }>(await db.execute(sql`
-    SELECT id, role, area_id FROM staff WHERE role IN ('grid_worker', 'grid_leader', 'secretary') ORDER BY id`));
+    SELECT id, role, area_id FROM staff WHERE role IN ${sqlList(teamRoles)} ORDER BY id`));
   const byArea = new Map<string, { id: string; role: string }[]>();
   for (const s of staff) byArea.set(s.area_id, [...(byArea.get(s.area_id) ?? []), s]);
   const pick = (r: Row) => {

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { BucketGrid } from './bucket-grid.ts';
+import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
 import { flatten, INSIDE, OUTSIDE, pointInMultiPolygon, type FlatRing } from './point-in-polygon.ts';
 
-export const levels = ['street', 'community', 'grid', 'microgrid'] as const;
-export type Level = (typeof levels)[number];
+export const levels = areaLevels;
+export type Level = AreaLevel;
 
 export interface AreaAssignment {
   streetId: string | null;

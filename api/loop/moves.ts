@@ -98,7 +98,7 @@ export async function dispatch(database: Database, row: RequestRow, user: StaffU
   } else if (isOpenStatus(row.status)) {
     await appendEvent(database, row, user.staffId, 'dispatched', text, sql`, assignee_id = ${assignee.staffId}`);
   } else {
-    throw closed(row.status, 'dispatched');
+    throw closed(row.status, 'dispatch');
   }
   return { id: assignee.staffId, name: assignee.name };
 }
@@ -160,7 +160,7 @@ async function markDuplicate(database: Database, row: RequestRow, user: StaffUse
 
 /** 上报: one level up (grid worker → mediator → community → street), until the street (兜底). */
 export async function escalate(database: Database, row: RequestRow, actor: Actor, note: string | null) {
-  if (!isOpenStatus(row.status)) throw closed(row.status, 'escalated');
+  if (!isOpenStatus(row.status)) throw closed(row.status, 'escalate');
   if (row.escalationLevel >= topEscalation) {
     throw new ApiError('already_at_top', 'the request is already with the street, the last level (街道兜底)');
   }
@@ -193,9 +193,7 @@ export async function rate(database: Database, row: RequestRow, rating: number, 
 
 /** 同反映: another resident has the same problem. */
 export async function meToo(database: Database, row: RequestRow): Promise<number> {
-  if (!isOpenStatus(row.status)) {
-    throw new ApiError('request_closed', `this request is ${row.status}; file a new one if the problem is back`, { status: row.status, allowed: [] });
-  }
+  if (!isOpenStatus(row.status)) throw closed(row.status, 'me_too');
   const [done] = await database.rows<{ me_too: number }>(sql`
     WITH up AS (UPDATE requests SET me_too = me_too + 1, updated_at = now() WHERE id = ${row.id} RETURNING id, me_too, status),
     ev AS (INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'resident', 'me_too', status, status FROM up)

@@ -16,6 +16,7 @@ export function illegal(from: RequestStatus, to: RequestStatus) {
     { from, to, allowed });
 }
 
-/** 409 for a step that needs the request open (dispatch, escalate, me-too). */
-export const closed = (status: RequestStatus, what: string) =>
-  new ApiError('request_closed', `a ${status} request is closed and cannot be ${what}`, { status, allowed: [] });
+/** 409 for a step that needs the request open: `action` names the step refused. */
+export const closed = (status: RequestStatus, action: 'dispatch' | 'escalate' | 'me_too') =>
+  new ApiError('request_closed', `a ${status} request is closed: no ${action.replace('_', ' ')} any more${action === 'me_too' ? '; file a new one if the problem is back' : ''}`,
+    { status, action, allowed: [] });

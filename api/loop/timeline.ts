@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { AuditEvent, TicketStep } from '../contract/wire.ts';
-import { publicActions, stepOf, type AuditAction, type RequestStatus } from '../contract/vocabulary.ts';
+import { noteForResident, publicActions, stepOf, type AuditAction, type RequestStatus } from '../contract/vocabulary.ts';
 import { sqlList } from '../db/sql-list.ts';
 
 type EventRow = { id: number; at: string; actor: string; actorName: string | null; action: AuditAction; from: RequestStatus | null; to: RequestStatus | null; note: string | null };
@@ -17,8 +17,6 @@ export async function eventsOf(database: Database, requestId: number): Promise<A
   return rows.map((e) => ({ ...e, id: Number(e.id), at: iso(e.at), actorName: e.actorName ?? null, from: e.from ?? null, to: e.to ?? null, note: e.note ?? null }));
 }
 
-/** The notes a resident reads: the outcome, the reason for a rejection, the ticket it duplicates. */
-const residentNotes: readonly RequestStatus[] = ['resolved', 'rejected', 'duplicate'];
 const stepOfAction: Partial<Record<AuditAction, TicketStep['step']>> = { escalated: 'escalate', rated: 'rate', reopened: 'reopen' };
 
 /**
@@ -32,7 +30,7 @@ export async function publicSteps(database: Database, requestId: number): Promis
     ORDER BY e.at, e.id`);
   return rows.map((e) => {
     const status = (e.to ?? e.from)!;
-    const shown = e.action === 'status' && e.to && residentNotes.includes(e.to) ? e.note : null;
+    const shown = e.action === 'status' && e.to && (noteForResident as readonly string[]).includes(e.to) ? e.note : null;
     return { at: iso(e.at), step: stepOfAction[e.action] ?? (stepOf[status] as TicketStep['step']), status, note: shown ?? null };
   });
 }

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { query } from '../validate.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
 import { origin } from '../urls.ts';
+import { AreaProperties, BuildingProperties, CompoundProperties, PoiProperties, type RequestProperties } from '../contract/wire.ts';
 
 /**
  * OGC API – Features, Part 1 (core + GeoJSON). Each collection names the public columns it may
@@ -20,24 +23,28 @@ interface Collection {
   shape?: (properties: Record<string, unknown>) => object;
 }
 
+const areaShape = (p: Record<string, unknown>) => AreaProperties.parse(p);
 const areaProperties = sql`jsonb_build_object('id', f.id, 'level', f.level, 'kind', f.kind, 'name', f.name, 'parentId', f.parent_id)`;
 
 export const collections: Collection[] = [
-  { id: 'streets', title: '街道 Streets', description: 'Sub-districts', from: sql`areas f WHERE f.level = 'street'`, featureId: sql`f.id`, properties: areaProperties },
-  { id: 'communities', title: '社区 Communities', description: 'Communities and villages', from: sql`areas f WHERE f.level = 'community'`, featureId: sql`f.id`, properties: areaProperties },
-  { id: 'grids', title: '网格 Grids', description: 'Grids, including exclusive grids', from: sql`areas f WHERE f.level = 'grid'`, featureId: sql`f.id`, properties: areaProperties },
-  { id: 'microgrids', title: '微网格 Micro-grids', description: 'Micro-grids inside grids', from: sql`areas f WHERE f.level = 'microgrid'`, featureId: sql`f.id`, properties: areaProperties },
+  { id: 'streets', title: '街道 Streets', description: 'Sub-districts', from: sql`areas f WHERE f.level = 'street'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
+  { id: 'communities', title: '社区 Communities', description: 'Communities and villages', from: sql`areas f WHERE f.level = 'community'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
+  { id: 'grids', title: '网格 Grids', description: 'Grids, including exclusive grids', from: sql`areas f WHERE f.level = 'grid'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
+  { id: 'microgrids', title: '微网格 Micro-grids', description: 'Micro-grids inside grids', from: sql`areas f WHERE f.level = 'microgrid'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
   {
     id: 'compounds', title: '楼院 Compounds', description: 'Residential compounds and estates', from: sql`compounds f WHERE true`, featureId: sql`f.id`,
     properties: sql`jsonb_build_object('id', f.id, 'name', f.name, 'address', f.address, 'microgridId', f.microgrid_id)`,
+    shape: (p) => CompoundProperties.parse(p),
   },
   {
     id: 'buildings', title: '楼栋 Buildings', description: 'Buildings with numbers, units and floors', from: sql`buildings f WHERE true`, featureId: sql`f.id`,
     properties: sql`jsonb_build_object('id', f.id, 'compoundId', f.compound_id, 'number', f.number, 'name', f.name, 'floors', f.floors, 'units', f.units, 'use', f.use)`,
+    shape: (p) => BuildingProperties.parse(p),
   },
   {
     id: 'pois', title: '服务点位 Service points', description: 'Clinics, canteens, rider stations and other services', from: sql`pois f WHERE true`, featureId: sql`f.id`,
     properties: sql`jsonb_build_object('id', f.id, 'category', f.category, 'name', f.name, 'address', f.address, 'phone', f.phone, 'openingHours', f.opening_hours, 'activities', f.activities)`,
+    shape: (p) => PoiProperties.parse(p),
   },
   {
     // the one column list and the one public shape of a request (api/loop/request-row.ts): the map, the
@@ -46,11 +53,13 @@ export const collections: Collection[] = [
     from: sql`(SELECT ${requestColumns}, r.geom FROM requests r ${requestJoins}) f WHERE true`,
     featureId: sql`f.ticket`,
     properties: sql`to_jsonb(f) - 'geom' - 'contact'`,
-    shape: (p) => ({ id: p.ticket, ...toPublicRequest(readRequestRow(p)) }),
+    shape: (p): RequestProperties => ({ id: String(p.ticket), ...toPublicRequest(readRequestRow(p)) }),
   },
 ];
 
 const geojson = 'application/geo+json';
+/** OGC's paging and box: read as text here, checked by intParam / bboxParam below (limit is clamped, as OGC asks). */
+const ItemsQuery = z.object({ limit: z.string().optional(), offset: z.string().optional(), bbox: z.string().optional() });
 const maxLimit = 10_000;
 
 /** /api/collections: OGC API – Features, Part 1. */
@@ -88,12 +97,13 @@ export function collectionRoutes(database: Database) {
     return c.json({ ...describe(col, origin(c.req.url)), extent: await extentOf(col) });
   })
 
-  .get('/:id/items', async (c) => {
+  .get('/:id/items', query(ItemsQuery), async (c) => {
     const col = byId.get(c.req.param('id'));
     if (!col) throw noCollection(c.req.param('id'));
-    const limit = intParam(c.req.query('limit'), 'limit', 100, 1, maxLimit);
-    const offset = intParam(c.req.query('offset'), 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const bbox = bboxParam(c.req.query('bbox'));
+    const asked = c.req.valid('query');
+    const limit = intParam(asked.limit, 'limit', 100, 1, maxLimit);
+    const offset = intParam(asked.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const bbox = bboxParam(asked.bbox);
     const where = bbox ? sql` AND f.geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)
       AND ST_Intersects(f.geom, ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326))` : sql``;
     const [rows, [{ n }]] = await Promise.all([

@@ -1,12 +1,15 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
+import type { LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { Database } from '../db/client.ts';
 import type { PoiCategory } from '../contract/vocabulary.ts';
+import { z } from 'zod';
 import { ApiError } from '../errors.ts';
+import { query } from '../validate.ts';
 import { walkGraph } from '../geo/walk-graph.ts';
 import { publicTeam } from '../places/team.ts';
 import { describePoi, nearestOnFoot, walkMinutes } from '../places/pois.ts';
-import { tokenize } from '../places/search.ts';
+import { tokenize } from '../contract/address.ts';
 
 const riderServices: PoiCategory[] = ['rider_station', 'party_service_centre', 'ebike_parking', 'ebike_charging'];
 const serviceWalk = 500; // m from the main gate
@@ -59,18 +62,21 @@ export const riderRoutes = (database: Database) => new Hono()
     }
 
     return c.json({
-      compound: { id: compound.id, name: compound.name, address: compound.address, footprint: JSON.parse(compound.footprint) },
-      bounds: [compound.w, compound.s, compound.e, compound.n],
+      compound: { id: compound.id, name: compound.name, address: compound.address, footprint: JSON.parse(compound.footprint) as Polygon | MultiPolygon },
+      bounds: [compound.w, compound.s, compound.e, compound.n].map(Number) as [number, number, number, number],
       gates: gates.map((g) => ({ ...g, lon: Number(g.lon), lat: Number(g.lat) })),
       buildings: buildings.map((b) => ({
         id: b.id, number: b.number, name: b.name, floors: b.floors, units: b.units, use: b.use,
-        footprint: JSON.parse(b.footprint),
+        footprint: JSON.parse(b.footprint) as Polygon | MultiPolygon,
         entrances: entrances.filter((e) => e.buildingId === b.id)
           .map((e) => ({ id: e.id, unit: e.unit, name: e.name, lon: Number(e.lon), lat: Number(e.lat) })),
       })),
       lanes: {
-        type: 'FeatureCollection',
-        features: lanes.map((r) => ({ type: 'Feature', id: r.id, geometry: JSON.parse(r.geometry), properties: { id: r.id, class: r.class, name: r.name } })),
+        type: 'FeatureCollection' as const,
+        features: lanes.map((r) => ({
+          type: 'Feature' as const, id: r.id, geometry: JSON.parse(r.geometry) as LineString | MultiLineString,
+          properties: { id: r.id, class: r.class, name: r.name },
+        })),
       },
       services,
       gridTeam: team.map(({ name, role, phone }) => ({ name, role, phone })),
@@ -78,9 +84,9 @@ export const riderRoutes = (database: Database) => new Hono()
   })
 
   /** 3号楼2单元: the building, its door and the walking path from the nearest gate. */
-  .get('/:compoundId/find', async (c) => {
+  .get('/:compoundId/find', query(z.object({ q: z.string().max(100, { error: 'q must be at most 100 characters' }).optional() })), async (c) => {
     const compound = await compoundOr404(database, c.req.param('compoundId'));
-    const q = c.req.query('q') ?? '';
+    const q = c.req.valid('query').q ?? '';
     const tokens = tokenize(q);
     const building = tokens.find((t) => t.kind === 'building');
     const unit = tokens.find((t) => t.kind === 'unit');
@@ -121,7 +127,7 @@ export const riderRoutes = (database: Database) => new Hono()
       building: { id: found.id, number: found.number, name: found.name, floors: found.floors, units: found.units },
       entrance: entrance ? { id: entrance.id, unit: entrance.unit, name: entrance.name, lon: entrance.lon, lat: entrance.lat } : null,
       gate: best ? { id: best.gate.id, name: best.gate.name, main: best.gate.main, lon: best.gate.lon, lat: best.gate.lat } : null,
-      path: best ? { type: 'LineString', coordinates: best.route.coordinates } : null,
+      path: best ? { type: 'LineString' as const, coordinates: best.route.coordinates } : null,
       meters: best ? Math.round(best.route.meters * 10) / 10 : null,
       minutes: best ? walkMinutes(best.route.meters) : null,
     });

@@ -27,8 +27,8 @@ export const tileRoutes = (tiles: TileIndex) => new Hono()
       tiles: [`${origin(c.req.url)}/api/tiles/{z}/{x}/{y}.mvt`],
       minzoom: 0,
       maxzoom: maxZoom,
-      bounds: [w, s, e, n],
-      center: [(w + e) / 2, (s + n) / 2, 15],
+      bounds: [w, s, e, n] as [number, number, number, number],
+      center: [(w + e) / 2, (s + n) / 2, 15] as [number, number, number],
       vector_layers: Object.keys(layerQueries).map((id) => ({ id, fields: layerFields[id] ?? {} })),
     });
   })

@@ -1,5 +1,6 @@
 // The area hierarchy: street → communities → grids → micro-grids, each a union of whole blocks.
 
+import type { AreaKind, AreaLevel } from '../../api/contract/vocabulary.ts';
 import { COMMUNITIES } from './plan.ts';
 import type { Block, Lattice } from './lattice.ts';
 import { adjacency, grow, ringsToGeometry, unionRings, type Geometry } from './partition.ts';
@@ -7,8 +8,8 @@ import { makeRng } from './rng.ts';
 import { cn } from './names.ts';
 import { centroid, type XY } from './geo.ts';
 
-export type Level = 'street' | 'community' | 'grid' | 'microgrid';
-export type Kind = 'regular' | 'school' | 'hospital' | 'market' | 'enterprise';
+export type Level = AreaLevel;
+export type Kind = AreaKind;
 export type Area = { id: string; level: Level; kind: Kind; name: string; parentId: string | null; blocks: number[]; geometry: Geometry };
 
 export function buildAreas(L: Lattice, label: (b: Block) => string): { areas: Area[]; microOf: Map<number, Area> } {

@@ -1,3 +1,6 @@
+import {
+  areaKinds, areaLevels, poiCategories, requestCategories, requestChannels, requestStatuses, staffRoles,
+} from '../../api/contract/vocabulary.ts';
 // Helpers shared by the demo-data tests: parse the generated files once, walk coordinates.
 
 import { generateDemoFiles } from './generate.ts';
@@ -47,15 +50,12 @@ export function distToSegment(p: number[], a: number[], b: number[]) {
 
 /** Enumerated property values from docs/data-contract.md. */
 export const ENUMS: Record<string, Record<string, string[]>> = {
-  areas: { level: ['street', 'community', 'grid', 'microgrid'], kind: ['regular', 'school', 'hospital', 'market', 'enterprise'] },
+  areas: { level: [...areaLevels], kind: [...areaKinds] },
   buildings: { use: ['residential', 'public', 'commercial', 'school', 'medical'] },
   roads: { class: ['primary', 'secondary', 'tertiary', 'lane', 'footway'] },
   landuse: { class: ['park', 'water', 'school', 'hospital', 'plaza', 'green'] },
-  pois: { category: ['party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home', 'rider_station', 'grid_home', 'deliberation_corner', 'shared_toolbox', 'shop', 'supermarket', 'school', 'police', 'ebike_charging', 'ebike_parking'] },
-  staff: { role: ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader', 'party_household', 'mediator'] },
-  requests: {
-    category: ['blocked_drain', 'street_light', 'neighbour_dispute', 'flying_wire_charging', 'clutter', 'parking', 'leaking_roof', 'elderly_help', 'sanitation', 'heating', 'noise', 'facility_repair', 'other'],
-    channel: ['qr', 'group', 'phone', 'visit', 'rider'],
-    status: ['collected', 'claimed', 'deliberating', 'resolving', 'resolved', 'revisited', 'archived', 'rejected', 'duplicate'],
-  },
+  pois: { category: [...poiCategories] },
+  staff: { role: [...staffRoles] },
+  // the demo's past requests came by every channel but Open311 (no outside system filed them)
+  requests: { category: [...requestCategories], channel: requestChannels.filter((c) => c !== 'open311'), status: [...requestStatuses] },
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { tokenize } from '../../api/places/search.ts';
+import { tokenize } from '../../api/contract/address.ts';
 
 describe('reading what people type', () => {
   it('splits building and unit numbers out of running text', () => {

@@ -1,72 +1,75 @@
-import type { Feature, FeatureCollection, Point } from 'geojson';
-import { ApiError, getJson } from './http.ts';
+import { hc, type ClientResponse, type InferResponseType } from 'hono/client';
+import type { AppType } from '../../../../api/app.ts';
+import type { ErrorCode } from '../../../../api/contract/errors.ts';
+import type { ErrorBody } from '../../../../api/contract/wire.ts';
 
-// The few API calls the map makes (docs/api.md). Each takes an AbortSignal so a stale call can be dropped.
+// The one way the web app talks to the API: Hono's typed client over the API's own route types
+// (api/app.ts: AppType), so a renamed field or route fails `npm run lint`, not a user. Every call
+// goes through `read`, which answers the JSON of a 2xx and throws an ApiError with the API's
+// stable `code` otherwise (web/src/lib/api/errors.ts words it in the reader's language). The live
+// stream (EventSource) is the one other door: ./live.svelte.ts.
 
-export type TileJson = {
-  tiles: string[];
-  bounds?: [number, number, number, number];
-  center?: [number, number, number];
-  minzoom?: number;
-  maxzoom?: number;
-};
+/** A failed call: the API's code and body, `network` when no answer came, `unexpected` for a body that is not ours. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'network' | 'unexpected',
+    readonly status: number,
+    readonly body: ErrorBody | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(body?.error ?? code, options);
+  }
 
-export type TeamMember = { name: string; role: string; phone: string | null };
+  /** The error's details: the field to fix and the facts the message can name. */
+  get details(): Record<string, unknown> {
+    return this.body ?? {};
+  }
+}
 
-export type AreaDetails = {
-  id: string;
-  name: string;
-  level: 'street' | 'community' | 'grid' | 'microgrid';
-  kind: string;
-  parentId: string | null;
-  parentName: string | null;
-  team: TeamMember[];
-  openRequests: number;
-  totalRequests: number;
-};
+const client = hc<AppType>(typeof location === 'undefined' ? 'http://localhost' : location.origin, {
+  init: { credentials: 'same-origin' },
+});
 
-export type RequestProperties = {
-  id: string;
-  category: string;
-  description: string;
-  status: string;
-  channel: string;
-  createdAt: string;
-  updatedAt: string;
-  gridId: string | null;
-};
-export type RequestFeature = Feature<Point, RequestProperties>;
+/** The API under /api, typed route by route: `api.requests[':ticket'].$get({ param: { ticket } })`. */
+export const api = client.api;
 
-export type PoiProperties = {
-  id: string;
-  category: string;
-  name: string;
-  address?: string | null;
-  phone?: string | null;
-  openingHours?: string | null;
-  activities?: { name: string; schedule: string }[] | null;
-};
+/** Options for a call: the signal that drops it when its answer is no longer wanted. */
+export const signalled = (signal?: AbortSignal) => ({ init: { signal, credentials: 'same-origin' as const } });
 
-export const tileJsonUrl = () => new URL('/api/tiles.json', location.href).href;
+/** Awaits a call of the typed client: its JSON on 2xx (undefined for 204), else an ApiError. */
+export async function read<T>(call: Promise<ClientResponse<T>>): Promise<T> {
+  let response: ClientResponse<T>;
+  try {
+    response = await call;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError('network', 0, null, { cause: error });
+  }
+  if (response.ok) {
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+  const body = (await response.json().catch(() => null)) as ErrorBody | null;
+  const code = body && typeof body.code === 'string' ? (body.code as ErrorCode) : 'unexpected';
+  throw new ApiError(code, response.status, body);
+}
+
+/** The answer type of a typed call, e.g. `Answer<typeof api.locate.$get>`. */
+export type Answer<T> = InferResponseType<T, 200>;
+
+/** Absolute URL of our TileJSON (MapLibre resolves tile URLs against it). */
+export const tileJsonUrl = () => api['tiles.json'].$url().href;
 
 /** The TileJSON; while the API is still starting (503) it waits and asks again. */
 export async function fetchTileJson(signal?: AbortSignal): Promise<TileJson> {
   for (;;) {
     try {
-      return await getJson<TileJson>('/api/tiles.json', signal);
+      return await read(api['tiles.json'].$get(undefined, signalled(signal)));
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 503)) throw error;
+      if (!(error instanceof ApiError && error.code === 'starting')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1000));
       signal?.throwIfAborted();
     }
   }
 }
-
-export const fetchRequests = (signal?: AbortSignal) =>
-  getJson<FeatureCollection<Point, RequestProperties>>('/api/collections/requests/items?limit=10000', signal);
-
-export const fetchArea = (id: string, signal?: AbortSignal) =>
-  getJson<AreaDetails>(`/api/areas/${encodeURIComponent(id)}`, signal);
-
-export const fetchPoi = (id: string, signal?: AbortSignal) =>
-  getJson<Feature<Point, PoiProperties>>(`/api/collections/pois/items/${encodeURIComponent(id)}`, signal);
+export type TileJson = Answer<(typeof api)['tiles.json']['$get']>;

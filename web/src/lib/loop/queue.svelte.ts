@@ -1,4 +1,4 @@
-import { claimRequest, fetchQueue, LoopApiError, type StaffRequest, type StaffUser } from './api.ts';
+import { ApiError, claimRequest, fetchQueue, type StaffRequest, type StaffUser } from './api.ts';
 
 const REFRESH_INTERVAL = 30_000; // ms: the queue is also reloaded after every action
 
@@ -6,11 +6,12 @@ const REFRESH_INTERVAL = 30_000; // ms: the queue is also reloaded after every a
  * The worker's queue. Claims are optimistic — the card turns "claimed" at the tap — but honest:
  * if another worker won, the card says so and the queue is reloaded from the server.
  */
-class Queue {
+export class Queue {
   scope = $state<'mine' | 'area'>('area');
   requests = $state<StaffRequest[]>([]);
   loading = $state(false);
-  error = $state<{ status: number; message: string } | null>(null);
+  /** why the queue could not be read; the page words it (api/errors.ts) and sends a signed-out worker to sign in */
+  error = $state<unknown>(null);
   /** per ticket: 'claiming' while the tap is in flight, 'lost' when someone else claimed it first */
   claims = $state<Record<string, 'claiming' | 'lost' | 'won'>>({});
   #controller: AbortController | null = null;
@@ -25,7 +26,7 @@ class Queue {
       this.error = null;
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.error = error instanceof LoopApiError ? { status: error.status, message: error.message } : { status: 0, message: String(error) };
+      this.error = error;
     } finally {
       if (this.#controller === controller) this.loading = false;
     }
@@ -47,7 +48,7 @@ class Queue {
     } catch (error) {
       const i = this.requests.findIndex((r) => r.ticket === ticket);
       if (before && i >= 0) this.requests[i] = before;
-      if (error instanceof LoopApiError && error.status === 409) this.claims[ticket] = 'lost';
+      if (error instanceof ApiError && error.code === 'already_claimed') this.claims[ticket] = 'lost';
       else {
         delete this.claims[ticket];
         throw error;

@@ -1,4 +1,4 @@
-import { fetchSession, LoopApiError, signIn, signOut, type StaffUser } from './api.ts';
+import { ApiError, fetchSession, signIn, signOut, type StaffUser } from './api.ts';
 
 /** Who is signed in. `checked` turns true once the server has answered (signed in or not). */
 class Session {
@@ -13,7 +13,7 @@ class Session {
       this.user = (await fetchSession(controller.signal)).user;
     } catch (error) {
       if (controller.signal.aborted) return;
-      if (!(error instanceof LoopApiError)) throw error;
+      if (!(error instanceof ApiError)) throw error;
       this.user = null; // 401: nobody, and anything else we cannot use either
     }
     this.checked = true;

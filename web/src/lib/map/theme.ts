@@ -1,3 +1,5 @@
+import { refusedStatuses } from '../../../../api/contract/vocabulary.ts';
+
 // Colours and marks of the grid map, shared by the style and the legend.
 
 /** Grid fills by `colorIndex` (0–7): neighbouring grids differ, so these must be told apart. */
@@ -72,4 +74,4 @@ export const requestStatusColors: Record<string, string> = {
 };
 export const requestStatuses = Object.keys(requestStatusColors);
 /** Statuses whose request is finished: drawn faint, hidden unless the user asks for them. */
-export const closedStatuses = ['archived', 'rejected', 'duplicate'];
+export const closedStatuses: string[] = ['archived', ...refusedStatuses];

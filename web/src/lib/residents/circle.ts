@@ -1,18 +1,18 @@
 import type { ExpressionSpecification } from 'maplibre-gl';
-import { getJson } from '../api/http.ts';
+import { api, read, signalled, type Answer } from '../api/client.ts';
+import { fetchItems } from '../api/collections.ts';
 
-// The 15-minute circle (docs/api-residents.md): the gaps list and the buildings layer.
+// The 15-minute circle (docs/api.md "The 15-minute circle"): the gaps list and the buildings layer.
 
-export type CircleGap = { category: string; buildings: number; label: string };
-export type CircleBuilding = { id: string; number: string | null; compoundName: string | null; missing: string[]; reachable: Record<string, number> };
-export type CircleAnswer = { minutes?: number; categories: string[]; buildings: CircleBuilding[]; gaps: CircleGap[]; computedAt?: string };
+export type CircleAnswer = Answer<typeof api.circle.$get>;
+export type CircleGap = CircleAnswer['gaps'][number];
+export type CircleBuilding = CircleAnswer['buildings'][number];
 
-export const fetchCircle = (signal?: AbortSignal) => getJson<CircleAnswer>('/api/circle', signal);
+export const fetchCircle = (signal?: AbortSignal) => read(api.circle.$get({ query: {} }, signalled(signal)));
 
-export const circleBuildingsUrl = () => new URL('/api/circle/buildings.geojson', location.href).href;
+export const circleBuildingsUrl = () => api.circle['buildings.geojson'].$url().href;
 
-export const fetchCompounds = (signal?: AbortSignal) =>
-  getJson<GeoJSON.FeatureCollection<GeoJSON.Geometry, { id: string; name: string }>>('/api/collections/compounds/items?limit=1000', signal);
+export const fetchCompounds = (signal?: AbortSignal) => fetchItems('compounds', 1000, signal);
 
 /** Shades for "how many categories are missing": white-green when none, to deep red at 4 and more. */
 export const missingShades = ['#e7f5e1', '#fde2b0', '#f9a65a', '#e4572e', '#a3141b'] as const;

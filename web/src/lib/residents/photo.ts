@@ -18,15 +18,3 @@ export async function shrinkPhoto(file: Blob, maxSide = 1280, quality = 0.8): Pr
     return file;
   }
 }
-
-/** Where the reporter's secret for a ticket is kept (photo upload, rating on /ticket/{ticket}). */
-export const reportTokenKey = (ticket: string) => `gm-report-token:${ticket}`;
-
-export function keepReportToken(ticket: string, token: string | undefined) {
-  if (!token) return;
-  try {
-    localStorage.setItem(reportTokenKey(ticket), token);
-  } catch {
-    // private mode: the ticket number still works for following it
-  }
-}

@@ -1,5 +1,9 @@
+import type { RequestCategory } from '../../../../api/contract/vocabulary.ts';
+import { errorField, errorText } from '../api/errors.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
 import { fetchSimilar, fileRequest, meToo, uploadPhoto, type Filed, type SimilarRequest } from './api.ts';
-import { keepReportToken, shrinkPhoto } from './photo.ts';
+import { shrinkPhoto } from './photo.ts';
+import { keepReportToken } from './report-token.ts';
 
 export type ReportResult = Filed & { photo: 'none' | 'sent' | 'failed' };
 
@@ -9,7 +13,7 @@ export type ReportResult = Filed & { photo: 'none' | 'sent' | 'failed' };
  * instead of filing a duplicate.
  */
 export class ReportForm {
-  category = $state<string | null>(null);
+  category = $state<RequestCategory | null>(null);
   description = $state('');
   pin = $state<[number, number] | null>(null);
   pinFromLink = $state(false);
@@ -18,7 +22,9 @@ export class ReportForm {
   similar = $state<SimilarRequest[]>([]);
   meTooDone = $state<Record<string, number>>({});
   sending = $state(false);
+  /** what went wrong, in the resident's language, and the field it is about (to mark it) */
   error = $state<string | null>(null);
+  errorField = $state<string | null>(null);
   result = $state<ReportResult | null>(null);
   #similarController: AbortController | null = null;
 
@@ -44,8 +50,13 @@ export class ReportForm {
       const { meToo: count } = await meToo(ticket);
       this.meTooDone = { ...this.meTooDone, [ticket]: count };
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.#failed(error);
     }
+  }
+
+  #failed(error: unknown) {
+    this.error = errorText(error, i18n.t);
+    this.errorField = errorField(error) ?? null;
   }
 
   /** Checks what the API would refuse, in the resident's words; null when ready to send. */
@@ -60,6 +71,7 @@ export class ReportForm {
     if (!this.category || !this.pin || this.sending) return;
     this.sending = true;
     this.error = null;
+    this.errorField = null;
     try {
       const filed = await fileRequest({
         category: this.category,
@@ -81,7 +93,7 @@ export class ReportForm {
       } else if (this.photo) photo = 'failed';
       this.result = { ...filed, photo };
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.#failed(error);
     } finally {
       this.sending = false;
     }

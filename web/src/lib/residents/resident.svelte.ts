@@ -1,3 +1,5 @@
+import { errorText } from '../api/errors.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
 import { fetchNearby, locate, type Located, type NearbyService } from './api.ts';
 import { serviceGroups } from './categories.ts';
 
@@ -88,9 +90,8 @@ class ResidentState {
   }
 }
 
-function messageOf(error: unknown) {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A failed call in the resident's language (by the API's code, never its English text). */
+const messageOf = (error: unknown) => errorText(error, i18n.t);
 
 function readSavedPlace(): Place | null {
   try {

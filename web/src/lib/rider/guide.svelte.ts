@@ -1,5 +1,7 @@
+import { ApiError } from '../api/client.ts';
 import { fetchRiderGuide, findInCompound, type LonLat, type RiderBuilding, type RiderEntrance, type RiderGuide } from './api.ts';
-import { buildingByNumber, metres, parseAddress } from './plan.ts';
+import { buildingAndUnit } from '../../../../api/contract/address.ts';
+import { buildingByNumber, metres } from './plan.ts';
 import { lanePath } from './lane-path.ts';
 
 export type Highlight = {
@@ -13,14 +15,18 @@ export type Highlight = {
 };
 
 /** The rider guide for one compound: its layout, and the building a rider is looking for. */
+/** The server's word that the building or unit asked for is not there (it says which are). */
+const notFoundCodes: ReadonlySet<string> = new Set(['building_not_in_compound', 'unit_not_in_building', 'unparsed_building']);
+
 class RiderGuideState {
   compoundId = $state<string | null>(null);
   guide = $state.raw<RiderGuide | null>(null);
-  error = $state<string | null>(null);
-  errorStatus = $state<number | null>(null);
+  /** why the guide could not be loaded (an unknown compound, the network): the page words it */
+  error = $state<unknown>(null);
   highlight = $state.raw<Highlight | null>(null);
   notFound = $state(false);
-  notFoundMessage = $state<string | null>(null);
+  /** the server's refusal naming the buildings or units that do exist, when it gave one */
+  notFoundError = $state<unknown>(null);
   finding = $state(false);
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   #loadController: AbortController | null = null;
@@ -39,14 +45,12 @@ class RiderGuideState {
     this.guide = null;
     this.highlight = null;
     this.error = null;
-    this.errorStatus = null;
     try {
       const guide = await fetchRiderGuide(compoundId, controller.signal);
       if (!controller.signal.aborted) this.guide = guide;
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.error = error instanceof Error ? error.message : String(error);
-      this.errorStatus = (error as { status?: number }).status ?? null;
+      this.error = error;
     }
   }
 
@@ -68,7 +72,7 @@ class RiderGuideState {
       const found = await findInCompound(this.compoundId, text.trim(), controller.signal);
       if (controller.signal.aborted) return;
       const building = guide.buildings.find((b) => b.id === found.building?.id) ?? null;
-      if (!building) throw Object.assign(new Error('not found'), { status: 404 });
+      if (!building) throw new ApiError('building_not_in_compound', 404);
       const entrance = found.entrance
         ? building.entrances.find((e) => e.unit === found.entrance!.unit) ?? { ...found.entrance }
         : null;
@@ -82,25 +86,24 @@ class RiderGuideState {
       };
     } catch (error) {
       if (controller.signal.aborted) return;
-      const status = (error as { status?: number }).status;
-      if (status === 400 || status === 404) {
+      if (error instanceof ApiError && notFoundCodes.has(error.code)) {
         // the server's answer names the buildings (or units) that do exist: worth showing
         this.highlight = null;
         this.notFound = true;
-        this.notFoundMessage = error instanceof Error ? error.message : null;
+        this.notFoundError = error;
         return;
       }
       // offline, or the server could not say: work it out here from the saved layout
       this.highlight = this.#findLocally(guide, text);
       this.notFound = !this.highlight;
-      this.notFoundMessage = null;
+      this.notFoundError = null;
     } finally {
       if (!controller.signal.aborted) this.finding = false;
     }
   }
 
   #findLocally(guide: RiderGuide, text: string): Highlight | null {
-    const address = parseAddress(text);
+    const address = buildingAndUnit(text);
     const building = address && buildingByNumber(guide.buildings, address.building);
     if (!building) return null;
     const entrance = (address.unit && building.entrances.find((e) => e.unit === address.unit)) || building.entrances[0] || null;

@@ -63,14 +63,6 @@ export function metres(a: LonLat, b: LonLat): number {
   return Math.hypot((a[0] - b[0]) * kx, (a[1] - b[1]) * METRES_PER_DEGREE_LAT);
 }
 
-/** "3号楼2单元", "3号楼 2", "3-2", "3栋" → building 3, unit 2 (unit optional). */
-export function parseAddress(text: string): { building: string; unit: number | null } | null {
-  const normalised = text.replace(/[\s　]+/g, '').replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-  const m = /(\d+)(?:号楼|号|栋|幢|楼)?(?:[-－—#]?(\d+)(?:单元)?)?/.exec(normalised);
-  if (!m) return null;
-  return { building: m[1], unit: m[2] ? Number(m[2]) : null };
-}
-
 /** The building whose number is "3号楼" (or "3"), matched on the digits. */
 export function buildingByNumber(buildings: RiderBuilding[], digits: string): RiderBuilding | null {
   return buildings.find((b) => (b.number ?? '').replace(/\D+/g, '') === digits) ?? null;

@@ -1,5 +1,12 @@
-import { fetchArea, fetchPoi, type AreaDetails, type PoiProperties, type RequestProperties } from '../api/client.ts';
+import type { PoiProperties, RequestProperties } from '../../../../api/contract/wire.ts';
+import { fetchArea, fetchItem } from '../api/collections.ts';
+import type { MarkerProperties } from '../api/live.svelte.ts';
+import { errorText } from '../api/errors.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
 
+export type { PoiProperties, RequestProperties };
+export type AreaDetails = Awaited<ReturnType<typeof fetchArea>>;
+/** What a vector tile's feature carries (api/routes/tiles.ts: layerFields), not the whole record. */
 export type BuildingProperties = { id: string; number?: string; name?: string; floors?: number; units?: number; use?: string };
 export type AreaProperties = { id: string; name: string; level: string; kind?: string };
 
@@ -7,7 +14,7 @@ export type AreaProperties = { id: string; name: string; level: string; kind?: s
 export type Selected =
   | { kind: 'area'; feature: AreaProperties; details: AreaDetails | null }
   | { kind: 'poi'; feature: PoiProperties; details: PoiProperties | null }
-  | { kind: 'request'; feature: RequestProperties }
+  | { kind: 'request'; feature: MarkerProperties }
   | { kind: 'building'; feature: BuildingProperties };
 
 /** The feature shown in the popup. Selecting another aborts the previous detail fetch. */
@@ -27,7 +34,7 @@ class Selection {
     this.error = null;
     this.loading = false;
     if (selected.kind === 'area') void this.#fetchDetails(() => fetchArea(selected.feature.id, this.#signal()));
-    if (selected.kind === 'poi') void this.#fetchDetails(async () => (await fetchPoi(selected.feature.id, this.#signal())).properties);
+    if (selected.kind === 'poi') void this.#fetchDetails(async () => (await fetchItem('pois', selected.feature.id, this.#signal())).properties);
   }
 
   clear() {
@@ -52,7 +59,7 @@ class Selection {
       this.current = { ...this.current, details } as Selected;
     } catch (error) {
       if (token !== this.#token || (error instanceof DOMException && error.name === 'AbortError')) return;
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorText(error, i18n.t);
     } finally {
       if (token === this.#token) this.loading = false;
     }

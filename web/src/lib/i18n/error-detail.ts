@@ -1,0 +1,23 @@
+import type { ErrorCode } from '../../../../api/contract/errors.ts';
+
+/** What an error message may say: the API's details (api/contract/errors.ts) and the field's name in the reader's language. */
+export type ErrorDetail = Record<string, unknown> & {
+  fieldName?: string;
+  minimum?: number;
+  maximum?: number;
+  meters?: number;
+  assigneeName?: string | null;
+  lockedUntilText?: string;
+  compound?: string;
+  number?: string;
+  buildings?: string[];
+  building?: string;
+  unit?: string;
+  units?: number[];
+  action?: string;
+};
+
+export type ErrorMessages = Record<ErrorCode | 'network', (d: ErrorDetail) => string>;
+
+/** A language's error messages: one for every code the API can answer (a missing one does not compile). */
+export const errorMessages = (messages: ErrorMessages): ErrorMessages => messages;
