@@ -25,6 +25,7 @@ export const ui = {
   rule: '#ccc',
   ruleSoft: '#eee',
   accent: '#b4232a', // party red: the brand, titles, a page's main button (and the community boundary)
+  accentDeep: '#7a1f1f', // the far end of the sign-in page's red
   accentSoft: '#d9a3a6', // the main button while it waits
   action: '#c8161d', // the resident's one big red action, and the pin they drop
   danger: '#9b1c1c', // errors and warnings in words
@@ -67,6 +68,7 @@ export const rider = {
   paper: '#fff',
   lit: '#ffd500', // the building asked for
   red: '#b00000',
+  green: '#0a5a20',
   blue: '#0033b0',
   route: '#0044e0',
 } as const;
@@ -209,7 +211,7 @@ const day: MapColours = {
   community: levelColours.community,
   communityCasing: '#fff',
   street: levelColours.street,
-  label: '#3a3a3a',
+  label: ui.textSoft,
   halo: '#fff',
   landuseLabel: '#3d6b2a',
   entranceLabel: '#6b5b4b',
