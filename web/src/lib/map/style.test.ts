@@ -21,7 +21,7 @@ function makeStyle(theme: Theme): StyleSpecification {
 const sourceOf = (layer: LayerSpecification) => ('source' in layer ? layer.source : undefined);
 
 /** Every colour written in a layer's colour properties: the value itself, or the colours inside its expression. */
-function coloursOf(layer: LayerSpecification): string[] {
+function paintedColours(layer: LayerSpecification): string[] {
   const spec = (v8 as unknown as Record<string, Record<string, { type: string }>>)[`paint_${layer.type}`];
   const colours: string[] = [];
   const visit = (value: unknown): void => {
@@ -62,7 +62,7 @@ describe.each(themes)('the %s theme', (theme) => {
 
   it('paints only colours MapLibre can parse', () => {
     for (const layer of makeStyle(theme).layers) {
-      for (const colour of coloursOf(layer)) expect(Color.parse(colour), `${layer.id}: ${colour}`).toBeInstanceOf(Color);
+      for (const colour of paintedColours(layer)) expect(Color.parse(colour), `${layer.id}: ${colour}`).toBeInstanceOf(Color);
     }
   });
 
