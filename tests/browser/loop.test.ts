@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { booleanPointInPolygon, centroid, pointOnFeature } from '@turf/turf';
 import type { Feature, FeatureCollection, Polygon, MultiPolygon } from 'geojson';
-import { urgencyColors } from '../../web/src/lib/loop/time-left.ts';
+import { timeLeftColours } from '../../web/src/lib/ui/colours.ts';
 import { countColors, DESKTOP, launchChromium, newContext, screenshot } from '../helpers/browser.ts';
 import { outsideRequestsSeen } from '../helpers/browser.ts';
 
@@ -160,7 +160,7 @@ describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
     const clip = { x: Math.max(0, at.x - 14), y: Math.max(0, at.y - 14), width: 28, height: 28 };
     const png = await wall.screenshot({ clip });
     // a fire hazard must be claimed within 30 min: the marker shows "under an hour left"
-    const [markerPixels] = await countColors(wall, png, [urgencyColors.urgent], 30);
+    const [markerPixels] = await countColors(wall, png, [timeLeftColours.urgent], 30);
     expect(markerPixels, `marker pixels at ${Math.round(at.x)},${Math.round(at.y)}`).toBeGreaterThan(40);
     await resident.close();
     await context.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { gridColors } from '../../web/src/lib/map/theme.ts';
+import { gridColours } from '../../web/src/lib/ui/colours.ts';
 import { countColors, launchChromium, newContext, PHONE, recordOutsideRequests, screenshot } from '../helpers/browser.ts';
 
 // Opens the built web app in a real Chromium against a running server (its URL comes from the
@@ -77,7 +77,7 @@ describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
     // grid fills alone and opaque, so their pixels carry exactly the palette colours
     await showOnly(page, ['grids-fill'], { 'grids-fill': { 'fill-opacity': 1 } });
     const png = await screenshot(page, 'map-grid-fills.png');
-    const counts = await countColors(page, png, gridColors);
+    const counts = await countColors(page, png, gridColours);
     const viewport = 1280 * 800;
     expect(counts.filter((n) => n > 1000).length, `pixels per grid colour: ${counts.join(', ')}`).toBeGreaterThanOrEqual(3);
     expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(viewport * 0.1);

@@ -1,17 +1,10 @@
-// How urgent a request is, from its time left: one scale for the worker's queue and the wall's markers.
+// How urgent a request is, from its time left: one scale for the worker's queue and the wall's
+// markers (their colours: timeLeftColours in ui/colours.ts).
 
 export type Urgency = 'overdue' | 'urgent' | 'soon' | 'ok' | 'none';
 
 export const URGENT_MINUTES = 60; // under an hour left: act now
 export const SOON_MINUTES = 24 * 60; // under a day left: today's work
-
-export const urgencyColors: Record<Urgency, string> = {
-  overdue: '#e5383b',
-  urgent: '#f77f00',
-  soon: '#f2c14e',
-  ok: '#2bb673',
-  none: '#8a8f98',
-};
 
 export function urgencyOf(timeLeftMinutes: number | null | undefined, overdue?: boolean): Urgency {
   if (overdue || (timeLeftMinutes != null && timeLeftMinutes < 0)) return 'overdue';

@@ -13,7 +13,17 @@ const CLICKABLE: { layer: string; kind: Selected['kind'] }[] = [
 
 const TOLERANCE = 6; // px around the pointer, so small markers are easy to hit with a finger
 
-export const clickableLayers = CLICKABLE.map((c) => c.layer);
+const clickableLayers = CLICKABLE.map((c) => c.layer);
+const shownClickableLayers = (map: MapLibreMap) =>
+  clickableLayers.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+
+/** A hand over what a click would open. */
+export function pointerOverClickable(map: MapLibreMap): void {
+  map.on('mousemove', (event) => {
+    const hit = map.queryRenderedFeatures(event.point, { layers: shownClickableLayers(map) }).length > 0;
+    map.getCanvas().style.cursor = hit ? 'pointer' : '';
+  });
+}
 
 /** The feature under a screen point that should open a popup, or null. */
 export function pickFeature(map: MapLibreMap, point: { x: number; y: number }): Selected | null {
@@ -21,8 +31,7 @@ export function pickFeature(map: MapLibreMap, point: { x: number; y: number }): 
     [point.x - TOLERANCE, point.y - TOLERANCE],
     [point.x + TOLERANCE, point.y + TOLERANCE],
   ];
-  const layers = clickableLayers.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
-  const features = map.queryRenderedFeatures(box, { layers });
+  const features = map.queryRenderedFeatures(box, { layers: shownClickableLayers(map) });
   for (const { layer, kind } of CLICKABLE) {
     const feature = features.find((f) => f.layer.id === layer && isUnder(f, layer, map, point));
     if (feature) return toSelected(kind, feature);

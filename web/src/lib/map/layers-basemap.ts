@@ -1,6 +1,6 @@
 import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl';
-import { basemapColors as c } from './theme.ts';
-import type { Fonts } from './fonts-spec.ts';
+import { coloursOf, type Theme } from './theme.ts';
+import { fontNames as fonts } from './fonts-spec.ts';
 
 // The basemap from our own vector tiles: land use, roads, compounds, buildings, entrances.
 
@@ -14,7 +14,12 @@ const roadWidthByZoom = (scale: number): ExpressionSpecification => [
   18, roadWidth(26 * scale, 20 * scale, 14 * scale, 8 * scale, 3 * scale),
 ];
 
-export function layersLanduse(source: string): LayerSpecification[] {
+export function layersBackground(theme: Theme): LayerSpecification[] {
+  return [{ id: 'background', type: 'background', paint: { 'background-color': coloursOf(theme).background } }];
+}
+
+export function layersLanduse(source: string, theme: Theme): LayerSpecification[] {
+  const c = coloursOf(theme);
   return [{
     id: 'landuse',
     type: 'fill',
@@ -23,12 +28,13 @@ export function layersLanduse(source: string): LayerSpecification[] {
     paint: {
       'fill-color': ['match', ['get', 'class'],
         'park', c.park, 'green', c.green, 'water', c.water, 'school', c.school,
-        'hospital', c.hospital, 'plaza', c.plaza, c.green],
+        'hospital', c.hospital, 'plaza', c.plaza, c.landuse],
     },
   }];
 }
 
-export function layersRoads(source: string): LayerSpecification[] {
+export function layersRoads(source: string, theme: Theme): LayerSpecification[] {
+  const c = coloursOf(theme);
   const base = { source, 'source-layer': 'roads', layout: { 'line-cap': 'round', 'line-join': 'round' } } as const;
   return [
     { ...base, id: 'roads-casing', type: 'line', paint: { 'line-color': c.roadCasing, 'line-width': roadWidthByZoom(1.25) } },
@@ -39,12 +45,26 @@ export function layersRoads(source: string): LayerSpecification[] {
       paint: {
         'line-color': ['match', ['get', 'class'], 'primary', c.primary, c.road],
         'line-width': roadWidthByZoom(1),
+        // on the dark wall full-strength roads would outshine the grids
+        ...(theme === 'wall' && { 'line-opacity': 0.85 }),
       },
     },
   ];
 }
 
-export function layersBuildings(source: string): LayerSpecification[] {
+export function layersBuildings(source: string, theme: Theme): LayerSpecification[] {
+  const c = coloursOf(theme);
+  const buildings: LayerSpecification = {
+    id: 'buildings',
+    type: 'fill',
+    source,
+    'source-layer': 'buildings',
+    minzoom: 14,
+    metadata: { group: 'buildings' },
+    paint: { 'fill-color': c.building, 'fill-outline-color': c.buildingOutline, ...(theme === 'wall' && { 'fill-opacity': 0.7 }) },
+  };
+  // across a room, compounds are noise: the wall draws buildings only
+  if (theme === 'wall') return [buildings];
   return [
     {
       id: 'compounds-fill',
@@ -54,15 +74,7 @@ export function layersBuildings(source: string): LayerSpecification[] {
       minzoom: 14,
       paint: { 'fill-color': c.compound, 'fill-opacity': 0.06 },
     },
-    {
-      id: 'buildings',
-      type: 'fill',
-      source,
-      'source-layer': 'buildings',
-      minzoom: 14,
-      metadata: { group: 'buildings' },
-      paint: { 'fill-color': c.building, 'fill-outline-color': c.buildingOutline },
-    },
+    buildings,
     {
       id: 'compounds-outline',
       type: 'line',
@@ -74,7 +86,10 @@ export function layersBuildings(source: string): LayerSpecification[] {
   ];
 }
 
-export function layersBasemapLabels(source: string, fonts: Fonts): LayerSpecification[] {
+/** Names of roads, parks, compounds, building numbers, entrances and gates; the wall names areas only. */
+export function layersBasemapLabels(source: string, theme: Theme): LayerSpecification[] {
+  if (theme === 'wall') return [];
+  const c = coloursOf(theme);
   const halo = { 'text-color': c.label, 'text-halo-color': c.halo, 'text-halo-width': 1.5 };
   return [
     {
@@ -102,7 +117,7 @@ export function layersBasemapLabels(source: string, fonts: Fonts): LayerSpecific
       minzoom: 15,
       filter: ['has', 'name'],
       layout: { 'text-field': ['get', 'name'], 'text-font': fonts.regular, 'text-size': 12 },
-      paint: { ...halo, 'text-color': '#3d6b2a' },
+      paint: { ...halo, 'text-color': c.landuseLabel },
     },
     {
       id: 'compounds-label',
@@ -132,7 +147,7 @@ export function layersBasemapLabels(source: string, fonts: Fonts): LayerSpecific
       minzoom: 18,
       metadata: { group: 'buildings' },
       layout: { 'text-field': ['get', 'name'], 'text-font': fonts.regular, 'text-size': 10, 'text-anchor': 'top' },
-      paint: { ...halo, 'text-color': '#6b5b4b' },
+      paint: { ...halo, 'text-color': c.entranceLabel },
     },
     {
       id: 'gates-label',

@@ -1,54 +1,134 @@
 import { describe, expect, it } from 'vitest';
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
-import type { StyleSpecification } from 'maplibre-gl';
-import { gridMapStyle, layerIdsOfGroup } from './style.ts';
+import { Color, v8, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { mapStyle } from './style.ts';
+import { themes, type Theme } from './theme.ts';
+import { layerGroups, layerIdsOfGroup } from './groups.ts';
 import { fontNames } from './fonts-spec.ts';
 
-const fontFaces = {
-  [fontNames.regular[0]]: [{ url: 'http://localhost/fonts/a.woff2', 'unicode-range': ['U+0-FF', 'U+4E00-9FFF'] }],
-  [fontNames.bold[0]]: [{ url: 'http://localhost/fonts/b.woff2', 'unicode-range': ['U+4E00-9FFF'] }],
-};
+const ORIGIN = 'http://localhost:8080';
 
-function makeStyle(): StyleSpecification {
-  return gridMapStyle({ tilesUrl: 'http://localhost:8080/api/tiles.json', fontFaces });
+function makeStyle(theme: Theme): StyleSpecification {
+  return mapStyle(theme, {
+    tilesUrl: `${ORIGIN}/api/tiles.json`,
+    fontFaces: {
+      [fontNames.regular[0]]: [{ url: `${ORIGIN}/fonts/a.woff2`, 'unicode-range': ['U+0-FF', 'U+4E00-9FFF'] }],
+      [fontNames.bold[0]]: [{ url: `${ORIGIN}/fonts/b.woff2`, 'unicode-range': ['U+4E00-9FFF'] }],
+    },
+  });
 }
 
-describe('gridMapStyle', () => {
+const sourceOf = (layer: LayerSpecification) => ('source' in layer ? layer.source : undefined);
+
+/** Every colour written in a layer's colour properties: the value itself, or the colours inside its expression. */
+function paintedColours(layer: LayerSpecification): string[] {
+  const spec = (v8 as unknown as Record<string, Record<string, { type: string }>>)[`paint_${layer.type}`];
+  const colours: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string' && /^(#|rgba?\(|hsla?\()/i.test(value)) colours.push(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+  };
+  for (const [name, value] of Object.entries(layer.paint ?? {})) {
+    if (spec[name]?.type !== 'color') continue;
+    if (typeof value === 'string') colours.push(value);
+    else visit(value);
+  }
+  return colours;
+}
+
+describe.each(themes)('the %s theme', (theme) => {
   it('passes the MapLibre style validator', () => {
-    expect(validateStyleMin(makeStyle())).toEqual([]);
+    expect(validateStyleMin(makeStyle(theme))).toEqual([]);
   });
 
   it('gives every layer a unique id', () => {
-    const ids = makeStyle().layers.map((layer) => layer.id);
+    const ids = makeStyle(theme).layers.map((layer) => layer.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('draws every layer from a source the style declares', () => {
-    const style = makeStyle();
+    const style = makeStyle(theme);
     for (const layer of style.layers) {
       if (layer.type === 'background') continue;
-      expect(Object.keys(style.sources), layer.id).toContain(layer.source);
+      expect(Object.keys(style.sources), layer.id).toContain(sourceOf(layer));
     }
   });
 
-  it('loads nothing from another host: no glyphs URL and no sprite', () => {
-    const style = makeStyle();
+  it('declares no source that none of its layers draws from', () => {
+    const style = makeStyle(theme);
+    const used = new Set(style.layers.map(sourceOf));
+    expect(Object.keys(style.sources).filter((source) => !used.has(source))).toEqual([]);
+  });
+
+  it('paints only colours MapLibre can parse', () => {
+    for (const layer of makeStyle(theme).layers) {
+      for (const colour of paintedColours(layer)) expect(Color.parse(colour), `${layer.id}: ${colour}`).toBeInstanceOf(Color);
+    }
+  });
+
+  it('loads nothing from another host: no glyphs URL, no sprite, fonts and tiles from our origin', () => {
+    const style = makeStyle(theme);
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
+    const fontUrls = Object.values(style['font-faces'] ?? {}).flatMap((faces) => (Array.isArray(faces) ? faces.map((f) => f.url) : [faces]));
+    const sourceUrls = Object.values(style.sources).flatMap((source) => ('url' in source && source.url ? [source.url] : []));
+    for (const url of [...fontUrls, ...sourceUrls]) expect(new URL(url).origin, url).toBe(ORIGIN);
   });
 
   it('writes text only in fonts that font-faces declares', () => {
-    const style = makeStyle();
+    const style = makeStyle(theme);
     for (const layer of style.layers) {
       if (layer.type !== 'symbol' || !layer.layout?.['text-field']) continue;
       for (const font of layer.layout['text-font'] as string[]) expect(style['font-faces'], layer.id).toHaveProperty([font]);
     }
   });
+});
 
-  it('puts every layer a panel toggle controls into a known group', () => {
-    const style = makeStyle();
-    for (const group of ['grids', 'microgrids', 'pois', 'requests', 'buildings']) {
-      expect(layerIdsOfGroup(style, group).length, group).toBeGreaterThan(0);
-    }
+describe('the day theme', () => {
+  it('puts layers in every group the layer panel toggles', () => {
+    const style = makeStyle('day');
+    for (const group of layerGroups) expect(layerIdsOfGroup(style, group).length, group).toBeGreaterThan(0);
+  });
+
+  it('draws requests above everything else', () => {
+    const ids = makeStyle('day').layers.map((layer) => layer.id);
+    expect(ids.slice(-2)).toEqual(['requests-halo', 'requests']);
+  });
+});
+
+describe('the wall theme', () => {
+  it('shades grids by their load from feature-state, under the roads', () => {
+    const ids = makeStyle('wall').layers.map((layer) => layer.id);
+    expect(ids.indexOf('grids-load')).toBeGreaterThan(-1);
+    expect(ids.indexOf('grids-load')).toBeLessThan(ids.indexOf('roads'));
+  });
+
+  it('draws live markers above everything else and the requests of the day map not at all', () => {
+    const ids = makeStyle('wall').layers.map((layer) => layer.id);
+    expect(ids.slice(-3)).toEqual(['live-overdue-halo', 'live-pulse', 'live-markers']);
+    expect(ids).not.toContain('requests');
+  });
+});
+
+describe('the circle theme', () => {
+  it('shades buildings above the basemap and under every label', () => {
+    const style = makeStyle('circle');
+    const at = style.layers.findIndex((layer) => layer.id === 'circle-fill');
+    expect(at).toBeGreaterThan(style.layers.findIndex((layer) => layer.id === 'buildings'));
+    expect(style.layers.slice(0, at).filter((layer) => layer.type === 'symbol')).toEqual([]);
+  });
+
+  it('leaves out grid fills and requests, which would compete with the shading', () => {
+    const ids = makeStyle('circle').layers.map((layer) => layer.id);
+    expect(ids).not.toContain('grids-fill');
+    expect(ids.filter((id) => id.startsWith('requests'))).toEqual([]);
+  });
+});
+
+describe('the pin theme', () => {
+  it('draws the pin above the numbered service points, above everything else', () => {
+    const ids = makeStyle('pin').layers.map((layer) => layer.id);
+    expect(ids.at(-1)).toBe('pin');
+    expect(ids.indexOf('spots-label')).toBe(ids.length - 2);
   });
 });

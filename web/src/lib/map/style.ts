@@ -1,65 +1,65 @@
-import type { FontFacesSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
-import type { FeatureCollection } from 'geojson';
-import { basemapColors } from './theme.ts';
-import { fontNames, type Fonts } from './fonts-spec.ts';
-import { layersBasemapLabels, layersBuildings, layersLanduse, layersRoads } from './layers-basemap.ts';
+import type { FontFacesSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { Theme } from './theme.ts';
+import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource } from './sources.ts';
+import { layersBackground, layersBasemapLabels, layersBuildings, layersLanduse, layersRoads } from './layers-basemap.ts';
 import { layersAreaFills, layersAreaLabels, layersAreaLines } from './layers-areas.ts';
 import { layersPois, layersRequests } from './layers-points.ts';
+import { layersGridLoad, layersLive } from './layers-wall.ts';
+import { layersCircle } from './layers-circle.ts';
+import { layersPin, layersSpots } from './layers-pin.ts';
 
-export const TILES_SOURCE = 'gridmap';
-export const REQUESTS_SOURCE = 'requests';
-
-export type GridMapStyleOptions = {
-  /** Absolute URL of our TileJSON (`/api/tiles.json`): the basemap and the grid layers. */
+export type MapStyleOptions = {
+  /** Absolute URL of our TileJSON (`/api/tiles.json`): the basemap, the areas, the service points. */
   tilesUrl: string;
-  /** Font files for `text-font` names (see fonts.ts); without them MapLibre falls back to local fonts. */
+  /** Font files for the `text-font` names (see fonts.ts); without them MapLibre falls back to local fonts. */
   fontFaces?: FontFacesSpecification;
-  /** Requests shown at first; the map updates the source as they change. */
-  requests?: FeatureCollection;
-  fonts?: Fonts;
+};
+
+type Composition = { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] };
+
+/** Land, grid fills, roads, buildings and area lines, bottom up: what every theme stands on. */
+const ground = (theme: Theme, fills: LayerSpecification[] = layersAreaFills(TILES_SOURCE, theme)) => [
+  ...layersBackground(theme),
+  ...layersLanduse(TILES_SOURCE, theme),
+  ...fills,
+  ...layersRoads(TILES_SOURCE, theme),
+  ...layersBuildings(TILES_SOURCE, theme),
+  ...layersAreaLines(TILES_SOURCE, theme),
+];
+const labels = (theme: Theme) => [...layersBasemapLabels(TILES_SOURCE, theme), ...layersAreaLabels(TILES_SOURCE, theme)];
+
+/** Each theme's own sources and its layers, bottom up; a page fills the sources through the setters beside the layers. */
+const compositions: Record<Theme, () => Composition> = {
+  day: () => ({
+    sources: { [REQUESTS_SOURCE]: emptySource('id') },
+    layers: [...ground('day'), ...labels('day'), ...layersPois(TILES_SOURCE, 'day'), ...layersRequests(REQUESTS_SOURCE)],
+  }),
+  wall: () => ({
+    sources: { [LIVE_SOURCE]: emptySource('ticket') },
+    layers: [...ground('wall', layersGridLoad(TILES_SOURCE)), ...labels('wall'), ...layersPois(TILES_SOURCE, 'wall'), ...layersLive(LIVE_SOURCE)],
+  }),
+  circle: () => ({
+    // the shading goes under the labels, above the basemap's own buildings
+    sources: { [CIRCLE_SOURCE]: emptySource() },
+    layers: [...ground('circle'), ...layersCircle(CIRCLE_SOURCE), ...labels('circle'), ...layersPois(TILES_SOURCE, 'circle')],
+  }),
+  pin: () => ({
+    sources: { [SPOTS_SOURCE]: emptySource(), [PIN_SOURCE]: emptySource() },
+    layers: [...ground('pin'), ...labels('pin'), ...layersPois(TILES_SOURCE, 'pin'), ...layersSpots(SPOTS_SOURCE), ...layersPin(PIN_SOURCE)],
+  }),
 };
 
 /**
- * The grid map style. Deliberately no `glyphs` and no `sprite`: every request stays on our
+ * The map style of a theme. Deliberately no `glyphs` and no `sprite`: every request stays on our
  * origin (text is drawn from `font-faces`, icons are made in the browser, see icons.ts).
  */
-export function gridMapStyle(options: GridMapStyleOptions): StyleSpecification {
-  const fonts = options.fonts ?? fontNames;
-  const style: StyleSpecification = {
+export function mapStyle(theme: Theme, options: MapStyleOptions): StyleSpecification {
+  const { sources, layers } = compositions[theme]();
+  return {
     version: 8,
-    name: 'grid-map',
-    sources: {
-      [TILES_SOURCE]: { type: 'vector', url: options.tilesUrl, promoteId: 'id' },
-      [REQUESTS_SOURCE]: {
-        type: 'geojson',
-        data: options.requests ?? { type: 'FeatureCollection', features: [] },
-        promoteId: 'id',
-      },
-    },
-    layers: [
-      ...layersBackground(),
-      ...layersLanduse(TILES_SOURCE),
-      ...layersAreaFills(TILES_SOURCE),
-      ...layersRoads(TILES_SOURCE),
-      ...layersBuildings(TILES_SOURCE),
-      ...layersAreaLines(TILES_SOURCE),
-      ...layersBasemapLabels(TILES_SOURCE, fonts),
-      ...layersAreaLabels(TILES_SOURCE, fonts),
-      ...layersPois(TILES_SOURCE, fonts),
-      ...layersRequests(REQUESTS_SOURCE),
-    ],
+    name: `grid-map-${theme}`,
+    sources: { [TILES_SOURCE]: tilesSource(options.tilesUrl), ...sources },
+    layers,
+    ...(options.fontFaces && { 'font-faces': options.fontFaces }),
   };
-  if (options.fontFaces) style['font-faces'] = options.fontFaces;
-  return style;
-}
-
-function layersBackground(): LayerSpecification[] {
-  return [{ id: 'background', type: 'background', paint: { 'background-color': basemapColors.background } }];
-}
-
-/** Ids of the layers a toggle in the panel shows or hides (set in each layer's `metadata.group`). */
-export function layerIdsOfGroup(style: StyleSpecification, group: string): string[] {
-  return style.layers
-    .filter((layer) => (layer.metadata as { group?: string } | undefined)?.group === group)
-    .map((layer) => layer.id);
 }

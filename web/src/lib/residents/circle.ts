@@ -1,4 +1,3 @@
-import type { ExpressionSpecification } from 'maplibre-gl';
 import { api, read, signalled, type Answer } from '../api/client.ts';
 import { fetchItems } from '../api/collections.ts';
 
@@ -13,11 +12,3 @@ export const fetchCircle = (signal?: AbortSignal) => read(api.circle.$get({ quer
 export const circleBuildingsUrl = () => api.circle['buildings.geojson'].$url().href;
 
 export const fetchCompounds = (signal?: AbortSignal) => fetchItems('compounds', 1000, signal);
-
-/** Shades for "how many categories are missing": white-green when none, to deep red at 4 and more. */
-export const missingShades = ['#e7f5e1', '#fde2b0', '#f9a65a', '#e4572e', '#a3141b'] as const;
-
-export const missingColour: ExpressionSpecification = [
-  'step', ['coalesce', ['get', 'missingCount'], 0],
-  missingShades[0], 1, missingShades[1], 2, missingShades[2], 3, missingShades[3], 4, missingShades[4],
-];

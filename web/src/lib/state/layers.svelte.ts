@@ -1,4 +1,5 @@
-import { poiCategories } from '../map/theme.ts';
+import { poiCategories } from '../../../../api/contract/vocabulary.ts';
+import type { LayerGroup } from '../map/groups.ts';
 
 /** Which layers the user has switched on. The map follows these; the panel edits them. */
 class LayerToggles {
@@ -13,7 +14,7 @@ class LayerToggles {
   poiCategories = $state<string[]>([...poiCategories]);
 
   /** The groups of style layers (see `metadata.group` in the style) and whether each is on. */
-  get groups(): Record<string, boolean> {
+  get groups(): Record<LayerGroup, boolean> {
     return {
       grids: this.grids,
       microgrids: this.microgrids,

@@ -1,0 +1,21 @@
+import type { GeoJSONSourceSpecification, VectorSourceSpecification } from 'maplibre-gl';
+
+// The map's sources: our vector tiles (basemap, areas, service points), and the GeoJSON sources
+// a theme's page fills through the setters beside its layers.
+
+export const TILES_SOURCE = 'gridmap';
+export const REQUESTS_SOURCE = 'requests';
+export const LIVE_SOURCE = 'live';
+export const CIRCLE_SOURCE = 'circle';
+export const PIN_SOURCE = 'pin';
+export const SPOTS_SOURCE = 'spots';
+
+/** The TileJSON (`/api/tiles.json`) names the tile URLs; features are keyed by their `id` for feature-state. */
+export const tilesSource = (url: string): VectorSourceSpecification => ({ type: 'vector', url, promoteId: 'id' });
+
+/** An empty GeoJSON source, filled by the page once the map has loaded. */
+export const emptySource = (promoteId?: string): GeoJSONSourceSpecification => ({
+  type: 'geojson',
+  data: { type: 'FeatureCollection', features: [] },
+  ...(promoteId && { promoteId }),
+});
