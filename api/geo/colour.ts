@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.ts';
 
-const palette = 8; // colours the map style knows (web/src/lib/map/style.ts)
+const palette = 8; // colours the map style knows (web/src/lib/ui/map/layers-areas.ts, ui/colours.ts: gridColours)
 
 /**
  * Gives every area a colour index so that siblings sharing a border differ: greedy colouring

@@ -43,7 +43,7 @@ export function isoCST(ms: number): string {
 }
 
 function statusFor(rng: Rng, ageDays: number): [string, number] {
-  // open ones are mostly recent, as they are where deadlines are hours to days (api/domain.ts):
+  // open ones are mostly recent, as they are where deadlines are hours to days (api/contract/vocabulary.ts: requestCategoryRules):
   // a living community has a handful overdue, not most of them
   const table: [string, number][] =
     ageDays > 45 ? [['archived', 75], ['revisited', 12], ['resolved', 5], ['rejected', 4], ['duplicate', 4]]

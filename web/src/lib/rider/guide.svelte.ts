@@ -1,5 +1,5 @@
 import { ApiError } from '../api/client.ts';
-import { fetchRiderGuide, findInCompound, type LonLat, type RiderBuilding, type RiderEntrance, type RiderGuide } from './api.ts';
+import { fetchRiderGuide, findInCompound, type LonLat, type RiderBuilding, type RiderEntrance, type RiderGuide } from '../api/rider.ts';
 import { buildingAndUnit } from '../../../../api/contract/address.ts';
 import { buildingByNumber, metres } from './plan.ts';
 import { lanePath } from './lane-path.ts';

@@ -1,4 +1,4 @@
-import type { LonLat, RiderGuide } from './api.ts';
+import type { LonLat, RiderGuide } from '../api/rider.ts';
 import { metres } from './plan.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { LonLat, RiderBuilding, RiderGuide } from './api.ts';
+import type { LonLat, RiderBuilding, RiderGuide } from '../api/rider.ts';
 
 /**
  * A compound drawn to scale on a phone: lon/lat → screen pixels with a local equirectangular

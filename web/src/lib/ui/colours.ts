@@ -1,5 +1,5 @@
 import type { AreaLevel, PoiCategory, RequestStatus } from '../../../../api/contract/vocabulary.ts';
-import type { Urgency } from '../loop/time-left.ts';
+import type { Urgency } from './time-left.ts';
 
 // Every colour of the app, once. The map style reads these values; the pages read the same ones
 // as CSS custom properties (`--gm-…`, put on :root at start-up by ./tokens.ts). The tables are

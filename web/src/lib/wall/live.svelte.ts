@@ -1,7 +1,7 @@
 import type { FeatureCollection, Point } from 'geojson';
-import { fetchStats, type LiveEvent, type Stats } from '../loop/api.ts';
+import { fetchStats, type LiveEvent, type Stats } from '../api/loop.ts';
 import { isOpen, LiveRequests, type LiveRequest } from '../api/live.svelte.ts';
-import { urgencyOf, type Urgency } from '../loop/time-left.ts';
+import { urgencyOf, type Urgency } from '../ui/time-left.ts';
 
 // The wall screen's live data: figures from /api/stats; markers and the feed from the one live
 // model (../api/live.svelte.ts): the public snapshot, then the SSE stream of the kiosk's area.
