@@ -10,7 +10,8 @@ import { outsideRequestsSeen } from '../helpers/browser.ts';
 // reaches the wall screen on another; a grid worker signs in on a phone, claims and resolves;
 // the resident's ticket page shows the six steps. Screenshots go to test-results/.
 
-const baseUrl = inject('baseUrl');
+/** the app under test: each describe block below runs once per engine (global setup: browserTargets) */
+let baseUrl: string | undefined;
 const KIOSK = 'demo-wall-xsl';
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo1234';
 
@@ -97,7 +98,11 @@ async function signInOnPhone(browser: Browser, username: string): Promise<Page> 
   return page;
 }
 
-describe.skipIf(!baseUrl)('the request loop pages in Chromium', () => {
+describe.each(inject('browserTargets'))('the request loop pages in Chromium on %s', (_engine, target) => {
+  beforeAll(() => {
+    baseUrl = target;
+  });
+
   let browser: Browser;
   let worker: { username: string; gridId: string };
 

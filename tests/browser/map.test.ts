@@ -7,7 +7,8 @@ import { countColors, launchChromium, newContext, PHONE, recordOutsideRequests, 
 // global setup) and checks what a person would see: grid polygons drawn, Chinese labels drawn,
 // and nothing fetched from another host (government intranets are offline).
 
-const baseUrl = inject('baseUrl');
+/** the app under test: each describe block below runs once per engine (global setup: browserTargets) */
+let baseUrl: string | undefined;
 
 type GridMapWindow = { __gridMap: import('maplibre-gl').Map };
 
@@ -46,7 +47,11 @@ async function showOnly(page: Page, layerIds: string[], paint: Record<string, Re
   }), { layerIds, paint });
 }
 
-describe.skipIf(!baseUrl)('the grid map page in Chromium', () => {
+describe.each(inject('browserTargets'))('the grid map page in Chromium on %s', (_engine, target) => {
+  beforeAll(() => {
+    baseUrl = target;
+  });
+
   let browser: Browser;
   let page: Page;
   let outsideRequests: string[] = [];

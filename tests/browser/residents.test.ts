@@ -6,7 +6,8 @@ import { outsideRequestsSeen } from '../helpers/browser.ts';
 // The residents' and riders' pages in a real Chromium at phone size, in Chinese, against the
 // running server of the global setup: what a resident or a rider would read on the screen.
 
-const baseUrl = inject('baseUrl');
+/** the app under test: each describe block below runs once per engine (global setup: browserTargets) */
+let baseUrl: string | undefined;
 
 type Guide = {
   compound: { id: string; name: string };
@@ -37,7 +38,11 @@ async function compoundWithBuilding3Unit2(): Promise<Guide> {
 
 const middle = (b: [number, number, number, number]) => ({ longitude: (b[0] + b[2]) / 2, latitude: (b[1] + b[3]) / 2 });
 
-describe.skipIf(!baseUrl)('the residents’ and riders’ pages in Chromium at 390×844', () => {
+describe.each(inject('browserTargets'))('the residents’ and riders’ pages in Chromium at 390×844 on %s', (_engine, target) => {
+  beforeAll(() => {
+    baseUrl = target;
+  });
+
   let browser: Browser;
   let guide: Guide;
   const contexts: BrowserContext[] = [];

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
@@ -12,6 +12,8 @@ declare module 'vitest' {
     pgliteTemplate: string;
     postgresTemplateUrl: string | null;
     baseUrl: string | null;
+    /** where the browser tests find the app: the embedded default (PGlite) always, PostgreSQL when installed */
+    browserTargets: [engine: 'pglite' | 'postgres', url: string][];
   }
 }
 
@@ -24,6 +26,17 @@ export default async function setup(project: TestProject) {
   const tmp = resolve('.tmp');
   mkdirSync(tmp, { recursive: true });
   const t0 = performance.now();
+
+  // the app as `npm start` runs it, embedded PGlite in a data directory of its own: started first,
+  // so it loads its demo data while the templates are built
+  const embeddedDir = resolve(tmp, `browser-pglite-${process.pid}`);
+  rmSync(embeddedDir, { recursive: true, force: true });
+  const embeddedPort = 57_000 + (process.pid % 1000);
+  const embedded = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+    env: { ...process.env, PORT: String(embeddedPort), DATA_DIR: embeddedDir, DATABASE_URL: '' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const targets: [engine: 'pglite' | 'postgres', url: string][] = [];
 
   const pglite = await openDatabase({ dataDir: 'memory://' });
   await loadDemoData(pglite);
@@ -60,12 +73,18 @@ export default async function setup(project: TestProject) {
     });
     await waitFor(`http://localhost:${port}/api/health`, 300_000);
     project.provide('baseUrl', `http://localhost:${port}`);
+    targets.push(['postgres', `http://localhost:${port}`]);
   } else {
     console.warn('[setup] no native PostgreSQL + PostGIS here: tests run on PGlite only');
   }
+  await waitFor(`http://localhost:${embeddedPort}/api/health`, 300_000);
+  targets.unshift(['pglite', `http://localhost:${embeddedPort}`]);
+  project.provide('browserTargets', targets);
+  console.log(`[setup] browser targets ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${targets.map(([e]) => e).join(', ')}`);
 
   return async () => {
     server?.kill('SIGTERM');
+    embedded.kill('SIGTERM');
     await cluster?.stop();
     writeFileSync(templatePath, '');
   };
