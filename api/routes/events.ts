@@ -16,7 +16,7 @@ export interface EventOptions {
 }
 
 /**
- * GET /api/events — Server-Sent Events of request changes (docs/api-loop.md, "Live"). `id:` is the
+ * GET /api/events — Server-Sent Events of request changes (docs/api.md, "Live and the wall screen"). `id:` is the
  * audit event id, so the browser's EventSource resumes after a reconnect with Last-Event-ID and
  * the stream first replays what it missed from `request_events`, then goes live.
  */

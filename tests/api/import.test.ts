@@ -4,6 +4,7 @@ import gcoord from 'gcoord';
 import type { Feature, MultiPolygon, Position } from 'geojson';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { call, signIn } from '../helpers/staff.ts';
 import { importAreas } from '../../api/import/areas.ts';
 import { dataChangedChannel } from '../../api/db/client.ts';
 
@@ -212,6 +213,12 @@ describe.each(modes())('importing area boundaries on %s', (mode) => {
       SELECT count(*)::int AS wrong FROM requests r CROSS JOIN LATERAL assign_point(r.geom) p
       WHERE (r.street_id, r.community_id, r.grid_id, r.microgrid_id) IS DISTINCT FROM (p.street_id, p.community_id, p.grid_id, p.microgrid_id)`);
     expect(wrong).toBe(0);
+    // the move is on each request's record, readable everywhere a request's history is shown
+    const admin = await signIn(t, 'admin');
+    const detail = await call(t, 'GET', `/api/staff/requests/${filed[0]}`, { cookie: admin });
+    expect(detail.status).toBe(200);
+    expect((await detail.json()).events.map((e: { action: string }) => e.action)).toContain('reassigned');
+    expect((await t.get('/api/stats')).status).toBe(200);
   });
 
   it('refuses a micro-grid that reaches outside its grid', async () => {
