@@ -15,11 +15,13 @@ import { requestRoutes } from './routes/requests.ts';
 import { riderRoutes } from './routes/rider.ts';
 import { searchRoutes } from './routes/search.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { setupRoutes } from './routes/setup.ts';
 import { staffRequestRoutes } from './routes/staff-requests.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import type { TileIndex } from './tiles/tile-index.ts';
 import { origin } from './urls.ts';
+import { isDemo } from './demo/mode.ts';
 
 export interface AppContext {
   database: Database;
@@ -57,13 +59,15 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
         'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
       ],
     }))
-    .get('/health', (c) => c.json({ ok: true, database: database.kind, loadedInMs: loadedInMs ?? null }))
+    // `demo`: the staff pages say 演示数据 while the fictional street is loaded (docs/setup.md)
+    .get('/health', async (c) => c.json({ ok: true, database: database.kind, loadedInMs: loadedInMs ?? null, demo: await isDemo(database) }))
     .route('/collections', collectionRoutes(database))
     .route('/events', eventRoutes(database))
     .route('/stats', statsRoutes(database))
     .route('/', tileRoutes(tiles))
     .route('/', areaRoutes(database))
     .route('/session', sessionRoutes(database))
+    .route('/setup', setupRoutes(database))
     .route('/staff/requests', staffRequestRoutes(database))
     .route('/photos', photoRoutes(database))
     .route('/requests', requestRoutes(database))

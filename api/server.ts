@@ -7,6 +7,8 @@ import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
 import { dataChangedChannel, openDatabase } from './db/client.ts';
 import { loadDemoData } from './demo/seed.ts';
+import { demoSetting, demoState } from './demo/mode.ts';
+import { issueSetupToken } from './auth/setup.ts';
 import { startEscalationJob } from './loop/escalation.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
@@ -18,6 +20,11 @@ const databaseUrl = process.env.DATABASE_URL;
 const webDir = resolve('dist/web');
 const started = performance.now();
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+const demo = demoSetting();
+if (typeof demo === 'object') {
+  console.error(demo.error);
+  process.exit(1);
+}
 
 const bootPage = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>一图 · 正在启动</title><body style="font:18px system-ui,sans-serif;display:grid;place-items:center;height:90vh;color:#234">
@@ -57,8 +64,20 @@ async function startApi() {
   try {
     const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir });
     console.log(`database open and migrated in ${seconds()} s`);
-    stage = 'loading the demo data';
-    if (await loadDemoData(database)) console.log(`demo data loaded in ${seconds()} s`);
+    const state = await demoState(database);
+    if (demo === 'on' && state === 'empty') {
+      stage = 'loading the demo data';
+      if (await loadDemoData(database)) console.log(`demo data loaded in ${seconds()} s (DEMO_DATA=off starts empty)`);
+    } else if (state !== 'demo') {
+      console.log(state === 'empty' ? 'starting empty (DEMO_DATA=off): no demo data, accounts, kiosk links or keys'
+        : `the database holds ${state === 'own data' ? 'data of its own' : 'no demo any more'}: the demo is not loaded`);
+    }
+    // an installation without any account: a one-time link for its first administrator
+    const setupToken = await issueSetupToken(database);
+    if (setupToken) {
+      const base = (process.env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
+      console.log(`\n  no account yet — open this link once to choose the first administrator (valid until used or the next start):\n  ${base}/setup?token=${setupToken}\n`);
+    }
     stage = 'cutting the map tiles';
     const tiles = await TileIndex.build(database);
     const loadedInMs = Math.round(performance.now() - started);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from './errors.ts';
 
 // Input is checked once, here at the boundary, against the wire schemas (api/contract/wire.ts):
-// `json(schema)` for bodies, `query(schema)` / `params(schema)` for the URL (@hono/zod-validator).
+// `json(schema)` for bodies, `query(schema)` for the query string (@hono/zod-validator).
 // Handlers read `c.req.valid(...)` and trust it. A refused input is an ApiError with a stable code
 // (required, invalid_value, too_long, unknown_field…) and the field to fix.
 
@@ -76,15 +76,12 @@ async function readJson(c: Context): Promise<unknown> {
   return body;
 }
 
-const refuse = (result: { success: true } | { success: false; error: unknown }, c: Context, target: 'query' | 'param') => {
-  if (!result.success) throw inputError(result.error as z.ZodError, target === 'query' ? c.req.query() : c.req.param());
+const refuse = (result: { success: true } | { success: false; error: unknown }, c: Context) => {
+  if (!result.success) throw inputError(result.error as z.ZodError, c.req.query());
 };
 
 /** The query string, checked against `schema`. */
-export const query = <S extends z.ZodType>(schema: S) => zValidator('query', schema, (result, c) => refuse(result, c, 'query'));
-
-/** The path parameters, checked against `schema`. */
-export const params = <S extends z.ZodType>(schema: S) => zValidator('param', schema, (result, c) => refuse(result, c, 'param'));
+export const query = <S extends z.ZodType>(schema: S) => zValidator('query', schema, (result, c) => refuse(result, c));
 
 /** `limit`: a whole number ≥ 1, at most `max` (more is served as `max`). */
 export const Limit = (fallback: number, max: number) => z.string().optional().transform((value, ctx) => {

@@ -3,9 +3,9 @@
 // Opens the database as api/server.ts does: DATABASE_URL, or the PGlite data directory DATA_DIR
 // (default ./.data). Exit code 1 when the file is refused. See docs/import.md.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Database } from '../api/db/client.ts';
+import { fail, openForScript } from './lib/open-database.ts';
 import { inputCrs, type InputCrs } from '../api/geo/crs.ts';
 import { formatIssue, parseGeoJSON } from '../api/geo/geojson.ts';
 import { importAreas, type ImportProblem, type ImportReport } from '../api/import/areas.ts';
@@ -32,7 +32,7 @@ if (!parsed.ok && parsed.errors.some((e) => /not valid JSON/.test(e.message))) {
   fail(`文件不是有效的 JSON / the file is not valid JSON:\n  ${parsed.errors.map(formatIssue).join('\n  ')}`);
 }
 
-const database = await open();
+const database = await openForScript();
 try {
   const input = parsed.ok ? parsed.value : JSON.parse(readFileSync(file, 'utf8'));
   const report = await importAreas(database, input, { crs, dryRun: values['dry-run'] });
@@ -40,33 +40,6 @@ try {
   process.exitCode = report.ok ? 0 : 1;
 } finally {
   await database.close();
-}
-
-async function open(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    try {
-      return await openDatabase({ url });
-    } catch (error) {
-      fail(`无法连接数据库 cannot connect to DATABASE_URL: ${(error as Error).message}`);
-    }
-  }
-  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-  // PGlite takes no lock: a second process on the same directory would corrupt it. While a
-  // PGlite database is open, its directory holds postmaster.pid (removed on close).
-  if (existsSync(join(dataDir, 'postmaster.pid'))) {
-    fail([
-      `数据库正在使用中 the database in ${dataDir} is in use: a running server (npm start) holds it.`,
-      '请先停止服务器（Ctrl+C），导入后再启动 / stop the server (Ctrl+C), import, then start it again.',
-      `若没有服务器在运行，说明上次异常退出：删除 ${join(dataDir, 'postmaster.pid')} 后重试`,
-      `/ if no server is running, an earlier crash left ${join(dataDir, 'postmaster.pid')} behind: delete it and retry.`,
-    ].join('\n'));
-  }
-  try {
-    return await openDatabase({ dataDir });
-  } catch (error) {
-    fail(`无法打开数据库 cannot open the PGlite database in ${dataDir} (is a server using it? stop it first): ${(error as Error).message}`);
-  }
 }
 
 function print(r: ImportReport) {
@@ -99,8 +72,3 @@ function list(title: string, problems: ImportProblem[]) {
   if (problems.length > shown) console.log(`  … 另有 and ${problems.length - shown} more`);
 }
 
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}

@@ -15,8 +15,9 @@ const wrong = () => new ApiError('wrong_credentials', 'wrong username or passwor
 export async function signIn(database: Database, username: string, password: string): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
   const [account] = await database.rows<{ password_hash: string; locked_until: string | null; locked: boolean }>(sql`
     SELECT password_hash, to_json(locked_until) #>> '{}' AS locked_until, coalesce(locked_until > now(), false) AS locked
-    FROM accounts WHERE username = ${username}`);
+    FROM accounts WHERE username = ${username} AND disabled_at IS NULL`);
   if (!account) {
+    // unknown and disabled accounts answer alike: a stranger learns nothing of which usernames exist
     await verifyPassword(password, await decoyHash()); // as slow as a real check: no username probing by timing
     throw wrong();
   }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { isWorkingRole } from '../contract/vocabulary.ts';
@@ -22,6 +22,14 @@ export type ScopedRequest = {
   escalationLevel: number;
 };
 
+/** Hands the browser its session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS. */
+export function setSessionCookie(c: Context, token: string) {
+  setCookie(c, sessionCookie, token, {
+    httpOnly: true, sameSite: 'Lax', path: '/', maxAge: sessionHours * 3600,
+    secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+  });
+}
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = () => randomBytes(32).toString('base64url');
 
@@ -31,7 +39,7 @@ export async function currentUser(c: Context, database: Database): Promise<Staff
   if (!token || token.length > 200) return null;
   const [row] = await database.rows<StaffUser>(sql`
     SELECT ${userColumns} FROM sessions se JOIN accounts a ON a.username = se.username ${userJoins}
-    WHERE se.token_hash = ${hashToken(token)} AND se.expires_at > now()`);
+    WHERE se.token_hash = ${hashToken(token)} AND se.expires_at > now() AND a.disabled_at IS NULL`);
   return row ? readUser(row) : null;
 }
 
@@ -60,6 +68,7 @@ export async function userOfStaff(database: Database, staffId: string): Promise<
  * sees only requests escalated to level ≥ 1 in their street or community.
  */
 export function inScope(user: StaffUser, request: ScopedRequest): boolean {
+  if (installationAdmin(user)) return true;
   if (!isWorkingRole(user.role) || !user.areaId) return false;
   if (user.role === 'mediator' && !(request.escalationLevel >= 1)) return false;
   switch (user.areaLevel) {
@@ -71,13 +80,21 @@ export function inScope(user: StaffUser, request: ScopedRequest): boolean {
   }
 }
 
+/**
+ * A street administrator with no area administers the whole installation: the first account,
+ * made by the setup link before any boundary was imported (docs/setup.md).
+ */
+export const installationAdmin = (user: StaffUser) => user.role === 'street_admin' && !user.areaId;
+
 /** Staff may act on requests in their scope and on the ones assigned to them. */
 export const mayAct = (user: StaffUser, request: ScopedRequest & { assigneeId: string | null }) =>
   inScope(user, request) || request.assigneeId === user.staffId;
 
 /** The same rule as `inScope`, as a WHERE fragment on `requests r`. */
 export function scopeSql(user: StaffUser): SQL {
+  if (installationAdmin(user)) return sql`TRUE`;
   if (!isWorkingRole(user.role) || !user.areaId) return sql`FALSE`;
+  if (!user.areaLevel) return sql`FALSE`;
   const column = {
     street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
   }[user.areaLevel];

@@ -27,6 +27,7 @@ export const errorStatus = {
   kiosk_invalid: 403, // an unknown or revoked wall-screen link
   api_key_missing: 403,
   api_key_invalid: 403,
+  setup_token_invalid: 403, // the setup link was used already, or replaced by a newer one
   // what is asked for (404)
   not_found: 404, // no such path, collection or feature
   request_not_found: 404, // `ticket`
@@ -36,6 +37,7 @@ export const errorStatus = {
   unit_not_in_building: 404, // `building`, `unit`, `units`
   photo_not_found: 404,
   service_not_found: 404, // an Open311 service_code we do not have
+  account_not_found: 404,
   // the state of things (409)
   illegal_transition: 409, // `from`, `to`, `allowed`
   already_claimed: 409, // `assigneeName`
@@ -45,6 +47,8 @@ export const errorStatus = {
   not_resolved: 409, // only a resolved request can be rated; `status`
   photo_window_closed: 409, // reporters add photos within an hour of filing
   photo_limit: 409, // `maximum` photos per request
+  setup_done: 409, // the installation has accounts: sign in instead
+  username_taken: 409,
   // the place (422)
   outside_service_area: 422, // the point lies outside every street of this map
   no_path_nearby: 422, // `meters`: no walking path that close to the point

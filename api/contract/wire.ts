@@ -5,8 +5,9 @@ import {
 } from './vocabulary.ts';
 
 // The wire contract: what crosses between the API and its clients, as zod schemas. The API
-// validates every body and query through the input schemas (api/validate.ts) and shapes every
-// response through the output schemas (api/loop/request-row.ts and friends), so a new column never
+// validates every body and query at the boundary (api/validate.ts) — through these schemas, or a
+// route's own query schema beside it when no other module needs it — and shapes the request
+// answers through the output schemas (api/loop/request-row.ts and friends), so a new column never
 // leaks; the web's types are inferred from the same schemas (`z.infer`, type-only imports).
 // Times are ISO 8601 in UTC; positions are WGS84 degrees (RFC 7946).
 
@@ -74,6 +75,16 @@ export const SignIn = z.object({
     .max(100, { error: 'username must be text (at most 100 characters)' }),
   password: z.string({ error: 'password must be text (at most 1000 characters)' }).min(1, { error: 'password is required' })
     .max(1000, { error: 'password must be text (at most 1000 characters)' }),
+});
+
+/** POST /api/setup: the first street administrator, chosen by whoever holds the setup link. */
+export const FirstAdminInput = z.object({
+  token: z.string({ error: 'token is required: open the setup link printed in the server log' }).min(1).max(200),
+  username: z.string({ error: 'username is required' }).trim().toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: 'username must be 2–40 letters, digits, dots, dashes or underscores' }),
+  name: z.string({ error: 'name is required' }).trim().min(1, { error: 'name is required' }).max(40, { error: 'name must be at most 40 characters' }),
+  password: z.string({ error: 'password is required' }).min(8, { error: 'password must be at least 8 characters' })
+    .max(1000, { error: 'password must be at most 1000 characters' }),
 });
 
 export const QueueQuery = z.object({
@@ -237,7 +248,9 @@ export type Stats = z.infer<typeof Stats>;
 
 /** Who is signed in. */
 export const StaffUser = z.object({
-  username: z.string(), staffId: id, name: z.string(), role: z.enum(staffRoles), areaId: id, areaName: z.string(), areaLevel: z.enum(areaLevels),
+  username: z.string(), staffId: id, name: z.string(), role: z.enum(staffRoles),
+  /** none for the installation's first administrator (made by the setup link before any boundary) */
+  areaId: id.nullable(), areaName: z.string().nullable(), areaLevel: z.enum(areaLevels).nullable(),
 });
 export type StaffUser = z.infer<typeof StaffUser>;
 

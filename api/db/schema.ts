@@ -154,7 +154,19 @@ export const accounts = pgTable('accounts', {
   failedLogins: smallint('failed_logins').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  // a disabled account signs in no more and its sessions are gone; kept for the audit trail
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
 }, (t) => [uniqueIndex('accounts_staff_idx').on(t.staffId)]);
+
+/** Who changed which account or setting, and when: `npm run user`, the setup link, removing the demo. */
+export const adminEvents = pgTable('admin_events', {
+  id: serial('id').primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  actor: text('actor').notNull(), // a username, 'setup' (the setup link) or 'cli' (npm run user / demo)
+  action: text('action').notNull(), // account_created, password_reset, account_disabled, demo_removed
+  subject: text('subject'), // the username (or what else) the change is about
+  note: text('note'),
+});
 
 export const sessions = pgTable('sessions', {
   tokenHash: text('token_hash').primaryKey(), // sha256 of the cookie's token: a stolen table opens nothing
@@ -196,5 +208,5 @@ export const meta = pgTable('meta', {
 
 export const tables = {
   areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents,
-  accounts, sessions, requestPhotos, kioskTokens, apiKeys, meta,
+  accounts, adminEvents, sessions, requestPhotos, kioskTokens, apiKeys, meta,
 };

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { signIn, signOut } from '../auth/accounts.ts';
-import { currentUser, sessionCookie, sessionHours } from '../auth/session.ts';
+import { currentUser, sessionCookie, setSessionCookie } from '../auth/session.ts';
 import { SignIn } from '../contract/wire.ts';
 import { demoAccounts } from '../demo/accounts.ts';
 import { sqlList } from '../db/sql-list.ts';
@@ -15,10 +15,7 @@ export const sessionRoutes = (database: Database) => new Hono()
   .post('/', json(SignIn), async (c) => {
     const { username, password } = c.req.valid('json');
     const { token, user } = await signIn(database, username, password);
-    setCookie(c, sessionCookie, token, {
-      httpOnly: true, sameSite: 'Lax', path: '/', maxAge: sessionHours * 3600,
-      secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
-    });
+    setSessionCookie(c, token);
     return c.json({ user });
   })
 

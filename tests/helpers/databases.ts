@@ -31,3 +31,28 @@ export async function openTestDatabase(mode: Mode): Promise<Database> {
   };
   return database;
 }
+
+/**
+ * Where a server started by a test keeps an empty database of its own: a fresh PGlite data
+ * directory, or a new database (no demo, no template) on the test cluster. `drop()` removes it.
+ */
+export async function emptyDatabaseFor(mode: Mode): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (mode === 'pglite') {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-empty-'));
+    return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const templateUrl = inject('postgresTemplateUrl')!;
+  const name = `e_${randomBytes(6).toString('hex')}`;
+  const admin = await openDatabase({ url: templateUrl.replace(/\/gridmap_template$/, '/postgres'), migrate: false });
+  await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
+  return {
+    env: { DATABASE_URL: templateUrl.replace(/\/gridmap_template$/, `/${name}`) },
+    async drop() {
+      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    },
+  };
+}

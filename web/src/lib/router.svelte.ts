@@ -3,13 +3,14 @@
  * can point straight at /rider/{compoundId} or /ticket/{ticket}. Each page is its own chunk:
  * a rider's phone loads the rider guide, not the wall screen.
  */
-export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle';
+export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle';
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
   [/^\/wall\/?$/, 'wall', []],
   [/^\/worker\/?$/, 'worker', []],
   [/^\/login\/?$/, 'login', []],
+  [/^\/setup\/?$/, 'setup', []],
   [/^\/ticket\/([^/]+)\/?$/, 'ticket', ['ticket']],
   [/^\/resident\/?$/, 'resident', []],
   [/^\/report\/?$/, 'report', []],
