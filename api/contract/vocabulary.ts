@@ -71,7 +71,9 @@ export const stepOf: Readonly<Record<RequestStatus, string>> = {
 export const timelineSteps = [...new Set(Object.values(stepOf)), 'escalate', 'rate', 'reopen'] as const;
 
 /** What an audit event records (request_events.action). */
-export const auditActions = ['filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened', 'me_too', 'note', 'photo', 'reassigned'] as const;
+export const auditActions = [
+  'filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened', 'me_too', 'note', 'photo', 'reassigned', 'published', 'unpublished',
+] as const;
 export type AuditAction = (typeof auditActions)[number];
 /** The audit events a resident's timeline shows (never who did them, nor staff notes). */
 export const publicActions = ['filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened'] as const satisfies readonly AuditAction[];

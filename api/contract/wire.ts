@@ -111,7 +111,9 @@ export const NoteInput = z.object({ note: requiredText(2000, 'note') });
 export const PublicRequest = z.object({
   ticket: z.string(),
   category: RequestCategory,
-  description: z.string(),
+  /** what staff published of it (api/loop/privacy.ts); the resident's own words never, unless published */
+  description: z.string().nullable(),
+  published: z.boolean(),
   status: RequestStatus,
   channel: RequestChannel,
   createdAt: iso,
@@ -136,6 +138,9 @@ export type PublicRequest = z.infer<typeof PublicRequest>;
 
 /** What staff in scope see: the public fields, the reporter's contact, who holds it, the exact place. */
 export const StaffRequest = PublicRequest.extend({
+  /** the resident's own words */
+  description: z.string(),
+  publishedDescription: z.string().nullable(),
   contact: z.string().nullable(),
   assignee: Ref,
   claimedAt: iso.nullable(),
@@ -179,10 +184,20 @@ export type TicketStep = z.infer<typeof TicketStep>;
 export const Ticket = PublicRequest.pick({
   ticket: true, category: true, description: true, status: true, createdAt: true, community: true, grid: true,
   outcome: true, rating: true, meToo: true, timeLeftMinutes: true, overdue: true,
-}).extend({ steps: z.array(TicketStep), photos: z.array(Photo).optional() });
+}).extend({
+  steps: z.array(TicketStep),
+  /** opened with the report token: the reporter's own view (their words, photos and exact place) */
+  own: z.boolean(),
+  photos: z.array(Photo).optional(),
+  lon: z.number().optional(),
+  lat: z.number().optional(),
+});
 export type Ticket = z.infer<typeof Ticket>;
 
-export const SimilarRequest = z.object({ ticket: z.string(), description: z.string(), meToo: z.number().int(), distanceMeters: z.number() });
+/** An open request like the one being filed, nearby: public fields only (no words unless published). */
+export const SimilarRequest = z.object({
+  ticket: z.string(), description: z.string().nullable(), status: RequestStatus, createdAt: iso, meToo: z.number().int(), distanceMeters: z.number(),
+});
 export type SimilarRequest = z.infer<typeof SimilarRequest>;
 
 /** 201 of POST /api/requests: the ticket, where it went, its deadlines and the reporter's secret. */
@@ -210,7 +225,8 @@ export const PublicLiveEvent = z.object({
   status: RequestStatus,
   fromStatus: RequestStatus.nullable(),
   category: RequestCategory,
-  description: z.string(),
+  /** published wording only (see PublicRequest); the location on the public 0.001° grid */
+  description: z.string().nullable(),
   lon: z.number(),
   lat: z.number(),
   streetId: id.nullable(),
@@ -226,7 +242,9 @@ export const PublicLiveEvent = z.object({
 export type PublicLiveEvent = z.infer<typeof PublicLiveEvent>;
 
 /** The same change as staff in scope see it: who holds it and the reporter's contact. */
-export const StaffLiveEvent = PublicLiveEvent.extend({ contact: z.string().nullable(), assignee: Ref, escalationLevel: z.number().int() });
+export const StaffLiveEvent = PublicLiveEvent.extend({
+  description: z.string(), contact: z.string().nullable(), assignee: Ref, escalationLevel: z.number().int(),
+});
 export type StaffLiveEvent = z.infer<typeof StaffLiveEvent>;
 export type LiveEvent = PublicLiveEvent | StaffLiveEvent;
 

@@ -127,6 +127,11 @@ export const requests = pgTable('requests', {
   ratingNote: text('rating_note'),
   meToo: integer('me_too').notNull().default(0), // residents who reported the same thing
   duplicateOf: integer('duplicate_of'),
+  // the public view shows no description until staff in scope publish one (their own wording, or
+  // the resident's, redacted as they see fit): api/loop/privacy.ts
+  publishedDescription: text('published_description'),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
+  publishedBy: text('published_by'),
 }, (t) => [
   uniqueIndex('requests_ticket_idx').on(t.ticket),
   index('requests_geom_idx').using('gist', t.geom),

@@ -24,7 +24,7 @@ export function publicEvent(row: EventRow): PublicLiveEvent {
   const r = row.request;
   return PublicLiveEvent.parse({
     id: row.id, ticket: r.ticket, action: row.action, status: row.status, fromStatus: row.fromStatus,
-    category: r.category, description: r.description, lon: r.lon, lat: r.lat,
+    category: r.category, description: r.publishedDescription ?? null, lon: r.publicLon, lat: r.publicLat,
     streetId: r.streetId, communityId: r.communityId, gridId: r.gridId, microgridId: r.microgridId,
     communityName: r.communityName, gridName: r.gridName, at: row.at, overdue: r.overdue,
     timeLeftMinutes: r.timeLeftMinutes,
@@ -36,6 +36,9 @@ export function staffEvent(row: EventRow): StaffLiveEvent {
   const r = row.request;
   return StaffLiveEvent.parse({
     ...publicEvent(row),
+    description: r.description,
+    lon: r.lon,
+    lat: r.lat,
     contact: r.contact,
     assignee: r.assigneeId ? { id: r.assigneeId, name: r.assigneeName ?? r.assigneeId } : null,
     escalationLevel: r.escalationLevel,

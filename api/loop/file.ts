@@ -87,9 +87,11 @@ export async function fileWithSimilar(database: Database, input: NewRequest | Fi
 /** Open requests of the same category within `meters` of a point, nearest first. */
 export async function similarRequests(database: Database, p: { lon: number; lat: number; category: string; meters?: number; except?: string }): Promise<SimilarRequest[]> {
   const meters = p.meters ?? 50;
-  const rows = await database.rows<{ ticket: string; description: string; me_too: number; distance: number }>(sql`
+  // public fields only: whoever files may be anyone (api/loop/privacy.ts)
+  const rows = await database.rows<{ ticket: string; published: string | null; status: SimilarRequest['status']; created_at: string; me_too: number; distance: number }>(sql`
     WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326) AS geom)
-    SELECT r.ticket, r.description, r.me_too, ST_Distance(r.geom::geography, pt.geom::geography) AS distance
+    SELECT r.ticket, r.published_description AS published, r.status, to_json(r.created_at) #>> '{}' AS created_at, r.me_too,
+           ST_Distance(r.geom::geography, pt.geom::geography) AS distance
     FROM requests r, pt
     WHERE r.category = ${p.category} AND r.status IN ${sqlList(openStatuses)}
       -- a box on the GiST index first (a degree is ≥ 40 km everywhere in China), then metres on the ellipsoid
@@ -97,5 +99,8 @@ export async function similarRequests(database: Database, p: { lon: number; lat:
       AND ST_DWithin(r.geom::geography, pt.geom::geography, ${meters})
       AND r.ticket <> ${p.except ?? ''}
     ORDER BY distance LIMIT 5`);
-  return rows.map((r) => ({ ticket: r.ticket, description: r.description, meToo: Number(r.me_too), distanceMeters: Math.round(Number(r.distance)) }));
+  return rows.map((r) => ({
+    ticket: r.ticket, description: r.published ?? null, status: r.status, createdAt: new Date(r.created_at).toISOString(),
+    meToo: Number(r.me_too), distanceMeters: Math.round(Number(r.distance)),
+  }));
 }

@@ -4,6 +4,7 @@ import { PublicRequest, StaffRequest } from '../contract/wire.ts';
 import type { RequestCategory, RequestChannel, RequestStatus } from '../contract/vocabulary.ts';
 import { ApiError } from '../errors.ts';
 import { overdueSql, timeLeftSql } from './deadlines.ts';
+import { publicPointSql } from './public-point.ts';
 
 /**
  * A request as every query reads it: the one column list of `requests r` with its area and
@@ -43,8 +44,14 @@ export type RequestRow = {
   meToo: number;
   duplicateOf: number | null;
   duplicateOfTicket: string | null;
+  /** the description staff published for the public view, or null: then the public sees none */
+  publishedDescription: string | null;
+  publishedAt: string | null;
   lon: number;
   lat: number;
+  /** the location as the public sees it: on the 0.001° grid (api/loop/privacy.ts) */
+  publicLon: number;
+  publicLat: number;
   timeLeftMinutes: number | null;
   overdue: boolean;
 };
@@ -62,7 +69,8 @@ export const requestColumns = sql`
   ${time('r.claim_deadline')} AS "claimDeadline", ${time('r.resolve_deadline')} AS "resolveDeadline",
   r.escalation_level AS "escalationLevel", r.outcome, r.rating, r.rating_note AS "ratingNote", r.me_too AS "meToo",
   r.duplicate_of AS "duplicateOf", dup.ticket AS "duplicateOfTicket",
-  ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat,
+  r.published_description AS "publishedDescription", ${time('r.published_at')} AS "publishedAt",
+  ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, ST_X(${publicPointSql}) AS "publicLon", ST_Y(${publicPointSql}) AS "publicLat",
   ${timeLeftSql()} AS "timeLeftMinutes", ${overdueSql()} AS overdue`;
 
 /** The joins `requestColumns` reads names through. */
@@ -83,6 +91,8 @@ export function readRequestRow(raw: Record<string, unknown>): RequestRow {
     duplicateOf: row.duplicateOf == null ? null : Number(row.duplicateOf),
     lon: Number(row.lon),
     lat: Number(row.lat),
+    publicLon: Number(row.publicLon),
+    publicLat: Number(row.publicLat),
     timeLeftMinutes: row.timeLeftMinutes == null ? null : Number(row.timeLeftMinutes),
     overdue: (row.overdue as unknown) === true || (row.overdue as unknown) === 't',
   };
@@ -109,12 +119,13 @@ export async function requireRequest(database: Database, ticket: string): Promis
 const iso = (v: string | null) => (v == null ? null : new Date(v).toISOString());
 const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? id } : null);
 
-/** A request as anyone may see it (api/contract/wire.ts: PublicRequest). */
+/** A request as anyone may see it (api/contract/wire.ts: PublicRequest): no words of the resident's unless published. */
 export function toPublicRequest(row: RequestRow): PublicRequest {
   return PublicRequest.parse({
     ticket: row.ticket,
     category: row.category,
-    description: row.description,
+    description: row.publishedDescription ?? null,
+    published: row.publishedDescription != null,
     status: row.status,
     channel: row.channel,
     createdAt: iso(row.createdAt),
@@ -140,6 +151,8 @@ export function toPublicRequest(row: RequestRow): PublicRequest {
 export function toStaffRequest(row: RequestRow): StaffRequest {
   return StaffRequest.parse({
     ...toPublicRequest(row),
+    description: row.description,
+    publishedDescription: row.publishedDescription ?? null,
     contact: row.contact ?? null,
     assignee: ref(row.assigneeId, row.assigneeName),
     claimedAt: iso(row.claimedAt),

@@ -46,15 +46,16 @@ export async function loadRequests(database: Database, where: SQL, limit = 1000)
     status_notes: row.outcome ?? zhCNNames.statuses[row.status] ?? row.status,
     service_name: serviceName(row.category),
     service_code: row.category as string,
-    description: row.description,
+    // the public view (api/loop/privacy.ts): published wording only, the location on the public grid
+    ...(row.publishedDescription ? { description: row.publishedDescription } : {}),
     agency_responsible: [row.communityName, row.gridName].filter(Boolean).join(' '),
     requested_datetime: w3(row.createdAt)!,
     updated_datetime: w3(row.updatedAt)!,
     ...(row.resolveDeadline ? { expected_datetime: w3(row.resolveDeadline)! } : {}),
     // most specific first, as the spec asks
     address: [row.microgridName, row.gridName, row.communityName, row.streetName].filter(Boolean).join(', '),
-    lat: row.lat,
-    long: row.lon,
+    lat: row.publicLat,
+    long: row.publicLon,
     gm_status: row.status as string,
   }));
 }

@@ -5,6 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
+import { publicPointSql } from '../loop/public-point.ts';
 import { origin } from '../urls.ts';
 import { AreaProperties, BuildingProperties, CompoundProperties, PoiProperties, type RequestProperties } from '../contract/wire.ts';
 
@@ -50,9 +51,10 @@ export const collections: Collection[] = [
     // the one column list and the one public shape of a request (api/loop/request-row.ts): the map, the
     // wall and the worker's queue agree on time left and overdue, and no private column is shaped out
     id: 'requests', title: '诉求 Requests', description: 'Residents\u2019 requests (public fields only)',
-    from: sql`(SELECT ${requestColumns}, r.geom FROM requests r ${requestJoins}) f WHERE true`,
+    // the geometry is the public grid's point (api/loop/privacy.ts), so a bbox reveals no more than the map
+    from: sql`(SELECT ${requestColumns}, ${publicPointSql} AS geom FROM requests r ${requestJoins}) f WHERE true`,
     featureId: sql`f.ticket`,
-    properties: sql`to_jsonb(f) - 'geom' - 'contact'`,
+    properties: sql`to_jsonb(f) - 'geom' - 'contact' - 'description' - 'lon' - 'lat'`,
     shape: (p): RequestProperties => ({ id: String(p.ticket), ...toPublicRequest(readRequestRow(p)) }),
   },
 ];

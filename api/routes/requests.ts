@@ -30,8 +30,12 @@ export const requestRoutes = (database: Database) => new Hono()
     const ticket: Ticket = Ticket.parse({
       ...toPublicRequest(row),
       steps: await publicSteps(database, row.id),
-      // the reporter (with the token) also sees the photos: theirs and the outcome's
-      ...(own ? { photos: (await photosOf(database, row.id)).map((p) => ({ ...p, url: `${p.url}?token=${token}` })) } : {}),
+      own,
+      // the reporter (with the token) sees their own words, place and photos (theirs and the outcome's)
+      ...(own ? {
+        description: row.description, lon: row.lon, lat: row.lat,
+        photos: (await photosOf(database, row.id)).map((p) => ({ ...p, url: `${p.url}?token=${token}` })),
+      } : {}),
     });
     return c.json(ticket);
   })

@@ -15,6 +15,7 @@ import { addNote, changeStatus, claim, dispatch, escalate } from '../loop/moves.
 import { addStaffPhoto, photoBodyLimit, photoFromForm, photosOf } from '../loop/photos.ts';
 import { loadRequests, requireRequest, toStaffRequest, type RequestRow } from '../loop/request-row.ts';
 import { eventsOf } from '../loop/timeline.ts';
+import { publish, unpublish } from '../loop/privacy.ts';
 
 /** Overdue requests escalate on read as well as by the minute job, at most every 15 s per database. */
 const lastEscalation = new WeakMap<Database, number>();
@@ -116,6 +117,21 @@ export const staffRequestRoutes = (database: Database) => new Hono<Staff>()
     const row = await scopedRequest(database, user, c.req.param('ticket'));
     await addNote(database, row, user, c.req.valid('json').note);
     return c.json(await detail(database, row.ticket), 201);
+  })
+
+  /** Publishes a description for the public view (the resident's words redacted, or staff's own); DELETE takes it back. */
+  .post('/:ticket/publish', json(NoteInput), async (c) => {
+    const { user } = c.var;
+    const row = await scopedRequest(database, user, c.req.param('ticket'));
+    await publish(database, row, user, c.req.valid('json').note);
+    return c.json(await detail(database, row.ticket));
+  })
+
+  .delete('/:ticket/publish', async (c) => {
+    const { user } = c.var;
+    const row = await scopedRequest(database, user, c.req.param('ticket'));
+    await unpublish(database, row, user);
+    return c.json(await detail(database, row.ticket));
   })
 
   .post('/:ticket/photos', photoBodyLimit, async (c) => {

@@ -201,7 +201,9 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     await done.waitFor({ timeout: 30_000 });
     await screenshot(page, 'rider-hazard.png');
     const ticket = /工单号 (\S+)/.exec(await done.innerText())![1];
-    const filed = await api<{ category: string; description: string }>(`/api/requests/${ticket}`);
+    // the rider's own view, with the report token the page kept (the public view has no words)
+    const hazardToken = await page.evaluate((t) => localStorage.getItem(`gm-report-token:${t}`), ticket);
+    const filed = await api<{ category: string; description: string }>(`/api/requests/${ticket}?token=${hazardToken}`);
     expect(filed.category).toBe('flying_wire_charging');
     expect(filed.description).toContain(guide.compound.name);
   });
@@ -213,6 +215,8 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     await page.goto(url(`/report?lon=${here.longitude}&lat=${here.latitude}`));
     await page.getByRole('button', { name: '路灯故障' }).click();
     await page.locator('textarea').fill('楼下路灯晚上不亮，走路看不清');
+    // the form says plainly what will be public before it is sent
+    await expect(page.getByTestId('public-note').innerText()).resolves.toContain('约100米');
     await page.getByRole('button', { name: '提交' }).click();
     const ticket = page.getByTestId('ticket');
     await ticket.waitFor({ timeout: 30_000 });
@@ -220,10 +224,11 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
 
     const number = (await ticket.innerText()).trim();
     expect(number).toMatch(/^GM\d{8}-\d+$/);
-    const filed = await api<{ ticket: string; description: string }>(`/api/requests/${number}`);
-    expect(filed.description).toBe('楼下路灯晚上不亮，走路看不清');
     const token = await page.evaluate((t) => localStorage.getItem(`gm-report-token:${t}`), number);
     expect(token).toBeTruthy();
+    const filed = await api<{ ticket: string; description: string | null }>(`/api/requests/${number}?token=${token}`);
+    expect(filed.description).toBe('楼下路灯晚上不亮，走路看不清');
+    expect((await api<{ description: string | null }>(`/api/requests/${number}`)).description).toBeNull();
     await expect(page.getByRole('link', { name: '查看办理进度' }).getAttribute('href')).resolves.toBe(`/ticket/${number}`);
   });
 

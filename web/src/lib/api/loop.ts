@@ -31,6 +31,10 @@ export const escalateRequest = (ticket: string, note: string, signal?: AbortSign
   read(staff[':ticket'].escalate.$post({ ...one(ticket), json: { note } }, signalled(signal)));
 export const addNote = (ticket: string, note: string, signal?: AbortSignal) =>
   read(staff[':ticket'].notes.$post({ ...one(ticket), json: { note } }, signalled(signal)));
+/** Publishes a (redacted) description for the public view; `unpublishRequest` takes it back. */
+export const publishRequest = (ticket: string, text: string, signal?: AbortSignal) =>
+  read(staff[':ticket'].publish.$post({ ...one(ticket), json: { note: text } }, signalled(signal)));
+export const unpublishRequest = (ticket: string, signal?: AbortSignal) => read(staff[':ticket'].publish.$delete(one(ticket), signalled(signal)));
 export const fetchAssignees = (ticket: string, signal?: AbortSignal) => read(staff[':ticket'].assignees.$get(one(ticket), signalled(signal)));
 export const dispatchRequest = (ticket: string, assigneeId: string, note?: string, signal?: AbortSignal) =>
   read(staff[':ticket'].dispatch.$post({ ...one(ticket), json: note ? { assigneeId, note } : { assigneeId } }, signalled(signal)));

@@ -14,6 +14,8 @@ export class Queue {
   error = $state<unknown>(null);
   /** per ticket: 'claiming' while the tap is in flight, 'lost' when someone else claimed it first */
   claims = $state<Record<string, 'claiming' | 'lost' | 'won'>>({});
+  /** per ticket lost: who was faster, as the API said */
+  lostTo = $state<Record<string, string | null>>({});
   #controller: AbortController | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
 
@@ -48,7 +50,10 @@ export class Queue {
     } catch (error) {
       const i = this.requests.findIndex((r) => r.ticket === ticket);
       if (before && i >= 0) this.requests[i] = before;
-      if (error instanceof ApiError && error.code === 'already_claimed') this.claims[ticket] = 'lost';
+      if (error instanceof ApiError && error.code === 'already_claimed') {
+        this.claims[ticket] = 'lost';
+        this.lostTo[ticket] = typeof error.details.assigneeName === 'string' ? error.details.assigneeName : null;
+      }
       else {
         delete this.claims[ticket];
         throw error;

@@ -8,7 +8,7 @@ import { Queue } from './queue.svelte.ts';
 const me: StaffUser = { username: 'wu', staffId: 'S1', name: '吴', role: 'grid_worker', areaId: 'G1', areaName: '一网格', areaLevel: 'grid' };
 
 const request = (ticket: string): StaffRequest => ({
-  ticket, category: 'street_light', description: '路灯不亮', status: 'collected', channel: 'qr',
+  ticket, category: 'street_light', description: '路灯不亮', published: false, publishedDescription: null, status: 'collected', channel: 'qr',
   createdAt: '2026-12-04T08:00:00.000Z', updatedAt: '2026-12-04T08:00:00.000Z',
   streetId: 'S', communityId: 'C', gridId: 'G1', microgridId: null, community: null, grid: null, microgrid: null,
   claimDeadline: '2026-12-04T12:00:00.000Z', resolveDeadline: '2026-12-07T08:00:00.000Z', timeLeftMinutes: 120, overdue: false,
@@ -46,6 +46,7 @@ describe('the worker queue', () => {
     await queue.load();
     await queue.claim('GM1', me);
     expect(queue.claims.GM1).toBe('lost');
+    expect(queue.lostTo.GM1).toBe('赵');
     expect(queue.requests[0].status).toBe('collected');
   });
 
