@@ -206,6 +206,10 @@ describe.each(inject('browserTargets'))('the request loop pages in Chromium on %
     await page.getByRole('button', { name: '开始解事' }).click();
     await page.locator('.detail [data-status="resolving"]').waitFor({ timeout: 10_000 });
     await page.locator('.actions').getByRole('button', { name: '办结反馈' }).click();
+    // without the outcome: said in the panel, at the field, with the cursor in it
+    await page.getByRole('button', { name: '确认办结' }).click();
+    await expect(page.locator('.panel [role=alert]').textContent()).resolves.toBe('请填写办理结果');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('outcome');
     await page.fill('textarea[name=outcome]', '已更换灯泡，当晚恢复照明');
     await page.getByRole('button', { name: '确认办结' }).click();
     await page.locator('.detail [data-status="resolved"]').waitFor({ timeout: 10_000 });

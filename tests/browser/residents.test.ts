@@ -208,6 +208,36 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     expect(filed.description).toContain(guide.compound.name);
   });
 
+  it('shows a report form error where the eye is: at the field, in view above the 提交 bar, the field focused', async () => {
+    const here = middle(guide.bounds);
+    const page = await (await phone()).newPage();
+    await page.goto(url(`/report?lon=${here.longitude}&lat=${here.latitude}`));
+    await page.locator('textarea').fill('楼道灯不亮');
+    await page.getByRole('button', { name: '提交' }).click(); // no category chosen
+    const message = page.locator('#field-category [role=alert]');
+    await expect(message.textContent()).resolves.toBe('请选择问题类别');
+    const box = (await message.boundingBox())!;
+    const bar = (await page.locator('.bottom-bar').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(bar.y);
+    expect(await page.evaluate(() => document.activeElement?.closest('#field-category') !== null)).toBe(true);
+    await screenshot(page, 'report-error-category.png');
+  });
+
+  it('says at the map, in Chinese, that a pin outside the street cannot be filed', async () => {
+    const page = await (await phone()).newPage();
+    await page.goto(url('/report?lon=116.4&lat=39.9'));
+    await page.getByRole('button', { name: '路灯故障' }).click();
+    await page.locator('textarea').fill('路灯不亮');
+    await page.getByRole('button', { name: '提交' }).click();
+    const message = page.locator('#field-pin [role=alert]');
+    await expect(message.textContent({ timeout: 15_000 })).resolves.toContain('不在本街道的服务范围内');
+    const box = (await message.boundingBox())!;
+    const bar = (await page.locator('.bottom-bar').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(bar.y);
+    await screenshot(page, 'report-error-outside.png');
+  });
+
   it('files a report from the form and shows its ticket', async () => {
     const here = middle(guide.bounds);
     const context = await phone();

@@ -7,6 +7,12 @@ import { keepReportToken } from '../api/report-token.ts';
 
 export type ReportResult = Filed & { photo: 'none' | 'sent' | 'failed' };
 
+/** The parts of the report form an error can be about (the API's `lon`/`lat` are the pin). */
+export type ReportField = 'category' | 'description' | 'pin' | 'contact';
+export const reportFieldOf = (apiField: string | null | undefined): ReportField | null =>
+  apiField === 'lon' || apiField === 'lat' ? 'pin'
+    : apiField === 'category' || apiField === 'description' || apiField === 'contact' ? apiField : null;
+
 /**
  * One report being written: what, where, an optional photo and contact. Before it is sent it
  * looks for the same problem already reported within 50 m, so a resident can add "me too"
@@ -59,11 +65,11 @@ export class ReportForm {
     this.errorField = errorField(error) ?? null;
   }
 
-  /** Checks what the API would refuse, in the resident's words; null when ready to send. */
-  problem(messages: { needCategory: string; needDescription: string; needPin: string }): string | null {
-    if (!this.category) return messages.needCategory;
-    if (this.description.trim().length < 2) return messages.needDescription;
-    if (!this.pin) return messages.needPin;
+  /** Checks what the API would refuse, in the resident's words, with the part of the form to fix; null when ready. */
+  problem(messages: { needCategory: string; needDescription: string; needPin: string }): { field: ReportField; message: string } | null {
+    if (!this.category) return { field: 'category', message: messages.needCategory };
+    if (this.description.trim().length < 2) return { field: 'description', message: messages.needDescription };
+    if (!this.pin) return { field: 'pin', message: messages.needPin };
     return null;
   }
 
