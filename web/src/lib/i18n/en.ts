@@ -10,6 +10,8 @@ export const en: Messages = {
   brand: '一图 Grid Map',
   subtitle: 'Minsheng Street',
   switchLanguage: '中文',
+  colon: ': ',
+  paren: (text: string) => ` (${text})`,
   nav: { label: 'Other pages', wall: 'Wall screen', worker: 'Staff', resident: 'Residents', circle: '15-minute circle' },
   layers: 'Layers',
   legend: 'Legend',

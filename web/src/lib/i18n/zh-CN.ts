@@ -8,6 +8,9 @@ export const zhCN = {
   brand: '一图',
   subtitle: '民生街道网格地图',
   switchLanguage: 'English',
+  // punctuation differs by language: a full-width colon and brackets in Chinese
+  colon: '：',
+  paren: (text: string) => `（${text}）`,
   nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈' },
   layers: '图层',
   legend: '图例',
