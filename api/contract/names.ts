@@ -86,6 +86,7 @@ export const zhCNNames: VocabularyNames = {
   },
   channels: {
     qr: '扫码提交',
+    web: '网上自助',
     group: '群内反映',
     phone: '电话反映',
     visit: '走访发现',
@@ -170,6 +171,7 @@ export const enNames: VocabularyNames = {
     duplicate: 'Duplicate',
   },
   channels: {
+    web: 'Online (self-service)',
     qr: 'QR code',
     group: 'Group chat',
     phone: 'Phone',

@@ -164,8 +164,8 @@ export const deadlinesOf = (category: string): { claimMinutes: number; resolveMi
 /** Categories a rider reports from a gate in two taps (fire hazards in stairwells and lanes). */
 export const riderCategories = ['flying_wire_charging', 'clutter'] as const satisfies readonly RequestCategory[];
 
-/** How a request reached us. */
-export const requestChannels = ['qr', 'group', 'phone', 'visit', 'rider', 'open311'] as const;
+/** How a request reached us: a place's QR code, the resident's own page (web), a building's chat group, the phone, a field visit, a rider, another system. */
+export const requestChannels = ['qr', 'web', 'group', 'phone', 'visit', 'rider', 'open311'] as const;
 export type RequestChannel = (typeof requestChannels)[number];
 
 // ---------------------------------------------------------------- places

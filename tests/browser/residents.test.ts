@@ -259,6 +259,9 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     const filed = await api<{ ticket: string; description: string | null }>(`/api/requests/${number}?token=${token}`);
     expect(filed.description).toBe('楼下路灯晚上不亮，走路看不清');
     expect((await api<{ description: string | null }>(`/api/requests/${number}`)).description).toBeNull();
+    // opened from a place the resident chose (not a QR code): recorded as the resident's own online filing
+    const item = await api<{ properties: { channel: string } }>(`/api/collections/requests/items/${number}`);
+    expect(item.properties.channel).toBe('web');
     await expect(page.getByRole('link', { name: '查看办理进度' }).getAttribute('href')).resolves.toBe(`/ticket/${number}`);
   });
 

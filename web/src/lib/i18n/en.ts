@@ -267,6 +267,7 @@ export const en: Messages = {
     similarWithout: (category: string, when: string) => `${category} · filed ${when}`,
     pinHint: 'Tap the map or drag the red marker to the place',
     pinFromQr: 'Place filled in from the QR code',
+    pinFromPlace: 'Place filled in from the place you chose; drag to adjust',
     noPin: 'No place yet: tap the map',
     addPhoto: 'Take / choose a photo',
     removePhoto: 'Remove photo',

@@ -266,6 +266,7 @@ export const zhCN = {
     similarWithout: (category: string, when: string) => `${category} · ${when}提交`,
     pinHint: '在地图上点一下，或拖动红色标记到问题位置',
     pinFromQr: '位置已根据二维码填好',
+    pinFromPlace: '位置已根据您选的地点填好，可以拖动调整',
     noPin: '还没有位置：请在地图上点一下',
     addPhoto: '拍照 / 选照片',
     removePhoto: '去掉照片',

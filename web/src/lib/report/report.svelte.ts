@@ -73,7 +73,7 @@ export class ReportForm {
     return null;
   }
 
-  async send(channel: 'qr' | 'rider' = 'qr') {
+  async send(channel: 'qr' | 'web' | 'rider' = 'web') {
     if (!this.category || !this.pin || this.sending) return;
     this.sending = true;
     this.error = null;
