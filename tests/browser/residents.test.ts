@@ -238,6 +238,12 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     await screenshot(page, 'report-error-outside.png');
   });
 
+  it('says at the map when the building of a QR code is unknown', async () => {
+    const page = await (await phone()).newPage();
+    await page.goto(url('/report?building=NO-SUCH-BUILDING'));
+    await expect(page.locator('#field-pin [role=alert]').textContent({ timeout: 15_000 })).resolves.toContain('没有找到这个二维码上的楼栋');
+  });
+
   it('files a report from the form and shows its ticket', async () => {
     const here = middle(guide.bounds);
     const context = await phone();

@@ -10,6 +10,7 @@ export const zhCN = {
   switchLanguage: 'English',
   // punctuation differs by language: a full-width colon and brackets in Chinese
   colon: '：',
+  listSeparator: '、',
   paren: (text: string) => `（${text}）`,
   nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈' },
   layers: '图层',
@@ -267,6 +268,7 @@ export const zhCN = {
     pinHint: '在地图上点一下，或拖动红色标记到问题位置',
     pinFromQr: '位置已根据二维码填好',
     pinFromPlace: '位置已根据您选的地点填好，可以拖动调整',
+    buildingUnknown: '没有找到这个二维码上的楼栋，请在地图上点出问题的位置',
     noPin: '还没有位置：请在地图上点一下',
     addPhoto: '拍照 / 选照片',
     removePhoto: '去掉照片',
