@@ -9,6 +9,7 @@ import { dataChangedChannel, openDatabase } from './db/client.ts';
 import { loadDemoData } from './demo/seed.ts';
 import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
+import { publicBase } from './urls.ts';
 import { startEscalationJob } from './loop/escalation.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
@@ -75,7 +76,7 @@ async function startApi() {
     // an installation without any account: a one-time link for its first administrator
     const setupToken = await issueSetupToken(database);
     if (setupToken) {
-      const base = (process.env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
+      const base = publicBase(`http://localhost:${port}/`);
       console.log(`\n  no account yet — open this link once to choose the first administrator (valid until used or the next start):\n  ${base}/setup?token=${setupToken}\n`);
     }
     stage = 'cutting the map tiles';

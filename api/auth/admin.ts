@@ -4,18 +4,17 @@ import type { Database } from '../db/client.ts';
 import { isWorkingRole, staffRoles, type StaffRole } from '../contract/vocabulary.ts';
 import { ApiError } from '../errors.ts';
 import { hashPassword } from './passwords.ts';
+import { minPasswordLength, usernamePattern } from '../contract/accounts.ts';
 
 // Accounts as a street office manages them (npm run user, the setup link; the console later):
 // each change one statement with its admin_events row, so nothing is half-written and every
 // change is on record. Who may do it is the caller's business (the CLI has the machine; the
 // setup link its one-time token).
 
-export const minPasswordLength = 8;
-
 /** A password handed out once (printed by the CLI): 16 characters, easy to type, hard to guess. */
 export const generatedPassword = () => randomBytes(12).toString('base64url');
 
-const newStaffId = () => `S-${randomBytes(4).toString('hex').toUpperCase()}`;
+export const newStaffId = () => `S-${randomBytes(4).toString('hex').toUpperCase()}`;
 
 export type NewAccount = {
   username: string;
@@ -29,8 +28,6 @@ export type NewAccount = {
   /** who made the change: a username, 'setup' or 'cli' */
   actor: string;
 };
-
-const usernamePattern = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
 function checkNew(account: NewAccount) {
   if (!usernamePattern.test(account.username)) {

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { hashPassword } from './passwords.ts';
-import { minPasswordLength } from './admin.ts';
+import { newStaffId } from './admin.ts';
+import { minPasswordLength } from '../contract/accounts.ts';
 
 // The first account of an installation that has none: the server prints a one-time setup link
 // (/setup?token=…) at start; whoever opens it chooses the first street administrator's username
@@ -39,7 +40,7 @@ export async function completeSetup(database: Database, admin: FirstAdmin): Prom
     throw new ApiError('too_short', `password must be at least ${minPasswordLength} characters`, { field: 'password', minimum: minPasswordLength });
   }
   const hash = await hashPassword(admin.password);
-  const staffId = `S-${randomBytes(4).toString('hex').toUpperCase()}`;
+  const staffId = newStaffId();
   const [made] = await database.rows<{ username: string }>(sql`
     WITH t AS (
       DELETE FROM meta WHERE key = 'setup_token' AND value #>> '{}' = ${digest(admin.token)}

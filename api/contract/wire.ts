@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors.ts';
+import { minPasswordLength, usernamePattern } from './accounts.ts';
 import {
   areaKinds, areaLevels, auditActions, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses, staffRoles, timelineSteps,
 } from './vocabulary.ts';
@@ -81,9 +82,9 @@ export const SignIn = z.object({
 export const FirstAdminInput = z.object({
   token: z.string({ error: 'token is required: open the setup link printed in the server log' }).min(1).max(200),
   username: z.string({ error: 'username is required' }).trim().toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: 'username must be 2–40 letters, digits, dots, dashes or underscores' }),
+    .regex(usernamePattern, { error: 'username must be 2–40 letters, digits, dots, dashes or underscores' }),
   name: z.string({ error: 'name is required' }).trim().min(1, { error: 'name is required' }).max(40, { error: 'name must be at most 40 characters' }),
-  password: z.string({ error: 'password is required' }).min(8, { error: 'password must be at least 8 characters' })
+  password: z.string({ error: 'password is required' }).min(minPasswordLength, { error: `password must be at least ${minPasswordLength} characters` })
     .max(1000, { error: 'password must be at most 1000 characters' }),
 });
 

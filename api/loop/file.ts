@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { deadlinesOf, openStatuses, type RequestCategory, type RequestChannel } from '../contract/vocabulary.ts';
-import type { Filed, NewRequest, SimilarRequest } from '../contract/wire.ts';
+import type { Filed, SimilarRequest } from '../contract/wire.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError } from '../errors.ts';
 import { reportToken } from './report-token.ts';
@@ -72,7 +72,7 @@ type FiledRow = Pick<RequestRow, 'ticket' | 'status' | 'createdAt' | 'streetId' 
  * runs beside the write — read before it commits, so the new request is not among them — and on a
  * pool the two run side by side.
  */
-export async function fileWithSimilar(database: Database, input: NewRequest | Filing): Promise<Filed> {
+export async function fileWithSimilar(database: Database, input: Filing): Promise<Filed> {
   const [filed, nearby] = await Promise.all([
     fileRequest(database, input),
     similarRequests(database, { lon: input.lon, lat: input.lat, category: input.category }),

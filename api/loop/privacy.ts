@@ -4,8 +4,6 @@ import type { StaffUser } from '../auth/session.ts';
 import { appendEvent } from './moves.ts';
 import type { RequestRow } from './request-row.ts';
 
-export { publicPointSql, publicPrecisionDegrees } from './public-point.ts';
-
 // What the public sees of a request (个人信息保护): its category, status, times, areas and a
 // location rounded to a 0.001° grid — never the resident's words, photos, contact or exact point.
 // Staff in scope may publish a description (their wording, or the resident's redacted); the

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { publicPrecisionDegrees } from '../../api/loop/privacy.ts';
+import { publicPrecisionDegrees } from '../../api/loop/public-point.ts';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { SseReader } from '../helpers/sse.ts';

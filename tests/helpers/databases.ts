@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -38,9 +40,6 @@ export async function openTestDatabase(mode: Mode): Promise<Database> {
  */
 export async function emptyDatabaseFor(mode: Mode): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   if (mode === 'pglite') {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'gridmap-empty-'));
     return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
