@@ -11,6 +11,7 @@ import { nearbyRoutes } from './routes/nearby.ts';
 import { open311Routes } from './routes/open311.ts';
 import { photoRoutes } from './routes/photos.ts';
 import { qrRoutes } from './routes/qr.ts';
+import { rateRoutes } from './routes/rates.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { riderRoutes } from './routes/rider.ts';
 import { searchRoutes } from './routes/search.ts';
@@ -75,7 +76,8 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
     .route('/', searchRoutes(database))
     .route('/rider', riderRoutes(database))
     .route('/qr', qrRoutes(database))
-    .route('/circle', circleRoutes(database));
+    .route('/circle', circleRoutes(database))
+    .route('/', rateRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -61,6 +61,8 @@ export const errorStatus = {
   photo_too_large: 413, // `maximum` bytes
   photo_unsupported: 415, // not JPEG, PNG or WebP
   photo_unreadable: 415,
+  // 三率 and the monthly report (api/rates)
+  invalid_period: 400, // `from` is after `to`
   // the server (503, 500)
   starting: 503, // the database is still opening; try again in a moment
   internal: 500,

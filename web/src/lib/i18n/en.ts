@@ -1,6 +1,7 @@
 import type { LoopStep } from '../../../../api/contract/vocabulary.ts';
 import { enNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
+import { enRateNames } from '../../../../api/contract/rate-names.ts';
 import type { Messages } from './zh-CN.ts';
 
 // English UI strings. Place names on the map stay Chinese: the data has no English names.
@@ -356,6 +357,30 @@ export const en: Messages = {
     banner: 'Demo data · fictional accounts and places',
     detail: 'This is the fictional 民生街道 demo. Before real use, stop the server and run npm run demo -- remove: it deletes all demo data, accounts, wall links and API keys.',
   },
+  // ── the three rates and the monthly report (/rates; definitions: api/contract/rate-names.ts) ──
+  rates: {
+    ...enRateNames,
+    title: 'Performance rates',
+    area: 'Area',
+    month: 'Month',
+    custom: 'Custom period',
+    from: 'From',
+    to: 'To',
+    breakdown: 'Breakdown',
+    by: { street: 'By street', community: 'By community', grid: 'By grid', worker: 'By worker' } as Record<string, string>,
+    download: 'Download monthly report (Excel)',
+    print: 'Print',
+    up: 'Up one level',
+    drill: (name: string) => `Open ${name}`,
+    period: (from: string, to: string) => `${from} to ${to}`,
+    asOf: (time: string) => `As of ${time}`,
+    metOfDue: (met: number, due: number) => `${met} / ${due}`,
+    noneDue: '—',
+    noneDueHint: 'Nothing was due',
+    trend: '12-month trend',
+    rows: 'Rates by part',
+    signInFirst: 'Please sign in first',
+  },
   fieldNames: {
     category: 'problem type', description: 'description', lon: 'location', lat: 'location', contact: 'phone number', channel: 'channel',
     rating: 'rating', note: 'note', outcome: 'outcome', duplicateOf: 'duplicate ticket', assigneeId: 'assignee', to: 'status',
@@ -414,6 +439,7 @@ export const en: Messages = {
     photo_too_large: () => 'The photo must be at most 8 MB',
     photo_unsupported: () => 'Only JPEG, PNG or WebP photos are accepted',
     photo_unreadable: () => 'This photo could not be read; try another',
+    invalid_period: () => 'The start date is after the end date; choose again',
     starting: () => 'The system is starting; try again in a moment',
     internal: () => 'Something went wrong and nothing was saved; please try again',
     network: () => 'No connection; check the network and try again',

@@ -1,6 +1,7 @@
 import type { LoopStep } from '../../../../api/contract/vocabulary.ts';
 import { zhCNNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
+import { zhCNRateNames } from '../../../../api/contract/rate-names.ts';
 // 中文界面文字（默认语言）。Keys are code names; values are what users read.
 export const zhCN = {
   lang: 'zh-CN',
@@ -356,6 +357,30 @@ export const zhCN = {
     banner: '演示数据 · 账号与数据均为虚构',
     detail: '这是虚构的民生街道演示。投入使用前请停止服务器并运行 npm run demo -- remove，删除全部演示数据、账号、大屏链接和 API key。',
   },
+  // ── 三率考核 and the monthly report (/rates; definitions: api/contract/rate-names.ts) ──
+  rates: {
+    ...zhCNRateNames,
+    title: '三率考核',
+    area: '区域',
+    month: '月份',
+    custom: '自定义时段',
+    from: '从',
+    to: '到',
+    breakdown: '分项',
+    by: { street: '按街道', community: '按社区', grid: '按网格', worker: '按网格员' } as Record<string, string>,
+    download: '下载月报（Excel）',
+    print: '打印',
+    up: '返回上一级',
+    drill: (name: string) => `查看${name}`,
+    period: (from: string, to: string) => `${from} 至 ${to}`,
+    asOf: (time: string) => `统计截至 ${time}`,
+    metOfDue: (met: number, due: number) => `${met} / ${due}`,
+    noneDue: '—',
+    noneDueHint: '没有应计的诉求',
+    trend: '近12个月趋势',
+    rows: '分项三率',
+    signInFirst: '请先登录',
+  },
   // ── errors by the API's code (api/contract/errors.ts); `d` carries the error's details ──
   fieldNames: {
     category: '问题类型', description: '问题描述', lon: '位置', lat: '位置', contact: '联系电话', channel: '来源',
@@ -415,6 +440,7 @@ export const zhCN = {
     photo_too_large: () => '照片不能超过 8 MB',
     photo_unsupported: () => '只接受 JPEG、PNG 或 WebP 照片',
     photo_unreadable: () => '无法读取这张照片，请换一张',
+    invalid_period: () => '开始日期晚于结束日期，请重新选择',
     starting: () => '系统正在启动，请稍候再试',
     internal: () => '系统出错，操作没有完成，请稍后重试',
     network: () => '网络连接失败，请检查网络后重试',

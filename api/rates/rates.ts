@@ -1,0 +1,195 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { openStatuses, ratingRange, refusedStatuses, resolvedStatuses } from '../contract/vocabulary.ts';
+import type { Rate, RateBreakdown, RateRow, RatesAnswer } from '../contract/rates.ts';
+import { sqlList } from '../db/sql-list.ts';
+import { ApiError, forbidden } from '../errors.ts';
+import { installationAdmin, type StaffUser } from '../auth/session.ts';
+
+/*
+ * 三率 (考核), with honest denominators. The cohort is every request FILED in the period (Asia/Shanghai
+ * days, `from` and `to` inclusive), judged as it stands at `asOf` (now):
+ *
+ * - response rate (响应率): claimed (or dispatched) by its claim deadline ÷ requests whose claim is
+ *   due — claimed at any time, or still unclaimed with the claim deadline passed. An unclaimed
+ *   request past its deadline counts against the rate; one still within it is not judged yet.
+ * - resolution rate (按期解决率): resolved (or revisited, archived) by its resolve deadline ÷ requests
+ *   whose resolution is due — resolved at any time, or still open with the resolve deadline passed.
+ *   "Closed on time ÷ closed" would read 100% while overdue cases sit open; here they count against.
+ *   A poor rating reopens a request and restarts its clock (api/loop/moves.ts rate), so a reopened
+ *   request counts as due again, against the new deadline.
+ * - satisfaction rate (满意率): ratings above `ratingRange.reopenAtMost` (3–5 stars: 基本满意 and
+ *   better) ÷ rated requests. Unrated ones are not guessed either way; `resolved` beside it says how
+ *   many could have been rated.
+ * - rejected and duplicate requests (不予受理, 重复) are outside all three rates and counted as `refused`:
+ *   a duplicate is counted in its original; a rejection is audited with its reason.
+ */
+
+const refused = sql`r.status IN ${sqlList(refusedStatuses)}`;
+const resolved = sql`r.status IN ${sqlList(resolvedStatuses)}`;
+const open = sql`r.status IN ${sqlList(openStatuses)}`;
+
+/** The counts every rate is made of, as aggregate columns over `requests r`, judged at `asOf`. */
+function countsSql(asOf: SQL): SQL {
+  const kept = sql`NOT ${refused}`;
+  const due = sql`(CASE WHEN r.status = 'collected' THEN r.claim_deadline WHEN ${open} THEN r.resolve_deadline END)`;
+  return sql`
+    count(*)::int AS filed,
+    count(*) FILTER (WHERE ${refused})::int AS refused,
+    count(*) FILTER (WHERE ${open})::int AS open,
+    count(*) FILTER (WHERE ${open} AND ${due} < ${asOf})::int AS overdue_open,
+    count(*) FILTER (WHERE ${resolved})::int AS resolved,
+    count(*) FILTER (WHERE ${open} AND r.claimed_at IS NOT NULL AND r.resolve_deadline >= ${asOf}
+      OR r.status = 'collected' AND r.claim_deadline >= ${asOf})::int AS not_yet_due,
+    count(*) FILTER (WHERE ${kept} AND (r.claimed_at IS NOT NULL OR r.claim_deadline < ${asOf}))::int AS claim_due,
+    count(*) FILTER (WHERE ${kept} AND r.claimed_at <= r.claim_deadline)::int AS claimed_on_time,
+    count(*) FILTER (WHERE ${kept} AND (${resolved} OR r.resolve_deadline < ${asOf}))::int AS resolve_due,
+    count(*) FILTER (WHERE ${resolved} AND r.resolved_at <= r.resolve_deadline)::int AS resolved_on_time,
+    count(*) FILTER (WHERE ${kept} AND r.rating IS NOT NULL)::int AS rated,
+    count(*) FILTER (WHERE ${kept} AND r.rating > ${ratingRange.reopenAtMost})::int AS satisfied`;
+}
+
+type Counts = {
+  filed: number; refused: number; open: number; overdue_open: number; resolved: number; not_yet_due: number;
+  claim_due: number; claimed_on_time: number; resolve_due: number; resolved_on_time: number; rated: number; satisfied: number;
+};
+
+const rate = (met: number, due: number): Rate => ({ met, due, rate: due ? Math.round((met / due) * 10_000) / 10_000 : null });
+
+function toRow(id: string | null, name: string | null, c: Partial<Counts> | undefined): RateRow {
+  const n = (k: keyof Counts) => Number(c?.[k] ?? 0);
+  return {
+    id, name,
+    filed: n('filed'), refused: n('refused'), open: n('open'), overdueOpen: n('overdue_open'), resolved: n('resolved'), notYetDue: n('not_yet_due'),
+    response: rate(n('claimed_on_time'), n('claim_due')),
+    resolution: rate(n('resolved_on_time'), n('resolve_due')),
+    satisfaction: rate(n('satisfied'), n('rated')),
+  };
+}
+
+export type RatesArea = { id: string | null; name: string; level: string | null };
+
+/** The column of `requests r` that names the request's area at a level, or null for levels above the street. */
+const requestColumn = (level: string): SQL | null => ({
+  street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
+} as Record<string, SQL>)[level] ?? null;
+
+/** Requests of an area: by its own column on the request, or, above the street, by the streets it holds. */
+function inArea(area: RatesArea): SQL {
+  if (!area.id || !area.level) return sql`TRUE`;
+  const column = requestColumn(area.level);
+  if (column) return sql`${column} = ${area.id}`;
+  return sql`r.street_id IN (${descendantsSql(area.id)} WHERE d.level = 'street')`;
+}
+
+/** `SELECT d.id … FROM d`: every area below `id`, as a recursive walk of parent ids. */
+const descendantsSql = (id: string): SQL => sql`
+  WITH RECURSIVE d AS (SELECT id, level, name FROM areas WHERE parent_id = ${id}
+    UNION ALL SELECT a.id, a.level, a.name FROM areas a JOIN d ON a.parent_id = d.id)
+  SELECT d.id FROM d`;
+
+/** The area a staff member asks about: their own by default; another only when it lies within theirs. */
+export async function ratesArea(database: Database, user: StaffUser, asked: string | undefined): Promise<RatesArea> {
+  if (!asked) {
+    if (installationAdmin(user)) return { id: null, name: '', level: null };
+    if (!user.areaId) throw forbidden('rates');
+    asked = user.areaId;
+  }
+  const [row] = await database.rows<{ id: string; name: string; level: string; within: boolean }>(sql`
+    WITH RECURSIVE up AS (
+      SELECT id, parent_id FROM areas WHERE id = ${asked}
+      UNION ALL SELECT a.id, a.parent_id FROM areas a JOIN up ON a.id = up.parent_id
+    )
+    SELECT a.id, a.name, a.level, EXISTS (SELECT 1 FROM up WHERE up.id = ${user.areaId ?? null}) AS within
+    FROM areas a WHERE a.id = ${asked}`);
+  if (!row) throw new ApiError('area_not_found', `no area ${asked}`, { field: 'area' });
+  if (!installationAdmin(user) && !row.within) throw forbidden(`area ${asked}`);
+  return { id: row.id, name: row.name, level: row.level };
+}
+
+/** The breakdown one level down from an area: street → communities → grids → workers. */
+export function defaultBreakdown(level: string | null): RateBreakdown {
+  switch (level) {
+    case null: return 'street';
+    case 'street': return 'community';
+    case 'community': return 'grid';
+    case 'grid': case 'microgrid': return 'worker';
+    default: return 'street'; // above the street (district, county)
+  }
+}
+
+export type Period = { from: string; to: string };
+
+/** `from`/`to`, or a month, as inclusive Asia/Shanghai days; the current month by default. */
+export function periodOf(q: { from?: string; to?: string; month?: string }, now = new Date()): Period {
+  if (q.month) {
+    const [y, m] = q.month.split('-').map(Number);
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return { from: `${q.month}-01`, to: `${q.month}-${String(last).padStart(2, '0')}` };
+  }
+  const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const from = q.from ?? `${(q.to ?? today).slice(0, 7)}-01`;
+  const to = q.to ?? today;
+  if (from > to) throw new ApiError('invalid_period', `from (${from}) is after to (${to})`, { field: 'from' });
+  return { from, to };
+}
+
+/** Requests filed in the period: from the start of `from` to the end of `to`, Asia/Shanghai days. */
+const filedIn = (p: Period): SQL =>
+  sql`r.created_at >= (${p.from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
+      AND r.created_at < (${p.to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`;
+
+/** The three rates of an area for a period, broken down by its parts or by worker, with a 12-month trend. */
+export async function loadRates(database: Database, area: RatesArea, period: Period, by: RateBreakdown | null, asOf = new Date()): Promise<RatesAnswer> {
+  const at = sql`${asOf.toISOString()}::timestamptz`;
+  const where = sql`${inArea(area)} AND ${filedIn(period)}`;
+  const [total] = await database.rows<Counts>(sql`SELECT ${countsSql(at)} FROM requests r WHERE ${where}`);
+  const rows = by ? await breakdown(database, area, by, where, at) : [];
+
+  // the trend: the twelve months ending with the period's last, each month its own cohort
+  const end = period.to.slice(0, 7);
+  const trendRows = await database.rows<Counts & { month: string }>(sql`
+    SELECT to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, ${countsSql(at)}
+    FROM requests r
+    WHERE ${inArea(area)}
+      AND r.created_at >= ((${`${end}-01`}::date - interval '11 months')::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
+      AND r.created_at < ((${`${end}-01`}::date + interval '1 month')::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
+    GROUP BY 1`);
+  const byMonth = new Map(trendRows.map((r) => [r.month, r]));
+  const trend = monthsEndingWith(end, 12).map((month) => ({ month, ...toRow(null, month, byMonth.get(month)) }));
+
+  return {
+    area, period, asOf: asOf.toISOString(), by,
+    total: toRow(area.id, area.name, total),
+    rows, trend,
+  };
+}
+
+async function breakdown(database: Database, area: RatesArea, by: RateBreakdown, where: SQL, at: SQL): Promise<RateRow[]> {
+  if (by === 'worker') {
+    const rows = await database.rows<Counts & { id: string | null; name: string | null }>(sql`
+      SELECT r.assignee_id AS id, s.name, ${countsSql(at)}
+      FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id
+      WHERE ${where} GROUP BY r.assignee_id, s.name
+      ORDER BY r.assignee_id IS NULL, s.name COLLATE "C", r.assignee_id COLLATE "C"`);
+    return rows.map((r) => toRow(r.id, r.name, r));
+  }
+  const column = requestColumn(by)!;
+  // every part of the area at that level, those with no requests too (a grid with nothing filed shows —)
+  const parts = await database.rows<{ id: string; name: string }>(area.id
+    ? sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} AND a.id IN (${descendantsSql(area.id)}) ORDER BY a.id COLLATE "C"`
+    : sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} ORDER BY a.id COLLATE "C"`);
+  const counts = await database.rows<Counts & { id: string }>(sql`
+    SELECT ${column} AS id, ${countsSql(at)} FROM requests r WHERE ${where} GROUP BY 1`);
+  const byId = new Map(counts.map((c) => [c.id, c]));
+  return parts.map((p) => toRow(p.id, p.name, byId.get(p.id)));
+}
+
+/** YYYY-MM of the `n` months ending with `last`, oldest first. */
+export function monthsEndingWith(last: string, n: number): string[] {
+  const [y, m] = last.split('-').map(Number);
+  return Array.from({ length: n }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - (n - 1 - i), 1));
+    return d.toISOString().slice(0, 7);
+  });
+}

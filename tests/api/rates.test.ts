@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { modes } from '../helpers/databases.ts';
+import { call, signIn } from '../helpers/staff.ts';
+import { loadRates, periodOf } from '../../api/rates/rates.ts';
+
+/*
+ * The 三率 are checked two ways: on a month of hand-made requests whose every rate is worked out
+ * here by hand (the traps among them: an unclaimed request past its deadline, an open one past its
+ * resolve deadline, a request filed at 00:10 Beijing time on the 1st, which is still the previous
+ * day in UTC), and on the whole demo history against a second implementation in JavaScript.
+ */
+
+const grid = 'MS-XSL-G01';
+const asOf = new Date('2020-04-15T00:00:00Z');
+/** a Beijing wall-clock time as an instant */
+const bj = (local: string) => new Date(`${local}+08:00`).toISOString();
+
+type Made = {
+  ticket: string; status: string; created: string; claimDeadline: string; resolveDeadline: string;
+  claimedAt?: string; resolvedAt?: string; rating?: number; assignee?: string;
+};
+
+/** Writes one request straight into the table: the loop's own moves cannot set past times. */
+async function make(t: TestApp, r: Made) {
+  const [p] = await t.database.rows<{ lon: number; lat: number }>(sql`
+    SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE id = ${grid}`);
+  await t.database.rows(sql`
+    INSERT INTO requests (ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id,
+      created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating, assignee_id)
+    VALUES (${r.ticket}, 'blocked_drain', '考核测试', 'web', ${r.status}, 'MS', 'MS-XSL', ${grid}, ${`${grid}-M1`},
+      ${r.created}::timestamptz, ${r.created}::timestamptz, ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326),
+      ${r.claimDeadline}::timestamptz, ${r.resolveDeadline}::timestamptz, ${r.claimedAt ?? null}::timestamptz,
+      ${r.resolvedAt ?? null}::timestamptz, ${r.rating ?? null}, ${r.assignee ?? null})
+    RETURNING id`);
+}
+
+/** The month of March 2020 in one grid: every case the definitions distinguish. */
+async function makeMarch(t: TestApp) {
+  const day = (d: number, h = 10) => bj(`2020-03-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00`);
+  const cases: Made[] = [
+    // claimed and resolved in time, rated 5: meets all three
+    { ticket: 'T-OK', status: 'archived', created: day(2), claimDeadline: day(2, 12), resolveDeadline: day(3), claimedAt: day(2, 11), resolvedAt: day(2, 20), rating: 5, assignee: 'MS-S007' },
+    // claimed late, resolved late, rated 2: due everywhere, meets none
+    { ticket: 'T-LATE', status: 'archived', created: day(4), claimDeadline: day(4, 12), resolveDeadline: day(5), claimedAt: day(4, 15), resolvedAt: day(6), rating: 2, assignee: 'MS-S007' },
+    // never claimed, deadlines long past: counts against response and resolution
+    { ticket: 'T-IGNORED', status: 'collected', created: day(10), claimDeadline: day(10, 12), resolveDeadline: day(11) },
+    // claimed in time, still being resolved past its resolve deadline: response met, resolution missed
+    { ticket: 'T-STUCK', status: 'resolving', created: day(12), claimDeadline: day(12, 12), resolveDeadline: day(13), claimedAt: day(12, 11), assignee: 'MS-S008' },
+    // resolved exactly at the deadline: on time; not rated: outside satisfaction
+    { ticket: 'T-EDGE', status: 'resolved', created: day(14), claimDeadline: day(14, 12), resolveDeadline: day(15), claimedAt: day(14, 12), resolvedAt: day(15), assignee: 'MS-S008' },
+    // filed late in the month, deadlines after asOf: not judged yet
+    { ticket: 'T-FRESH', status: 'collected', created: day(31, 9), claimDeadline: '2020-05-01T00:00:00Z', resolveDeadline: '2020-05-10T00:00:00Z' },
+    // rejected and duplicate: outside the rates, counted as refused
+    { ticket: 'T-REJ', status: 'rejected', created: day(20), claimDeadline: day(20, 12), resolveDeadline: day(21) },
+    { ticket: 'T-DUP', status: 'duplicate', created: day(21), claimDeadline: day(21, 12), resolveDeadline: day(22) },
+    // 00:10 on 1 March in Beijing is 29 February in UTC: in March
+    { ticket: 'T-FIRST', status: 'revisited', created: bj('2020-03-01T00:10:00'), claimDeadline: bj('2020-03-01T02:00:00'), resolveDeadline: bj('2020-03-02T00:00:00'), claimedAt: bj('2020-03-01T01:00:00'), resolvedAt: bj('2020-03-01T20:00:00'), rating: 4, assignee: 'MS-S007' },
+    // 23:30 on 29 February in Beijing: not in March
+    { ticket: 'T-FEB', status: 'collected', created: bj('2020-02-29T23:30:00'), claimDeadline: bj('2020-03-01T01:00:00'), resolveDeadline: bj('2020-03-02T00:00:00') },
+  ];
+  for (const c of cases) await make(t, c);
+}
+
+describe.each(modes())('三率 and the monthly report on %s', (mode) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await openTestApp(mode);
+    await makeMarch(t);
+  });
+  afterAll(async () => t?.close());
+
+  it('counts an unclaimed or unresolved request past its deadline against the rates, and leaves what is not yet due out', async () => {
+    const a = await loadRates(t.database, { id: grid, name: '', level: 'grid' }, periodOf({ month: '2020-03' }), 'worker', asOf);
+    // kept: OK, LATE, IGNORED, STUCK, EDGE, FRESH, FIRST; refused: REJ, DUP
+    expect(a.total).toMatchObject({ filed: 9, refused: 2, open: 3, overdueOpen: 2, resolved: 4, notYetDue: 1 });
+    // claim due: OK, LATE, IGNORED (past, unclaimed), STUCK, EDGE, FIRST = 6; on time: OK, STUCK, EDGE (at the deadline), FIRST
+    expect(a.total.response).toEqual({ met: 4, due: 6, rate: 0.6667 });
+    // resolve due: OK, LATE, IGNORED, STUCK, EDGE, FIRST = 6; on time: OK, EDGE, FIRST
+    expect(a.total.resolution).toEqual({ met: 3, due: 6, rate: 0.5 });
+    // rated: OK (5), LATE (2), FIRST (4): 3 or more is satisfied
+    expect(a.total.satisfaction).toEqual({ met: 2, due: 3, rate: 0.6667 });
+  });
+
+  it('breaks a grid down by worker, with the requests nobody claimed on a row of their own', async () => {
+    const a = await loadRates(t.database, { id: grid, name: '', level: 'grid' }, periodOf({ month: '2020-03' }), 'worker', asOf);
+    const byId = Object.fromEntries(a.rows.map((r) => [r.id ?? 'nobody', r]));
+    expect(byId['MS-S007']).toMatchObject({ filed: 3, response: { met: 2, due: 3 }, satisfaction: { met: 2, due: 3 } });
+    expect(byId['MS-S008']).toMatchObject({ filed: 2, response: { met: 2, due: 2 }, resolution: { met: 1, due: 2 } });
+    expect(byId.nobody).toMatchObject({ filed: 4, refused: 2, response: { met: 0, due: 1 }, resolution: { met: 0, due: 1 } });
+    expect(a.rows.at(-1)!.id).toBeNull();
+  });
+
+  it('says null, not 0% or 100%, for a rate with nothing due', async () => {
+    const a = await loadRates(t.database, { id: 'MS-XSL-G02', name: '', level: 'grid' }, periodOf({ month: '2020-03' }), null, asOf);
+    expect(a.total.filed).toBe(0);
+    expect(a.total.response).toEqual({ met: 0, due: 0, rate: null });
+  });
+
+  it('lists every grid of a community, those with nothing filed too, and twelve months of trend ending with the period', async () => {
+    const a = await loadRates(t.database, { id: 'MS-XSL', name: '学生路社区', level: 'community' }, periodOf({ month: '2020-03' }), 'grid', asOf);
+    expect(a.rows).toHaveLength(12);
+    expect(a.rows.find((r) => r.id === grid)!.filed).toBe(9);
+    expect(a.rows.filter((r) => r.id !== grid).every((r) => r.filed === 0)).toBe(true);
+    expect(a.trend.map((m) => m.month)).toEqual(['2019-04', '2019-05', '2019-06', '2019-07', '2019-08', '2019-09', '2019-10', '2019-11', '2019-12', '2020-01', '2020-02', '2020-03']);
+    expect(a.trend.at(-1)!.filed).toBe(9);
+    expect(a.trend.at(-2)!.filed).toBe(1); // T-FEB
+  });
+
+  it('agrees with a second implementation over the whole demo history, per community', async () => {
+    const now = new Date();
+    const rows = await t.database.rows<{
+      community_id: string; status: string; created_at: string; claimed_at: string | null; resolved_at: string | null;
+      claim_deadline: string; resolve_deadline: string; rating: number | null;
+    }>(sql`SELECT community_id, status, to_json(created_at) #>> '{}' AS created_at, to_json(claimed_at) #>> '{}' AS claimed_at,
+      to_json(resolved_at) #>> '{}' AS resolved_at, to_json(claim_deadline) #>> '{}' AS claim_deadline,
+      to_json(resolve_deadline) #>> '{}' AS resolve_deadline, rating FROM requests`);
+    const from = new Date(now.getTime() - 120 * 86400_000);
+    const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = { from: day(from), to: day(now) };
+    const start = Date.parse(`${period.from}T00:00:00+08:00`);
+    const a = await loadRates(t.database, { id: 'MS', name: '民生街道', level: 'street' }, period, 'community', now);
+    expect(a.rows.length).toBeGreaterThan(1);
+    let judged = 0;
+    for (const row of a.rows) {
+      const mine = rows.filter((r) => r.community_id === row.id && Date.parse(r.created_at) >= start && Date.parse(r.created_at) <= now.getTime());
+      const kept = mine.filter((r) => !['rejected', 'duplicate'].includes(r.status));
+      const ms = (s: string | null) => (s === null ? NaN : Date.parse(s));
+      const done = (r: (typeof rows)[number]) => ['resolved', 'revisited', 'archived'].includes(r.status);
+      const claimDue = kept.filter((r) => r.claimed_at !== null || ms(r.claim_deadline) < now.getTime());
+      const resolveDue = kept.filter((r) => done(r) || ms(r.resolve_deadline) < now.getTime());
+      const rated = kept.filter((r) => r.rating !== null);
+      expect(row.filed).toBe(mine.length);
+      expect(row.response).toMatchObject({ due: claimDue.length, met: claimDue.filter((r) => ms(r.claimed_at) <= ms(r.claim_deadline)).length });
+      expect(row.resolution).toMatchObject({ due: resolveDue.length, met: resolveDue.filter((r) => done(r) && ms(r.resolved_at) <= ms(r.resolve_deadline)).length });
+      expect(row.satisfaction).toMatchObject({ due: rated.length, met: rated.filter((r) => r.rating! >= 3).length });
+      judged += claimDue.length;
+    }
+    expect(judged).toBeGreaterThan(50); // the demo history is there, not an empty comparison
+  });
+
+  it('answers staff in scope over HTTP, and refuses others with a code', async () => {
+    const anonymous = await t.get('/api/rates?month=2020-03');
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).code).toBe('sign_in_required');
+
+    const secretary = await signIn(t, 'xsl-shuji');
+    const own = await call(t, 'GET', '/api/rates?month=2020-03', { cookie: secretary });
+    expect(own.status).toBe(200);
+    const body = await own.json();
+    expect(body.area).toMatchObject({ id: 'MS-XSL', level: 'community' });
+    expect(body.by).toBe('grid');
+    expect(body.total.filed).toBe(9);
+
+    const other = await call(t, 'GET', '/api/rates?month=2020-03&area=MS-MZL', { cookie: secretary });
+    expect(other.status).toBe(403);
+    expect((await other.json()).code).toBe('out_of_scope');
+    const street = await call(t, 'GET', '/api/rates?month=2020-03&area=MS', { cookie: secretary });
+    expect(street.status).toBe(403);
+
+    const worker = await signIn(t, 'xsl-g01-zhao');
+    const mine = await call(t, 'GET', `/api/rates?month=2020-03&area=${grid}`, { cookie: worker });
+    expect(mine.status).toBe(200);
+    const neighbour = await call(t, 'GET', '/api/rates?month=2020-03&area=MS-XSL-G02', { cookie: worker });
+    expect(neighbour.status).toBe(403);
+  });
+
+  it('refuses a bad period with a code that names the field', async () => {
+    const cookie = await signIn(t, 'admin');
+    const cases: [string, string, string][] = [
+      ['/api/rates?month=2020-13', 'invalid_value', 'month'],
+      ['/api/rates?from=2020-02-30', 'invalid_value', 'from'],
+      ['/api/rates?from=2020-03-10&to=2020-03-01', 'invalid_period', 'from'],
+      ['/api/rates?by=planet', 'invalid_value', 'by'],
+      ['/api/rates?area=NOPE', 'area_not_found', 'area'],
+      ['/api/rates?area=%00', 'nul_character', ''],
+      ['/api/reports/monthly.xlsx', 'required', 'month'],
+    ];
+    for (const [path, code, field] of cases) {
+      const res = await call(t, 'GET', path, { cookie });
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+      const body = await res.json();
+      expect(body.code, path).toBe(code);
+      if (field) expect(body.field, path).toBe(field);
+    }
+  });
+
+  it('writes the monthly report as a workbook with the same figures and the definitions, in Chinese', async () => {
+    const cookie = await signIn(t, 'xsl-shuji');
+    const res = await call(t, 'GET', '/api/reports/monthly.xlsx?month=2020-03', { cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await res.arrayBuffer());
+    expect(book.worksheets.map((s) => s.name)).toEqual(['概览', '分区三率', '网格员三率', '近12个月趋势', '指标说明']);
+    const summary = book.getWorksheet('概览')!;
+    expect(String(summary.getCell('A1').value)).toContain('学生路社区 2020年3月');
+    const response = summary.getRows(1, 20)!.find((r) => r.getCell(1).value === '响应率')!;
+    // judged now, not at asOf: T-FRESH's deadlines have passed since, so it is due (and missed) too
+    expect([response.getCell(3).value, response.getCell(4).value]).toEqual([4, 7]);
+    expect(String(response.getCell(5).value)).toContain('超时未认领的计入分母');
+    const grids = book.getWorksheet('分区三率')!;
+    expect(grids.rowCount).toBe(13); // header + 12 grids
+  });
+});
