@@ -56,7 +56,18 @@ export const RatesAnswer = z.object({
   by: z.enum(rateBreakdowns).nullable(),
   total: RateRow,
   rows: z.array(RateRow),
-  /** the last 12 months up to the period's end, oldest first: the same rates per month */
-  trend: z.array(RateRow.extend({ month: z.string() })),
 });
 export type RatesAnswer = z.infer<typeof RatesAnswer>;
+
+/** GET /api/rates/trend: the twelve months ending with `month` (default: the current one), oldest first. */
+export const TrendQuery = z.object({
+  area: z.string().trim().min(1).max(80).optional(),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'month must be YYYY-MM' }).optional(),
+});
+
+export const RatesTrend = z.object({
+  area: z.object({ id: z.string().nullable(), name: z.string(), level: z.string().nullable() }),
+  asOf: z.string(),
+  months: z.array(RateRow.extend({ month: z.string() })),
+});
+export type RatesTrend = z.infer<typeof RatesTrend>;

@@ -137,6 +137,10 @@ export const requests = pgTable('requests', {
   index('requests_geom_idx').using('gist', t.geom),
   index('requests_grid_status_idx').on(t.gridId, t.status),
   index('requests_created_idx').on(t.createdAt),
+  // the 三率 of an area for a period (api/rates/rates.ts): the area's requests filed in it
+  index('requests_street_created_idx').on(t.streetId, t.createdAt),
+  index('requests_community_created_idx').on(t.communityId, t.createdAt),
+  index('requests_grid_created_idx').on(t.gridId, t.createdAt),
 ]);
 
 /** Append-only: every change to a request, who made it and when. */

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { RateRow, RatesAnswer } from '../contract/rates.ts';
+import type { RateRow, RatesAnswer, RatesTrend } from '../contract/rates.ts';
 import { enRateNames, zhCNRateNames, type RateKey, type RateNames } from '../contract/rate-names.ts';
 
 const rateKeys: RateKey[] = ['response', 'resolution', 'satisfaction'];
@@ -10,7 +10,7 @@ const percent = '0.0%';
  * three rates and their counts, the rates by area and by worker, the 12-month trend, and each
  * rate's definition — the same figures /rates shows, from the same `loadRates`.
  */
-export async function monthlyReport(parts: RatesAnswer, workers: RatesAnswer | null, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<Buffer> {
+export async function monthlyReport(parts: RatesAnswer, workers: RatesAnswer | null, trend: RatesTrend, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<Buffer> {
   const words = lang === 'en' ? enRateNames : zhCNRateNames;
   const areaName = parts.area.name || words.wholeInstallation;
   const month = parts.period.from.slice(0, 7);
@@ -41,7 +41,7 @@ export async function monthlyReport(parts: RatesAnswer, workers: RatesAnswer | n
 
   rateTable(book.addWorksheet(words.report.sheets.parts), words, words.report.part, parts.rows);
   if (workers) rateTable(book.addWorksheet(words.report.sheets.workers), words, words.report.worker, workers.rows);
-  rateTable(book.addWorksheet(words.report.sheets.trend), words, words.report.month, parts.trend.map((t) => ({ ...t, name: t.month })));
+  rateTable(book.addWorksheet(words.report.sheets.trend), words, words.report.month, trend.months.map((t) => ({ ...t, name: t.month })));
 
   const definitions = book.addWorksheet(words.report.sheets.definitions);
   definitions.columns = [{ width: 22 }, { width: 100 }];

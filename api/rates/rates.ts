@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { openStatuses, ratingRange, refusedStatuses, resolvedStatuses } from '../contract/vocabulary.ts';
-import type { Rate, RateBreakdown, RateRow, RatesAnswer } from '../contract/rates.ts';
+import type { Rate, RateBreakdown, RateRow, RatesAnswer, RatesTrend } from '../contract/rates.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import { installationAdmin, type StaffUser } from '../auth/session.ts';
@@ -139,49 +139,55 @@ const filedIn = (p: Period): SQL =>
   sql`r.created_at >= (${p.from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
       AND r.created_at < (${p.to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`;
 
-/** The three rates of an area for a period, broken down by its parts or by worker, with a 12-month trend. */
+/**
+ * The three rates of an area for a period, and of its parts or workers: one scan of the period's
+ * requests (GROUPING SETS gives the parts and the total together), on the (area, created_at) indexes.
+ */
 export async function loadRates(database: Database, area: RatesArea, period: Period, by: RateBreakdown | null, asOf = new Date()): Promise<RatesAnswer> {
   const at = sql`${asOf.toISOString()}::timestamptz`;
   const where = sql`${inArea(area)} AND ${filedIn(period)}`;
-  const [total] = await database.rows<Counts>(sql`SELECT ${countsSql(at)} FROM requests r WHERE ${where}`);
-  const rows = by ? await breakdown(database, area, by, where, at) : [];
-
-  // the trend: the twelve months ending with the period's last, each month its own cohort
-  const end = period.to.slice(0, 7);
-  const trendRows = await database.rows<Counts & { month: string }>(sql`
-    SELECT to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, ${countsSql(at)}
-    FROM requests r
-    WHERE ${inArea(area)}
-      AND r.created_at >= ((${`${end}-01`}::date - interval '11 months')::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
-      AND r.created_at < ((${`${end}-01`}::date + interval '1 month')::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
-    GROUP BY 1`);
-  const byMonth = new Map(trendRows.map((r) => [r.month, r]));
-  const trend = monthsEndingWith(end, 12).map((month) => ({ month, ...toRow(null, month, byMonth.get(month)) }));
-
+  const key = by === 'worker' ? sql`r.assignee_id` : by ? requestColumn(by)! : sql`NULL::text`;
+  const counts = await database.rows<Counts & { id: string | null; whole: boolean }>(sql`
+    SELECT ${key} AS id, GROUPING(${key}) = 1 AS whole, ${countsSql(at)}
+    FROM requests r WHERE ${where} GROUP BY GROUPING SETS ((${key}), ())`);
+  const total = counts.find((c) => c.whole);
+  const parts = counts.filter((c) => !c.whole);
   return {
     area, period, asOf: asOf.toISOString(), by,
     total: toRow(area.id, area.name, total),
-    rows, trend,
+    rows: by ? await breakdown(database, area, by, parts) : [],
   };
 }
 
-async function breakdown(database: Database, area: RatesArea, by: RateBreakdown, where: SQL, at: SQL): Promise<RateRow[]> {
+/** The same rates for each of the twelve months ending with `month`, oldest first, each month its own cohort. */
+export async function loadTrend(database: Database, area: RatesArea, month: string, asOf = new Date()): Promise<RatesTrend> {
+  const at = sql`${asOf.toISOString()}::timestamptz`;
+  const months = monthsEndingWith(month, 12);
+  const rows = await database.rows<Counts & { month: string }>(sql`
+    SELECT to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, ${countsSql(at)}
+    FROM requests r
+    WHERE ${inArea(area)} AND ${filedIn({ from: `${months[0]}-01`, to: periodOf({ month }).to })}
+    GROUP BY 1`);
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  return { area, asOf: asOf.toISOString(), months: months.map((m) => ({ month: m, ...toRow(null, m, byMonth.get(m)) })) };
+}
+
+/** Names the counted parts: every part of the area at that level (those with nothing filed too), or every worker who held one. */
+async function breakdown(database: Database, area: RatesArea, by: RateBreakdown, counts: (Counts & { id: string | null })[]): Promise<RateRow[]> {
+  const byId = new Map(counts.map((c) => [c.id, c]));
   if (by === 'worker') {
-    const rows = await database.rows<Counts & { id: string | null; name: string | null }>(sql`
-      SELECT r.assignee_id AS id, s.name, ${countsSql(at)}
-      FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id
-      WHERE ${where} GROUP BY r.assignee_id, s.name
-      ORDER BY r.assignee_id IS NULL, s.name COLLATE "C", r.assignee_id COLLATE "C"`);
-    return rows.map((r) => toRow(r.id, r.name, r));
+    const ids = counts.map((c) => c.id).filter((id): id is string => id !== null);
+    const names = ids.length
+      ? await database.rows<{ id: string; name: string }>(sql`SELECT id, name FROM staff WHERE id IN ${sqlList(ids)}`)
+      : [];
+    const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    return counts
+      .map((c) => toRow(c.id, c.id === null ? null : nameOf.get(c.id) ?? c.id, c))
+      .sort((a, b) => (a.id === null ? 1 : b.id === null ? -1 : (a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : 0));
   }
-  const column = requestColumn(by)!;
-  // every part of the area at that level, those with no requests too (a grid with nothing filed shows —)
   const parts = await database.rows<{ id: string; name: string }>(area.id
     ? sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} AND a.id IN (${descendantsSql(area.id)}) ORDER BY a.id COLLATE "C"`
     : sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} ORDER BY a.id COLLATE "C"`);
-  const counts = await database.rows<Counts & { id: string }>(sql`
-    SELECT ${column} AS id, ${countsSql(at)} FROM requests r WHERE ${where} GROUP BY 1`);
-  const byId = new Map(counts.map((c) => [c.id, c]));
   return parts.map((p) => toRow(p.id, p.name, byId.get(p.id)));
 }
 

@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
 import { isWorkingRole } from '../contract/vocabulary.ts';
-import { MonthlyReportQuery, RatesAnswer, RatesQuery } from '../contract/rates.ts';
+import { MonthlyReportQuery, RatesAnswer, RatesQuery, RatesTrend, TrendQuery } from '../contract/rates.ts';
 import { ApiError, unauthorized } from '../errors.ts';
 import { query } from '../validate.ts';
-import { defaultBreakdown, loadRates, periodOf, ratesArea } from '../rates/rates.ts';
+import { defaultBreakdown, loadRates, loadTrend, periodOf, ratesArea } from '../rates/rates.ts';
 import { monthlyReport } from '../rates/monthly-report.ts';
 
 /** The staff member asking, if they work requests: the rates name workers, so they are never public. */
@@ -26,6 +26,14 @@ export const rateRoutes = (database: Database) => new Hono()
     return c.json(RatesAnswer.parse(answer));
   })
 
+  .get('/rates/trend', query(TrendQuery), async (c) => {
+    const user = await staffUser(c, database);
+    const q = c.req.valid('query');
+    const area = await ratesArea(database, user, q.area);
+    const month = q.month ?? periodOf({}).to.slice(0, 7);
+    return c.json(RatesTrend.parse(await loadTrend(database, area, month)));
+  })
+
   .get('/reports/monthly.xlsx', query(MonthlyReportQuery), async (c) => {
     const user = await staffUser(c, database);
     const q = c.req.valid('query');
@@ -34,7 +42,8 @@ export const rateRoutes = (database: Database) => new Hono()
     const asOf = new Date();
     const parts = await loadRates(database, area, period, defaultBreakdown(area.level), asOf);
     const workers = parts.by === 'worker' ? null : await loadRates(database, area, period, 'worker', asOf);
-    const body = await monthlyReport(parts, workers, q.lang);
+    const trend = await loadTrend(database, area, q.month, asOf);
+    const body = await monthlyReport(parts, workers, trend, q.lang);
     const file = `monthly-report-${area.id ?? 'all'}-${q.month}.xlsx`;
     return c.body(new Uint8Array(body), 200, {
       'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { modes } from '../helpers/databases.ts';
 import { call, signIn } from '../helpers/staff.ts';
-import { loadRates, periodOf } from '../../api/rates/rates.ts';
+import { loadRates, loadTrend, periodOf } from '../../api/rates/rates.ts';
 
 /*
  * The 三率 are checked two ways: on a month of hand-made requests whose every rate is worked out
@@ -104,9 +104,10 @@ describe.each(modes())('三率 and the monthly report on %s', (mode) => {
     expect(a.rows).toHaveLength(12);
     expect(a.rows.find((r) => r.id === grid)!.filed).toBe(9);
     expect(a.rows.filter((r) => r.id !== grid).every((r) => r.filed === 0)).toBe(true);
-    expect(a.trend.map((m) => m.month)).toEqual(['2019-04', '2019-05', '2019-06', '2019-07', '2019-08', '2019-09', '2019-10', '2019-11', '2019-12', '2020-01', '2020-02', '2020-03']);
-    expect(a.trend.at(-1)!.filed).toBe(9);
-    expect(a.trend.at(-2)!.filed).toBe(1); // T-FEB
+    const trend = await loadTrend(t.database, { id: 'MS-XSL', name: '学生路社区', level: 'community' }, '2020-03', asOf);
+    expect(trend.months.map((m) => m.month)).toEqual(['2019-04', '2019-05', '2019-06', '2019-07', '2019-08', '2019-09', '2019-10', '2019-11', '2019-12', '2020-01', '2020-02', '2020-03']);
+    expect(trend.months.at(-1)!).toMatchObject({ filed: 9, response: { met: 4, due: 6 } });
+    expect(trend.months.at(-2)!.filed).toBe(1); // T-FEB
   });
 
   it('agrees with a second implementation over the whole demo history, per community', async () => {
@@ -160,6 +161,11 @@ describe.each(modes())('三率 and the monthly report on %s', (mode) => {
     const street = await call(t, 'GET', '/api/rates?month=2020-03&area=MS', { cookie: secretary });
     expect(street.status).toBe(403);
 
+    const trend = await call(t, 'GET', '/api/rates/trend?month=2020-03', { cookie: secretary });
+    expect(trend.status).toBe(200);
+    expect((await trend.json()).months.at(-1).filed).toBe(9);
+    expect((await call(t, 'GET', '/api/rates/trend?area=MS-MZL', { cookie: secretary })).status).toBe(403);
+
     const worker = await signIn(t, 'xsl-g01-zhao');
     const mine = await call(t, 'GET', `/api/rates?month=2020-03&area=${grid}`, { cookie: worker });
     expect(mine.status).toBe(200);
@@ -177,6 +183,7 @@ describe.each(modes())('三率 and the monthly report on %s', (mode) => {
       ['/api/rates?area=NOPE', 'area_not_found', 'area'],
       ['/api/rates?area=%00', 'nul_character', ''],
       ['/api/reports/monthly.xlsx', 'required', 'month'],
+      ['/api/rates/trend?month=2020-1', 'invalid_value', 'month'],
     ];
     for (const [path, code, field] of cases) {
       const res = await call(t, 'GET', path, { cookie });

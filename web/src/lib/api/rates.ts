@@ -6,7 +6,13 @@ export type RatesAnswer = Answer<typeof api.rates.$get>;
 export type RateRow = RatesAnswer['rows'][number];
 export type RatesQuery = { area?: string; month?: string; from?: string; to?: string; by?: 'street' | 'community' | 'grid' | 'worker' };
 
+export type RatesTrend = Answer<typeof api.rates.trend.$get>;
+
 export const fetchRates = (query: RatesQuery, signal?: AbortSignal) => read(api.rates.$get({ query }, signalled(signal)));
+
+/** The twelve months ending with `month`: loaded after the month's figures (it reads a year of requests). */
+export const fetchTrend = (query: { area?: string; month: string }, signal?: AbortSignal) =>
+  read(api.rates.trend.$get({ query }, signalled(signal)));
 
 /** Where the monthly report of an area downloads from (.xlsx, in the page's language). */
 export const monthlyReportUrl = (month: string, area: string | undefined, lang: 'zh-CN' | 'en') => {

@@ -1,0 +1,118 @@
+/**
+ * npm run bench (part) — the 三率 and the monthly report on a county-sized history:
+ *   the synthetic county of scripts/bench/county.ts (16 streets, 256 communities, 12,544 grids) with a
+ *   year of requests (BENCH_REQUESTS, default 1,000,000) spread over its grids, then
+ *   1. loadRates (api/rates/rates.ts: total + breakdown + 12-month trend) for the county, a street,
+ *      a community and a grid, for one month;
+ *   2. beside it, the plain SQL aggregate of the same month and area: one count(*) FILTER statement
+ *      for the total alone, on the same indexes, the same warm cache;
+ *   3. the monthly report (.xlsx) of a street.
+ * on embedded PGlite and, when installed, native PostgreSQL. Targets: any rate < 200 ms, the report < 5 s.
+ */
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../api/db/client.ts';
+import { loadRates, loadTrend, periodOf, type RatesArea } from '../api/rates/rates.ts';
+import { monthlyReport } from '../api/rates/monthly-report.ts';
+import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
+import { makeCounty } from './bench/county.ts';
+import { timeEach } from './lib/timing.ts';
+
+const requests = Number(process.env.BENCH_REQUESTS ?? 1_000_000);
+const repeats = Number(process.env.BENCH_RATE_REPEATS ?? 20);
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/**
+ * A year of requests up to `now`, in SQL so a million rows take seconds: every grid gets its share,
+ * deadlines by a fixed claim/resolve window, most claimed and resolved in time, some late, some
+ * still open, a few rejected; ratings mostly good. setseed makes the history the same every run.
+ */
+async function makeHistory(database: Database, n: number, now: Date) {
+  const t0 = performance.now();
+  await database.rows(sql`SELECT setseed(0.42)`);
+  await database.rows(sql`
+    INSERT INTO requests (ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id,
+      created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating)
+    SELECT 'B' || h.i, 'street_light', 'bench', 'web', h.status, a.street, a.community, a.grid, a.grid || '-M1',
+      h.created, h.created, a.point, h.created + interval '4 hours', h.created + interval '3 days',
+      CASE WHEN h.status <> 'collected' THEN h.created + h.v * interval '6 hours' END,
+      CASE WHEN h.status IN ('archived', 'revisited') THEN h.created + h.v * interval '6 hours' + h.w * interval '4 days' END,
+      CASE WHEN h.status IN ('archived', 'revisited') AND h.w < 0.85 THEN CASE WHEN h.v < 0.08 THEN 2 ELSE 3 + floor(h.w * 3)::int END END
+    FROM (
+      SELECT g.i, g.v, g.w, ${now.toISOString()}::timestamptz - g.age * interval '1 day' AS created,
+        CASE WHEN g.age < 0.2 AND g.u < 0.5 THEN 'collected' WHEN g.u < 0.03 THEN 'rejected' WHEN g.u < 0.06 THEN 'resolving'
+             WHEN g.age < 5 AND g.u < 0.3 THEN 'resolving' WHEN g.u < 0.6 THEN 'archived' ELSE 'revisited' END AS status
+      FROM (SELECT i, random() AS u, random() AS v, random() AS w, random() * 365 AS age FROM generate_series(1, ${n}) i) g
+    ) h
+    JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id AS grid, parent_id AS community,
+            (SELECT p.parent_id FROM areas p WHERE p.id = grids.parent_id) AS street, label_point AS point
+          FROM areas grids WHERE level = 'grid') a ON a.k = h.i % (SELECT count(*) FROM areas WHERE level = 'grid')`);
+  await database.rows(sql`ANALYZE requests`);
+  return performance.now() - t0;
+}
+
+/** The plain SQL aggregate: one statement, the total of one area and month, the same definitions written out. */
+async function plainAggregate(database: Database, column: string | null, id: string | null, from: string, to: string, now: Date) {
+  const where = column ? sql`${sql.raw(column)} = ${id} AND ` : sql``;
+  await database.rows(sql`
+    SELECT count(*) FILTER (WHERE status NOT IN ('rejected', 'duplicate') AND (claimed_at IS NOT NULL OR claim_deadline < ${now.toISOString()}::timestamptz)) AS claim_due,
+           count(*) FILTER (WHERE status NOT IN ('rejected', 'duplicate') AND claimed_at <= claim_deadline) AS claimed_on_time,
+           count(*) FILTER (WHERE status NOT IN ('rejected', 'duplicate') AND (status IN ('resolved', 'revisited', 'archived') OR resolve_deadline < ${now.toISOString()}::timestamptz)) AS resolve_due,
+           count(*) FILTER (WHERE status IN ('resolved', 'revisited', 'archived') AND resolved_at <= resolve_deadline) AS resolved_on_time,
+           count(*) FILTER (WHERE rating IS NOT NULL) AS rated, count(*) FILTER (WHERE rating > 2) AS satisfied
+    FROM requests WHERE ${where} created_at >= (${from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
+      AND created_at < (${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+}
+
+async function run(label: string, database: Database) {
+  const county = await makeCounty(database);
+  const now = new Date();
+  const historyMs = await makeHistory(database, requests, now);
+  console.log(`[${label}] county of ${county.grids.toLocaleString('en')} grids; ${requests.toLocaleString('en')} requests over a year written in ${(historyMs / 1000).toFixed(1)} s`);
+  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+  const period = periodOf({ month: lastMonth });
+  const cases: [string, RatesArea, string | null][] = [
+    ['county (by street)', { id: null, name: '', level: null }, null],
+    ['street C12 (by community)', { id: 'C12', name: 'C12', level: 'street' }, 'street_id'],
+    ['community C12-21 (by grid)', { id: 'C12-21', name: 'C12-21', level: 'community' }, 'community_id'],
+    ['grid C12-21-G24 (by worker)', { id: 'C12-21-G24', name: 'C12-21-G24', level: 'grid' }, 'grid_id'],
+  ];
+  const by = { street: 'community', community: 'grid', grid: 'worker' } as const;
+  for (const [name, area, column] of cases) {
+    const breakdown = area.level ? by[area.level as keyof typeof by] : 'street';
+    const filed = (await loadRates(database, area, period, breakdown, now)).total.filed; // warm-up: plans and cache
+    await plainAggregate(database, column, area.id, period.from, period.to, now);
+    const ours = await timeEach(repeats, () => loadRates(database, area, period, breakdown, now));
+    const plain = await timeEach(repeats, () => plainAggregate(database, column, area.id, period.from, period.to, now));
+    console.log(`[${label}] 三率 of ${name}, ${lastMonth} (${filed.toLocaleString('en')} requests), total and breakdown: p50 ${ms(ours.p50)}, p99 ${ms(ours.p99)}`);
+    console.log(`[${label}]   baseline plain SQL aggregate (the month's total alone, one statement): p50 ${ms(plain.p50)}, p99 ${ms(plain.p99)} → ×${(ours.p50 / plain.p50).toFixed(1)}`);
+    await loadTrend(database, area, lastMonth, now);
+    const trend = await timeEach(Math.max(3, repeats / 4), () => loadTrend(database, area, lastMonth, now));
+    const yearFrom = new Date(Date.UTC(Number(lastMonth.slice(0, 4)), Number(lastMonth.slice(5, 7)) - 12, 1)).toISOString().slice(0, 10);
+    const plainYear = await timeEach(Math.max(3, repeats / 4), () => plainAggregate(database, column, area.id, yearFrom, period.to, now));
+    console.log(`[${label}]   its 12-month trend: p50 ${ms(trend.p50)}, p99 ${ms(trend.p99)}; baseline plain aggregate of the same 12 months (total alone): p50 ${ms(plainYear.p50)} → ×${(trend.p50 / plainYear.p50).toFixed(1)}`);
+  }
+  const t0 = performance.now();
+  const street = { id: 'C12', name: 'C12', level: 'street' };
+  const parts = await loadRates(database, street, period, 'community', now);
+  const workers = await loadRates(database, street, period, 'worker', now);
+  const book = await monthlyReport(parts, workers, await loadTrend(database, street, lastMonth, now));
+  console.log(`[${label}] monthly report of street C12 (.xlsx, ${(book.length / 1024).toFixed(0)} KB): ${ms(performance.now() - t0)}`);
+}
+
+console.log(`一图 bench (三率) — ${new Date().toISOString()} — node ${process.version}`);
+const embedded = await openDatabase({ dataDir: 'memory://' });
+await run('pglite', embedded);
+await embedded.close();
+if (hasNativePostgres()) {
+  const cluster = await startCluster(57_500 + (process.pid % 400));
+  try {
+    const admin = await openDatabase({ url: cluster.url, migrate: false });
+    await admin.db.execute(sql.raw('CREATE DATABASE bench_rates'));
+    await admin.close();
+    const native = await openDatabase({ url: cluster.urlFor('bench_rates') });
+    await run('postgres', native);
+    await native.close();
+  } finally {
+    await cluster.stop();
+  }
+}
