@@ -14,7 +14,7 @@ export const en: Messages = {
   colon: ': ',
   listSeparator: ', ',
   paren: (text: string) => ` (${text})`,
-  nav: { label: 'Other pages', wall: 'Wall screen', worker: 'Staff', resident: 'Residents', circle: '15-minute circle' },
+  nav: { label: 'Other pages', wall: 'Wall screen', worker: 'Staff', resident: 'Residents', circle: '15-minute circle', rates: 'Rates' },
   layers: 'Layers',
   legend: 'Legend',
   close: 'Close',

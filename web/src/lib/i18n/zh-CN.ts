@@ -13,7 +13,7 @@ export const zhCN = {
   colon: '：',
   listSeparator: '、',
   paren: (text: string) => `（${text}）`,
-  nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈' },
+  nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈', rates: '三率考核' },
   layers: '图层',
   legend: '图例',
   close: '关闭',
