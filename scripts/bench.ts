@@ -6,6 +6,9 @@
  * on embedded PGlite and, when installed, native PostgreSQL + PostGIS on a private cluster.
  * Points come from a seeded generator, so runs compare.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
 import { ApiError } from '../api/errors.ts';
@@ -63,6 +66,46 @@ async function benchFiling(label: string, database: Database) {
   console.log(`[${label}]   the filing statement alone (assign + insert + audit event, atomic): p50 ${ms(statement.p50)}, p99 ${ms(statement.p99)}`);
   console.log(`[${label}]   baseline bare indexed ST_Covers grid lookup:            p50 ${ms(base.p50)}, p99 ${ms(base.p99)}  → statement/baseline p99 ×${(statement.p99 / base.p99).toFixed(1)}`);
   return tiles;
+}
+
+/**
+ * What durability costs a filing on the embedded default: the same demo data in two data
+ * directories on disk, one fsync'ing each commit (the default, api/db/durable-fs.ts), one with
+ * PGLITE_FSYNC=off as PGlite ships; filings alternate between them so load hits both alike.
+ */
+async function benchDurability(template: Database) {
+  const blob = await template.dump!();
+  const dirs: string[] = [];
+  const open = async (durable: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-bench-fsync-'));
+    dirs.push(dir);
+    return openDatabase({ dataDir: dir, durable, loadDataDir: blob });
+  };
+  const [synced, unsynced] = [await open(true), await open(false)];
+  try {
+    const b = await extent(synced);
+    const next = random(13);
+    const filing = () => ({ category: 'street_light' as const, description: '基准测试：路灯不亮', lon: b.w + (b.e - b.w) * next(), lat: b.s + (b.n - b.s) * next() });
+    const file = (database: Database) => fileRequest(database, filing()).catch((e) => { if (!(e instanceof ApiError)) throw e; });
+    const n = Math.min(filings, 500);
+    for (let i = 0; i < 20; i++) { await file(synced); await file(unsynced); } // warm-up
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (const [database, into] of [[synced, on], [unsynced, off]] as const) {
+        const t0 = performance.now();
+        await file(database);
+        into.push(performance.now() - t0);
+      }
+    }
+    const [a, z] = [{ p50: pct(on, 50), p99: pct(on, 99) }, { p50: pct(off, 50), p99: pct(off, 99) }];
+    console.log(`[pglite-disk] filing statement, data directory on disk, ${n} each: fsync on (default) p50 ${ms(a.p50)}, p99 ${ms(a.p99)}; ` +
+      `fsync off (PGLITE_FSYNC=off) p50 ${ms(z.p50)}, p99 ${ms(z.p99)} → durability costs p99 +${ms(a.p99 - z.p99)} (${synced.fsyncs!()} fsyncs)`);
+  } finally {
+    await synced.close();
+    await unsynced.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchBulk(label: string, database: Database) {
@@ -141,6 +184,7 @@ async function run(label: string, open: () => Promise<Database>) {
   await loadDemoData(database);
   console.log(`[${label}] demo database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const tiles = await benchFiling(label, database);
+  if (database.kind === 'pglite') await benchDurability(database);
   await benchBulk(label, database);
   await benchTiles(label, database, tiles);
   await database.close();
