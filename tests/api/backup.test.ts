@@ -54,7 +54,7 @@ describe('npm run backup and npm run restore, embedded PGlite', () => {
     } finally {
       await untouched.close();
     }
-  });
+  }, 300_000); // seven PGlite starts (the scripts' included), ≈10–30 s each
 });
 
 describe.runIf(modes().includes('postgres'))('npm run backup and npm run restore, PostgreSQL', () => {
@@ -105,5 +105,5 @@ describe.runIf(modes().includes('postgres'))('npm run backup and npm run restore
       await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${target} WITH (FORCE)`));
       await admin.close();
     }
-  });
+  }, 120_000);
 });

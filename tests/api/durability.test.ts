@@ -29,7 +29,7 @@ describe('the embedded database on disk', () => {
     } finally {
       await drop();
     }
-  });
+  }, 120_000); // a PGlite start on disk, ≈10–40 s on a loaded machine
 
   it('runs without fsync only when asked to (PGLITE_FSYNC=off)', async () => {
     const { database, drop } = await embedded(false);
@@ -41,5 +41,5 @@ describe('the embedded database on disk', () => {
     } finally {
       await drop();
     }
-  });
+  }, 120_000); // a PGlite start on disk, ≈10–40 s on a loaded machine
 });
