@@ -67,14 +67,23 @@ export async function loadEvents(database: Database, where: SQL, { limit = 1000,
   }));
 }
 
-/** Events with these ids (what NOTIFY announced). */
-export function eventsById(database: Database, ids: number[]): Promise<EventRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return loadEvents(database, sql`e.id IN ${ids}`, { limit: ids.length });
+/**
+ * The settled horizon: every transaction with an xid below it has ended, so no event below it can
+ * still appear (api/live/hub.ts). `held`: some committed event is not settled yet.
+ */
+export async function settledHorizon(database: Database): Promise<{ horizon: string; held: boolean }> {
+  const [row] = await database.rows<{ horizon: string; held: boolean }>(sql`
+    SELECT h::text AS horizon, EXISTS (SELECT 1 FROM request_events WHERE xid >= h) AS held
+    FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS h) s`);
+  return row;
 }
 
-/** The newest audit event id, or 0 on an empty table. */
-export async function newestEventId(database: Database): Promise<number> {
-  const [row] = await database.rows<{ id: number | string | null }>(sql`SELECT max(id) AS id FROM request_events`);
-  return Number(row?.id ?? 0);
-}
+/**
+ * The events a client that last received event `lastId` may not have seen, settled ones only:
+ * every later id, and any earlier id whose transaction is younger than the one of `lastId` (it
+ * settled after `lastId` was sent). Earlier ids of older transactions settled with or before
+ * `lastId` and were sent before it.
+ */
+export const missedSince = (lastId: number): SQL => sql`
+  (e.id > ${lastId} OR e.xid > (SELECT x.xid FROM request_events x WHERE x.id = ${lastId}))
+  AND e.xid < pg_snapshot_xmin(pg_current_snapshot())`;

@@ -5,7 +5,7 @@ import { currentUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { ClientQueue } from '../live/client-queue.ts';
-import { loadEvents, type EventRow } from '../live/event-rows.ts';
+import { loadEvents, missedSince, type EventRow } from '../live/event-rows.ts';
 import { LiveHub } from '../live/hub.ts';
 import { viewerOf } from '../live/viewer.ts';
 
@@ -35,7 +35,7 @@ export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLim
         await stream.write(`retry: 2000\n: connected as ${viewer.kind}\n\n`);
         const replayed = new Set<number>();
         if (lastEventId !== null) {
-          const missed = await loadEvents(database, sql`e.id > ${lastEventId} AND ${viewer.where}`, { limit: replayLimit + 1 });
+          const missed = await loadEvents(database, sql`${missedSince(lastEventId)} AND ${viewer.where}`, { limit: replayLimit + 1 });
           if (missed.length > replayLimit) {
             // too far behind to replay one by one: the screen reloads its snapshot and goes on live
             const newest = await loadEvents(database, viewer.where, { limit: 1, newest: true });
