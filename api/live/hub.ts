@@ -6,6 +6,8 @@ import { loadEvents, settledHorizon, type EventRow } from './event-rows.ts';
 export interface Subscriber {
   accepts(row: EventRow): boolean;
   push(row: EventRow): void;
+  /** the server is stopping: end the stream (the browser reconnects, to another process or later) */
+  close?(): void;
 }
 
 export const channel = 'request_events';
@@ -48,8 +50,16 @@ export class LiveHub {
     return this.#subscribers.size;
   }
 
+  /** Ends every open stream (graceful shutdown, api/server.ts); a closed hub takes no new one. */
+  closeAll(): void {
+    this.#closed = true;
+    for (const subscriber of this.#subscribers) subscriber.close?.();
+  }
+  #closed = false;
+
   /** Start receiving; the returned function stops. Resolves once LISTEN is in place. */
   async subscribe(subscriber: Subscriber): Promise<() => void> {
+    if (this.#closed) throw new Error('the server is shutting down');
     this.#subscribers.add(subscriber);
     try {
       await this.#listen();
