@@ -5,7 +5,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
-import { dataChangedChannel, openDatabase } from './db/client.ts';
+import { dataChangedChannel, openDatabase, type Database } from './db/client.ts';
+import { LiveHub } from './live/hub.ts';
 import { loadDemoData } from './demo/seed.ts';
 import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
@@ -38,6 +39,17 @@ let failure: string | null = null;
 let ready: ReturnType<typeof createApp> | null = null;
 
 const server = new Hono();
+// requests being answered, for a graceful shutdown (an SSE stream counts only until its headers go)
+let inFlight = 0;
+let drained: (() => void) | null = null;
+server.use('*', async (_c, next) => {
+  inFlight++;
+  try {
+    await next();
+  } finally {
+    if (--inFlight === 0) drained?.();
+  }
+});
 server.use('*', compress());
 server.all('/:prefix{api|open311}/*', (c) => {
   if (ready) return ready.fetch(c.req.raw);
@@ -59,11 +71,42 @@ listening.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
+let database: Database | null = null;
+let stopEscalation = () => {};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
 await Promise.all([buildWebIfStale(), startApi()]);
+
+/**
+ * SIGTERM / SIGINT: take no new connection, let the requests in flight finish (at most
+ * SHUTDOWN_GRACE_MS, default 10 s), end the SSE streams (browsers reconnect and replay), then
+ * close the database so PGlite's data directory is left clean.
+ */
+async function shutdown(signal: string) {
+  const graceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
+  console.log(`${signal}: stopping — no new connections; finishing ${inFlight} request(s) in flight (at most ${graceMs / 1000} s)`);
+  const http = listening as import('node:http').Server;
+  http.close();
+  http.closeIdleConnections();
+  stopEscalation();
+  if (database) LiveHub.of(database).closeAll();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => { drained = resolve; }),
+    new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); }),
+  ]);
+  clearTimeout(timer);
+  if (inFlight > 0) console.error(`${inFlight} request(s) still running after ${graceMs / 1000} s: stopping anyway`);
+  http.closeAllConnections();
+  await database?.close().catch((error) => console.error('could not close the database cleanly:', error));
+  console.log('stopped');
+  process.exit(0);
+}
 
 async function startApi() {
   try {
-    const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir });
+    const opened = (database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir }));
     console.log(`database open and migrated in ${seconds()} s`);
     const state = await demoState(database);
     if (demo === 'on' && state === 'empty') {
@@ -84,17 +127,14 @@ async function startApi() {
     const loadedInMs = Math.round(performance.now() - started);
     ready = createApp({ database, tiles, loadedInMs });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
-    const stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
+    stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
     await database.listen(dataChangedChannel, (what) => {
-      tiles.reload(database).then(
+      tiles.reload(opened).then(
         () => console.log(`map data changed (${what}): tiles re-cut`),
         (error) => console.error('could not re-cut the tiles after a data change:', error),
       );
     });
-    const stop = async () => { stopEscalation(); await database.close().catch(() => {}); process.exit(0); };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     stage = 'failed';

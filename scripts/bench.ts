@@ -6,6 +6,9 @@
  * on embedded PGlite and, when installed, native PostgreSQL + PostGIS on a private cluster.
  * Points come from a seeded generator, so runs compare.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
 import { ApiError } from '../api/errors.ts';
@@ -65,6 +68,46 @@ async function benchFiling(label: string, database: Database) {
   return tiles;
 }
 
+/**
+ * What durability costs a filing on the embedded default: the same demo data in two data
+ * directories on disk, one fsync'ing each commit (the default, api/db/durable-fs.ts), one with
+ * PGLITE_FSYNC=off as PGlite ships; filings alternate between them so load hits both alike.
+ */
+async function benchDurability(template: Database) {
+  const blob = await template.dump!();
+  const dirs: string[] = [];
+  const open = async (durable: boolean) => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-bench-fsync-'));
+    dirs.push(dir);
+    return openDatabase({ dataDir: dir, durable, loadDataDir: blob });
+  };
+  const [synced, unsynced] = [await open(true), await open(false)];
+  try {
+    const b = await extent(synced);
+    const next = random(13);
+    const filing = () => ({ category: 'street_light' as const, description: '基准测试：路灯不亮', lon: b.w + (b.e - b.w) * next(), lat: b.s + (b.n - b.s) * next() });
+    const file = (database: Database) => fileRequest(database, filing()).catch((e) => { if (!(e instanceof ApiError)) throw e; });
+    const n = Math.min(filings, 500);
+    for (let i = 0; i < 20; i++) { await file(synced); await file(unsynced); } // warm-up
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (const [database, into] of [[synced, on], [unsynced, off]] as const) {
+        const t0 = performance.now();
+        await file(database);
+        into.push(performance.now() - t0);
+      }
+    }
+    const [a, z] = [{ p50: pct(on, 50), p99: pct(on, 99) }, { p50: pct(off, 50), p99: pct(off, 99) }];
+    console.log(`[pglite-disk] filing statement, data directory on disk, ${n} each: fsync on (default) p50 ${ms(a.p50)}, p99 ${ms(a.p99)}; ` +
+      `fsync off (PGLITE_FSYNC=off) p50 ${ms(z.p50)}, p99 ${ms(z.p99)} → durability costs p99 +${ms(a.p99 - z.p99)} (${synced.fsyncs!()} fsyncs)`);
+  } finally {
+    await synced.close();
+    await unsynced.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function benchBulk(label: string, database: Database) {
   const b = await extent(database);
   const next = random(11);
@@ -91,7 +134,7 @@ async function benchBulk(label: string, database: Database) {
   await database.rows(sql`ANALYZE bench_points`);
   const t2 = performance.now();
   const joined = await database.rows<{ i: number; id: string }>(sql`
-    SELECT p.i, min(a.id) AS id FROM bench_points p JOIN areas a ON a.level = 'grid' AND ST_Covers(a.geom, p.geom) GROUP BY p.i`);
+    SELECT p.i, min(a.id COLLATE "C") AS id FROM bench_points p JOIN areas a ON a.level = 'grid' AND ST_Covers(a.geom, p.geom) GROUP BY p.i`);
   const joinMs = performance.now() - t2;
   const t3 = performance.now();
   const ruled = await database.rows<{ i: number; id: string | null }>(sql`
@@ -103,7 +146,7 @@ async function benchBulk(label: string, database: Database) {
   await database.rows(sql`DROP TABLE bench_points`);
   const inside = mine.filter(Boolean).length;
   console.log(`[${label}] bulk-assign ${bulkPoints.toLocaleString('en')} points (${inside.toLocaleString('en')} inside a grid): in memory ${rate(bulkPoints, memMs)} (${memMs.toFixed(0)} ms; index built in ${loadMs.toFixed(0)} ms)`);
-  console.log(`[${label}]   baseline plain PostGIS join (ST_Covers, min id):     ${rate(bulkPoints, joinMs)} (${joinMs.toFixed(0)} ms) → in memory ×${(joinMs / memMs).toFixed(1)}`);
+  console.log(`[${label}]   baseline plain PostGIS join (ST_Covers, min id "C"):   ${rate(bulkPoints, joinMs)} (${joinMs.toFixed(0)} ms) → in memory ×${(joinMs / memMs).toFixed(1)}`);
   console.log(`[${label}]   the SQL rule assign_point() over the same points:  ${rate(bulkPoints, ruleMs)}; answers that differ from in memory: ${differ}`);
   void joined;
 }
@@ -141,6 +184,7 @@ async function run(label: string, open: () => Promise<Database>) {
   await loadDemoData(database);
   console.log(`[${label}] demo database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const tiles = await benchFiling(label, database);
+  if (database.kind === 'pglite') await benchDurability(database);
   await benchBulk(label, database);
   await benchTiles(label, database, tiles);
   await database.close();

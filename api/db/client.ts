@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
+import { DurableNodeFS, durableStartParams } from './durable-fs.ts';
 
 export type Db = PgDatabase<any, typeof schema>;
 
@@ -17,6 +18,8 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: the data directory as a gzip tarball (the tests' template). */
   dump?(): Promise<Blob>;
+  /** PGlite in a directory only: how many fsyncs reached the disk (0 with fsync off). */
+  fsyncs?(): number;
 }
 
 /** NOTIFY channel on which a change to the map's data (areas, roads, pois) is announced. */
@@ -36,6 +39,8 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** apply the migrations (default); off for admin connections that only create databases */
   migrate?: boolean;
+  /** PGlite in a directory: fsync each commit to disk (default; PGLITE_FSYNC=off turns it off, see durable-fs.ts) */
+  durable?: boolean;
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -46,12 +51,18 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   return database;
 }
 
-async function openPglite({ dataDir = 'memory://', loadDataDir }: OpenOptions): Promise<Database> {
+async function openPglite({ dataDir = 'memory://', loadDataDir, durable = process.env.PGLITE_FSYNC !== 'off' }: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { drizzle } = await import('drizzle-orm/pglite');
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis } });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  // a directory is durable by default: fsync on, and reaching the disk (./durable-fs.ts says why both)
+  const fs = !inMemory && durable ? new DurableNodeFS(dataDir.replace(/^file:\/\//, '')) : undefined;
+  const client = await PGlite.create({
+    dataDir: fs ? undefined : dataDir, fs, loadDataDir, extensions: { postgis },
+    startParams: fs ? durableStartParams(PGlite.defaultStartParams) : undefined,
+  });
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     db,
@@ -63,6 +74,7 @@ async function openPglite({ dataDir = 'memory://', loadDataDir }: OpenOptions): 
     },
     close: () => client.close(),
     dump: () => client.dumpDataDir('gzip') as Promise<Blob>,
+    fsyncs: () => fs?.syncs ?? 0,
   };
 }
 

@@ -1,4 +1,5 @@
 
+import { sql } from 'drizzle-orm';
 import {
   boolean, customType, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -144,6 +145,9 @@ export const requests = pgTable('requests', {
 ]);
 
 /** Append-only: every change to a request, who made it and when. */
+/** A transaction id (PostgreSQL's 64-bit xid8, never wrapping), read as its decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
 export const requestEvents = pgTable('request_events', {
   id: serial('id').primaryKey(),
   requestId: integer('request_id').notNull().references(() => requests.id),
@@ -153,7 +157,10 @@ export const requestEvents = pgTable('request_events', {
   fromStatus: text('from_status'),
   toStatus: text('to_status'),
   note: text('note'),
-}, (t) => [index('request_events_request_idx').on(t.requestId)]);
+  // the writing transaction: ids are drawn in one order and committed in another, so the live
+  // stream hands an event out only once every older transaction has ended (api/live/hub.ts)
+  xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+}, (t) => [index('request_events_request_idx').on(t.requestId), index('request_events_xid_idx').on(t.xid)]);
 
 /** A staff member's sign-in; only staff have accounts. */
 export const accounts = pgTable('accounts', {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { BucketGrid } from './bucket-grid.ts';
 import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
+import { multiPolygonFromWkb } from './wkb.ts';
 import { flatten, INSIDE, OUTSIDE, pointInMultiPolygon, type FlatRing } from './point-in-polygon.ts';
 
 export const levels = areaLevels;
@@ -35,17 +36,19 @@ export class AreaIndex {
   private areas: Area[][] = [];
 
   static async load(database: Database): Promise<AreaIndex> {
-    const rows = await database.rows<{ id: string; level: Level; parent_id: string | null; g: string }>(sql`
-      SELECT id, level, parent_id, ST_AsGeoJSON(geom) AS g FROM areas ORDER BY id`);
-    return AreaIndex.from(rows.map((r) => ({ id: r.id, level: r.level, parentId: r.parent_id, geometry: JSON.parse(r.g) })));
+    // binary, not GeoJSON: every coordinate at full precision, as ST_Covers sees it (./wkb.ts)
+    const rows = await database.rows<{ id: string; level: Level; parent_id: string | null; g: Uint8Array }>(sql`
+      SELECT id, level, parent_id, ST_AsBinary(geom) AS g FROM areas`);
+    return AreaIndex.from(rows.map((r) => ({ id: r.id, level: r.level, parentId: r.parent_id, geometry: multiPolygonFromWkb(r.g) })));
   }
 
   static from(rows: { id: string; level: Level; parentId: string | null; geometry: GeoJSON.MultiPolygon }[]): AreaIndex {
     const index = new AreaIndex();
     const position = new Map<string, number>();
     for (const [depth, level] of levels.entries()) {
-      // sorted by id, so the first covering candidate in array order is the smallest id
-      const mine = rows.filter((r) => r.level === level).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // sorted by id, so the first covering candidate in array order is the smallest id — byte
+      // order, as the SQL's COLLATE "C": no locale decides which sibling owns a shared edge
+      const mine = rows.filter((r) => r.level === level).sort((a, b) => compareBytes(a.id, b.id));
       const areas: Area[] = mine.map((r, i) => {
         position.set(`${depth}:${r.id}`, i);
         const parent = depth === 0 ? -1 : position.get(`${depth - 1}:${r.parentId}`) ?? -2; // -2: orphan, never chosen
@@ -125,4 +128,9 @@ export class AreaIndex {
     }
     return result;
   }
+}
+
+/** Two ids in the order of their UTF-8 bytes, which is PostgreSQL's `COLLATE "C"` order. */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

@@ -262,6 +262,10 @@ async function checkTiling(rows: Rows, parentIds: string[], importedIds: string[
 async function reassignRequests(database: Database, report: ImportReport) {
   const db = database.db;
   const index = await AreaIndex.load(database);
+  // Filings wait from here to our commit (their INSERT needs ROW EXCLUSIVE, which this lock
+  // excludes), then read the new boundaries: without it, one committed between our read of
+  // the requests and our commit keeps the old grid. Filings before the lock are in our read.
+  await database.rows(sql`LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE`);
   const requests = await database.rows<{ id: number; ticket: string; lon: number; lat: number } & Record<'street_id' | 'community_id' | 'grid_id' | 'microgrid_id', string | null>>(sql`
     SELECT id, ticket, ST_X(geom) AS lon, ST_Y(geom) AS lat, street_id, community_id, grid_id, microgrid_id FROM requests ORDER BY id`);
   const moved: { id: number; from: AreaAssignment; to: AreaAssignment }[] = [];

@@ -67,14 +67,38 @@ export async function loadEvents(database: Database, where: SQL, { limit = 1000,
   }));
 }
 
-/** Events with these ids (what NOTIFY announced). */
-export function eventsById(database: Database, ids: number[]): Promise<EventRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return loadEvents(database, sql`e.id IN ${ids}`, { limit: ids.length });
+/**
+ * The settled horizon, an xid8: every transaction of this database with an xid below it has
+ * ended, so no event below it can still appear (api/live/hub.ts). PGlite has one connection:
+ * the oldest running transaction of its snapshot. PostgreSQL's snapshot spans every database of
+ * the cluster, so a long transaction elsewhere would hold our stream back: there we take the
+ * oldest xid of this database's sessions (`pg_stat_activity.backend_xid`, widened to xid8
+ * against the next xid), or the next xid when none is running. The app's role sees its own
+ * sessions; another role writing the table would need pg_read_all_stats.
+ */
+export function horizonSql(database: Database): SQL {
+  if (database.kind === 'pglite') return sql`pg_snapshot_xmin(pg_current_snapshot())`;
+  return sql`(WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot()) AS nxt, pg_snapshot_xmax(pg_current_snapshot())::text::numeric AS n),
+    running AS (
+      SELECT s.n - (((s.n % 4294967296) - a.backend_xid::text::numeric + 4294967296) % 4294967296) AS full_xid
+      FROM s, pg_stat_activity a WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL)
+    SELECT LEAST(s.nxt, (SELECT min(full_xid) FROM running)::text::xid8) FROM s)`;
 }
 
-/** The newest audit event id, or 0 on an empty table. */
-export async function newestEventId(database: Database): Promise<number> {
-  const [row] = await database.rows<{ id: number | string | null }>(sql`SELECT max(id) AS id FROM request_events`);
-  return Number(row?.id ?? 0);
+/** The settled horizon now (as text), and whether some committed event is not settled yet. */
+export async function settledHorizon(database: Database): Promise<{ horizon: string; held: boolean }> {
+  const [row] = await database.rows<{ horizon: string; held: boolean }>(sql`
+    SELECT h::text AS horizon, EXISTS (SELECT 1 FROM request_events WHERE xid >= h) AS held
+    FROM (SELECT ${horizonSql(database)} AS h) s`);
+  return row;
 }
+
+/**
+ * The events a client that last received event `lastId` may not have seen, settled ones only:
+ * every later id, and any earlier id whose transaction is younger than the one of `lastId` (it
+ * settled after `lastId` was sent). Earlier ids of older transactions settled with or before
+ * `lastId` and were sent before it.
+ */
+export const missedSince = (database: Database, lastId: number): SQL => sql`
+  (e.id > ${lastId} OR e.xid > (SELECT x.xid FROM request_events x WHERE x.id = ${lastId}))
+  AND e.xid < ${horizonSql(database)}`;

@@ -1,23 +1,29 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { eventsById, loadEvents, newestEventId, type EventRow } from './event-rows.ts';
+import { loadEvents, settledHorizon, type EventRow } from './event-rows.ts';
 
 /** Someone who wants request events as they happen: an open SSE stream. */
 export interface Subscriber {
   accepts(row: EventRow): boolean;
   push(row: EventRow): void;
+  /** the server is stopping: end the stream (the browser reconnects, to another process or later) */
+  close?(): void;
 }
 
 export const channel = 'request_events';
 
 /**
  * One LISTEN per database connection (so per API process), fanned out to every open stream in
- * the process. The trigger in migration 0004 NOTIFYs each audit event's id; ids that arrive
- * together are loaded in one query. Every process behind a load balancer runs its own hub on
- * the same channel, so each serves every event whichever process wrote it.
+ * the process. The trigger in migration 0004 NOTIFYs each audit event; every process behind a
+ * load balancer runs its own hub on the same channel, so each serves every event whichever
+ * process wrote it.
  *
- * NOTIFY is not stored: an event whose notification is lost (the listening connection dropped
- * and reconnected) is found by a catch-up query every `catchUpMs` while anyone is listening.
+ * Ids are drawn in one order and committed in another: event 10's transaction may commit after
+ * event 11's. So the hub hands out only *settled* events — those whose transaction (its `xid`)
+ * is older than every transaction still running (`pg_snapshot_xmin`): nothing older can appear
+ * any more. Each round takes the events between the last horizon and the new one; an event
+ * held back behind a running transaction is retried shortly. A notification only wakes the hub
+ * up; one that is lost (the connection dropped) is made up by a round every `catchUpMs`.
  */
 export class LiveHub {
   static #hubs = new WeakMap<Database, LiveHub>();
@@ -31,21 +37,29 @@ export class LiveHub {
 
   #subscribers = new Set<Subscriber>();
   #listening: Promise<void> | null = null;
-  #pending = new Set<number>();
-  #flushing: Promise<void> | null = null;
-  /** ids already fanned out, newest last (bounded): a catch-up must not send them twice */
-  #sent = new Set<number>();
-  #highest = 0;
+  /** every event of a transaction older than this (an xid8, as text) has been fanned out */
+  #horizon = '0';
+  #rounds: Promise<void> | null = null;
+  #again = false;
+  #retry: NodeJS.Timeout | null = null;
   #catchUp: NodeJS.Timeout | null = null;
 
-  constructor(private readonly database: Database, private readonly catchUpMs = 15_000) {}
+  constructor(private readonly database: Database, private readonly catchUpMs = 15_000, private readonly heldBackMs = 100) {}
 
   get subscriberCount() {
     return this.#subscribers.size;
   }
 
+  /** Ends every open stream (graceful shutdown, api/server.ts); a closed hub takes no new one. */
+  closeAll(): void {
+    this.#closed = true;
+    for (const subscriber of this.#subscribers) subscriber.close?.();
+  }
+  #closed = false;
+
   /** Start receiving; the returned function stops. Resolves once LISTEN is in place. */
   async subscribe(subscriber: Subscriber): Promise<() => void> {
+    if (this.#closed) throw new Error('the server is shutting down');
     this.#subscribers.add(subscriber);
     try {
       await this.#listen();
@@ -54,7 +68,7 @@ export class LiveHub {
       throw error;
     }
     if (!this.#catchUp) {
-      this.#catchUp = setInterval(() => void this.#catchUpMissed(), this.catchUpMs);
+      this.#catchUp = setInterval(() => this.#wake(), this.catchUpMs);
       this.#catchUp.unref();
     }
     return () => {
@@ -68,10 +82,9 @@ export class LiveHub {
 
   #listen(): Promise<void> {
     this.#listening ??= (async () => {
-      // LISTEN first, then read where the table stands: an event in between arrives twice at
-      // most (and #sent drops the second), never not at all
-      await this.database.listen(channel, (payload) => this.#announce(payload));
-      this.#highest = Math.max(this.#highest, await newestEventId(this.database));
+      // LISTEN first, then read the horizon: an event settling in between is in the next round
+      await this.database.listen(channel, () => this.#wake());
+      this.#horizon = (await settledHorizon(this.database)).horizon;
     })().catch((error) => {
       this.#listening = null;
       throw error;
@@ -79,42 +92,41 @@ export class LiveHub {
     return this.#listening;
   }
 
-  #announce(payload: string): void {
-    const id = Number(payload);
-    if (!Number.isSafeInteger(id) || id <= 0) return;
-    this.#pending.add(id);
-    this.#flushing ??= Promise.resolve().then(() => this.#flush());
+  /** Runs a round now, or once more after the one running (a wake-up during a round is not lost). */
+  #wake(): void {
+    if (this.#rounds) {
+      this.#again = true;
+      return;
+    }
+    this.#rounds = (async () => {
+      do {
+        this.#again = false;
+        await this.#round();
+      } while (this.#again);
+      this.#rounds = null;
+    })();
   }
 
-  async #flush(): Promise<void> {
+  async #round(): Promise<void> {
     try {
-      while (this.#pending.size > 0) {
-        const ids = [...this.#pending].filter((id) => !this.#sent.has(id));
-        this.#pending.clear();
-        this.#fanOut(await eventsById(this.database, ids));
+      const { horizon, held } = await settledHorizon(this.database);
+      if (horizon !== this.#horizon) {
+        const rows = await loadEvents(this.database, sql`e.xid >= ${this.#horizon}::xid8 AND e.xid < ${horizon}::xid8`, { limit: 1_000_000 });
+        this.#horizon = horizon;
+        this.#fanOut(rows);
+      }
+      // a committed event waits behind an older transaction still running: look again soon
+      if (held && !this.#retry) {
+        this.#retry = setTimeout(() => { this.#retry = null; this.#wake(); }, this.heldBackMs);
+        this.#retry.unref();
       }
     } catch (error) {
-      console.error('live: could not load announced events; the next catch-up will retry', error);
-    } finally {
-      this.#flushing = null;
-    }
-  }
-
-  async #catchUpMissed(): Promise<void> {
-    try {
-      this.#fanOut(await loadEvents(this.database, sql`e.id > ${this.#highest}`, { limit: 5000 }));
-    } catch (error) {
-      console.error('live: catch-up query failed', error);
+      console.error('live: could not load the settled events; the next round will retry', error);
     }
   }
 
   #fanOut(rows: EventRow[]): void {
-    rows.sort((a, b) => a.id - b.id);
-    for (const row of rows) {
-      if (this.#sent.has(row.id)) continue;
-      this.#sent.add(row.id);
-      if (this.#sent.size > 10_000) this.#sent.delete(this.#sent.values().next().value!);
-      this.#highest = Math.max(this.#highest, row.id);
+    for (const row of rows) { // oldest id first (loadEvents)
       for (const subscriber of this.#subscribers) {
         if (subscriber.accepts(row)) subscriber.push(row);
       }

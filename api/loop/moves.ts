@@ -164,9 +164,24 @@ export async function escalate(database: Database, row: RequestRow, actor: Actor
   if (row.escalationLevel >= topEscalation) {
     throw new ApiError('already_at_top', 'the request is already with the street, the last level (街道兜底)');
   }
-  const level = row.escalationLevel + 1;
-  await appendEvent(database, row, actor, 'escalated', note, sql`, escalation_level = ${level}`);
-  return level;
+  // the next level from the row as it is, not as we read it: the minute job may have raised it since
+  const [done] = await database.rows<{ level: number }>(sql`
+    WITH up AS (
+      UPDATE requests r SET escalation_level = r.escalation_level + 1, updated_at = now()
+      WHERE r.id = ${row.id} AND r.status = ${row.status} AND r.escalation_level < ${topEscalation}
+      RETURNING r.id, r.escalation_level AS level
+    ),
+    ev AS (
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
+      SELECT id, ${actor}, 'escalated', ${row.status}, ${row.status}, ${note} FROM up
+    )
+    SELECT level FROM up`);
+  if (done) return done.level;
+  const now = await findRequest(database, row.ticket);
+  if (now && now.status === row.status && now.escalationLevel >= topEscalation) {
+    throw new ApiError('already_at_top', 'the request is already with the street, the last level (街道兜底)');
+  }
+  throw changed();
 }
 
 /** The resident's rating of a resolved request: above `reopenAtMost` closes the feedback step, else reopens it one level up. */

@@ -7,7 +7,6 @@ import { requestPhotos } from '../db/schema.ts';
 import { ApiError, errorResponse } from '../errors.ts';
 import type { Photo } from '../contract/wire.ts';
 import type { StaffUser } from '../auth/session.ts';
-import { appendEvent } from './moves.ts';
 import type { RequestRow } from './request-row.ts';
 
 export const maxPhotoBytes = 8 * 1024 * 1024;
@@ -77,12 +76,25 @@ export async function photoFromForm(c: Context): Promise<{ bytes: Uint8Array; fi
   return { bytes: new Uint8Array(await file.arrayBuffer()), fields: form };
 }
 
-export async function storePhoto(database: Database, requestId: number, kind: 'report' | 'progress' | 'outcome', input: Uint8Array) {
+/**
+ * Stores a photo and its audit event in one statement (both or neither); the event's note names
+ * the photo's id, which only the insert knows. A request no longer in the state we read gets neither.
+ */
+async function storePhoto(database: Database, row: RequestRow, actor: string, kind: 'report' | 'progress' | 'outcome', input: Uint8Array, note: string) {
   const photo = await processPhoto(input);
-  const [row] = await database.db.insert(requestPhotos)
-    .values({ requestId, kind, mime: photo.mime, bytes: photo.bytes })
-    .returning({ id: requestPhotos.id });
-  return { id: row.id, url: `/api/photos/${row.id}`, width: photo.width, height: photo.height };
+  const [stored] = await database.rows<{ id: number }>(sql`
+    WITH req AS (SELECT id FROM requests WHERE id = ${row.id} AND status = ${row.status}),
+    ph AS (
+      INSERT INTO request_photos (request_id, kind, mime, bytes)
+      SELECT id, ${kind}, ${photo.mime}, ${photo.bytes}::bytea FROM req RETURNING id
+    ),
+    ev AS (
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
+      SELECT ${row.id}, ${actor}, 'photo', ${row.status}, ${row.status}, ${note}::text || ' #' || ph.id FROM ph
+    )
+    SELECT id FROM ph`);
+  if (!stored) throw new ApiError('request_changed', 'the request changed while you were saving; reload it and try again');
+  return { id: Number(stored.id), url: `/api/photos/${stored.id}`, width: photo.width, height: photo.height };
 }
 
 export async function readPhoto(database: Database, id: number) {
@@ -112,14 +124,10 @@ export async function addReporterPhoto(database: Database, row: RequestRow, inpu
   if (n >= reporterPhotos.maximum) {
     throw new ApiError('photo_limit', `at most ${reporterPhotos.maximum} photos per request`, { maximum: reporterPhotos.maximum });
   }
-  const photo = await storePhoto(database, row.id, 'report', input);
-  await appendEvent(database, row, 'resident', 'photo', `居民照片 #${photo.id}`);
-  return photo;
+  return storePhoto(database, row, 'resident', 'report', input, '居民照片');
 }
 
 /** A staff member's photo of progress or of the outcome, with its audit event. */
 export async function addStaffPhoto(database: Database, row: RequestRow, user: StaffUser, kind: 'progress' | 'outcome', input: Uint8Array) {
-  const photo = await storePhoto(database, row.id, kind, input);
-  await appendEvent(database, row, user.staffId, 'photo', `${kind === 'outcome' ? '办结照片' : '进展照片'} #${photo.id}`);
-  return photo;
+  return storePhoto(database, row, user.staffId, kind, input, kind === 'outcome' ? '办结照片' : '进展照片');
 }

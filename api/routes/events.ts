@@ -5,7 +5,7 @@ import { currentUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { ClientQueue } from '../live/client-queue.ts';
-import { loadEvents, type EventRow } from '../live/event-rows.ts';
+import { loadEvents, missedSince, type EventRow } from '../live/event-rows.ts';
 import { LiveHub } from '../live/hub.ts';
 import { viewerOf } from '../live/viewer.ts';
 
@@ -30,12 +30,12 @@ export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLim
       const queue = new ClientQueue<EventRow>(queueLimit, () => stream.abort());
       stream.onAbort(() => queue.close());
       // subscribe before replaying: what happens during the replay waits in the queue
-      const unsubscribe = await hub.subscribe({ accepts: viewer.accepts, push: (row) => queue.push(row) });
+      const unsubscribe = await hub.subscribe({ accepts: viewer.accepts, push: (row) => queue.push(row), close: () => queue.close() });
       try {
         await stream.write(`retry: 2000\n: connected as ${viewer.kind}\n\n`);
         const replayed = new Set<number>();
         if (lastEventId !== null) {
-          const missed = await loadEvents(database, sql`e.id > ${lastEventId} AND ${viewer.where}`, { limit: replayLimit + 1 });
+          const missed = await loadEvents(database, sql`${missedSince(database, lastEventId)} AND ${viewer.where}`, { limit: replayLimit + 1 });
           if (missed.length > replayLimit) {
             // too far behind to replay one by one: the screen reloads its snapshot and goes on live
             const newest = await loadEvents(database, viewer.where, { limit: 1, newest: true });

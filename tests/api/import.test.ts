@@ -221,6 +221,28 @@ describe.each(modes())('importing area boundaries on %s', (mode) => {
     expect((await t.get('/api/stats')).status).toBe(200);
   });
 
+  it.runIf(mode === 'postgres')('leaves every request filed while an import runs assigned by the new boundaries', async () => {
+    const { features, inside } = await redraw();
+    let importing = true;
+    const filings: Promise<unknown>[] = [];
+    // eight residents filing at the re-drawn border all through the import, and a moment after
+    for (let client = 0; client < 8; client++) {
+      filings.push((async () => {
+        for (let after = 0; importing || after < 3; after += importing ? 0 : 1) await file(inside);
+      })());
+    }
+    const report = await importAreas(t.database, collection(features), { crs: 'wgs84' });
+    importing = false;
+    await Promise.all(filings);
+    expect(report.ok).toBe(true);
+    const [{ wrong, total }] = await t.database.rows<{ wrong: number; total: number }>(sql`
+      SELECT count(*) FILTER (WHERE (r.street_id, r.community_id, r.grid_id, r.microgrid_id)
+               IS DISTINCT FROM (p.street_id, p.community_id, p.grid_id, p.microgrid_id))::int AS wrong, count(*)::int AS total
+      FROM requests r CROSS JOIN LATERAL assign_point(r.geom) p`);
+    expect(total).toBeGreaterThan(0);
+    expect(wrong).toBe(0);
+  });
+
   it('refuses a micro-grid that reaches outside its grid', async () => {
     const { ma, mb } = await neighbourGrids();
     const before = await fingerprint();

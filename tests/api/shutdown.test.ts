@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../../api/db/client.ts';
+import { modes } from '../helpers/databases.ts';
+import { startServer, until } from '../helpers/server.ts';
+import { SseReader } from '../helpers/sse.ts';
+
+// SIGTERM (a deploy, systemd, docker stop) must not cost a resident the filing they just sent.
+// On PostgreSQL a second connection can hold a filing in flight on purpose: it holds the lock
+// a boundary import takes, so the filing waits inside the server while the signal arrives.
+describe.runIf(modes().includes('postgres'))('stopping the server', () => {
+  it('answers a filing in flight when SIGTERM arrives, keeps it, ends the live streams and exits cleanly', async () => {
+    const templateUrl = inject('postgresTemplateUrl')!;
+    const urlOf = (name: string) => templateUrl.replace(/\/gridmap_template$/, `/${name}`);
+    const name = `s_${randomBytes(5).toString('hex')}`;
+    const admin = await openDatabase({ url: urlOf('postgres'), migrate: false });
+    await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE gridmap_template`));
+    const holder = await openDatabase({ url: urlOf(name), migrate: false });
+    const port = 58_000 + (process.pid % 90);
+    const server = startServer({ PORT: String(port), DATABASE_URL: urlOf(name) });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    try {
+      await until(() => /ready in/.test(server.output()), 60_000);
+      const stream = new SseReader((await fetch(`http://localhost:${port}/api/events`)).body!);
+      await stream.next(5000);
+
+      const locked = holder.db.transaction(async (tx) => {
+        await tx.execute(sql`LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE`);
+        await released;
+      });
+      await new Promise((r) => setTimeout(r, 200)); // the lock is held
+      const filing = fetch(`http://localhost:${port}/api/requests`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'street_light', description: 'shutdown marker 停机时在途', lon: 113.235, lat: 35.216 }),
+      });
+      await new Promise((r) => setTimeout(r, 500)); // the filing now waits on the lock inside the server
+      server.child.kill('SIGTERM');
+      await until(() => /SIGTERM: stopping/.test(server.output()), 10_000);
+      expect(await stream.waitForEnd(5000)).toBe(true); // the live stream was ended, not cut
+      release();
+      await locked;
+
+      const res = await filing;
+      expect(res.status).toBe(201);
+      const { ticket } = await res.json();
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toMatch(/stopped/);
+      const [row] = await holder.rows<{ description: string }>(sql`SELECT description FROM requests WHERE ticket = ${ticket}`);
+      expect(row?.description).toBe('shutdown marker 停机时在途');
+      await expect(fetch(`http://localhost:${port}/api/health`)).rejects.toThrow(); // no longer listening
+    } finally {
+      release();
+      server.child.kill('SIGKILL');
+      await holder.close();
+      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    }
+  }, 120_000);
+});
