@@ -377,8 +377,8 @@ export const zhCN = {
     photo_missing: () => '没有收到照片，请重新选择',
     unparsed_building: () => '请输入楼号，例如 3号楼2单元、3栋 或 3-2',
     sign_in_required: () => '请先登录',
-    wrong_credentials: () => '用户名或密码不正确',
-    account_locked: (d) => `连续输错次数过多，账号已锁定${d.lockedUntilText ? `，请于 ${d.lockedUntilText} 后再试` : '，请稍后再试'}`,
+    wrong_credentials: (d) => typeof d.triesLeft !== 'number' ? '用户名或密码不正确'
+      : d.triesLeft > 0 ? `用户名或密码不正确，本设备还可再试 ${d.triesLeft} 次` : '用户名或密码不正确，本设备的尝试次数已用完，请稍后再试',
     out_of_scope: () => '不在您的负责范围内',
     not_dispatcher: () => '只有网格长、社区书记和街道管理员可以派单',
     not_reporter: () => '只有提交人可以操作（请在提交诉求的手机上打开）',
@@ -418,7 +418,19 @@ export const zhCN = {
     starting: () => '系统正在启动，请稍候再试',
     internal: () => '系统出错，操作没有完成，请稍后重试',
     network: () => '网络连接失败，请检查网络后重试',
+    // trust (issue 9 §2): limits, throttled sign-in, cross-site writes, oversized photos
+    rate_limited: (d) => `操作太频繁了，请${waitZh(d.retryAfter)}后再试`,
+    sign_in_throttled: (d) => `本设备密码输错次数过多，请${waitZh(d.retryAfter)}后再试（其他设备登录不受影响）`,
+    too_many_streams: () => '本设备打开的实时页面太多，请关闭其他标签页后刷新',
+    cross_site: () => '这个操作来自其他网站，已被拒绝；请在本系统的页面里操作',
+    photo_too_many_pixels: (d) => `照片像素太大（最多 ${Math.round(Number(d.maximum ?? 0) / 10_000)} 万像素），请换一张或先缩小`,
   }),
 };
 
 export type Messages = typeof zhCN;
+
+/** "3 分钟" / "40 秒": how long to wait, from the API's `retryAfter` seconds. */
+function waitZh(seconds: unknown): string {
+  const s = typeof seconds === 'number' && seconds > 0 ? seconds : 60;
+  return s < 60 ? ` ${s} 秒` : ` ${Math.ceil(s / 60)} 分钟`;
+}
