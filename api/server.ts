@@ -11,6 +11,8 @@ import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
 import { publicBase } from './urls.ts';
 import { startEscalationJob } from './loop/escalation.ts';
+import { retentionDays, startRetentionJob } from './loop/retention.ts';
+import { limitsFromEnv } from './guard/limits.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
@@ -24,6 +26,15 @@ const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 const demo = demoSetting();
 if (typeof demo === 'object') {
   console.error(demo.error);
+  process.exit(1);
+}
+// settings read once, here, so a typo stops the start with its name (README, "Settings")
+let contactDays: number;
+try {
+  contactDays = retentionDays();
+  limitsFromEnv();
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 
@@ -40,7 +51,7 @@ let ready: ReturnType<typeof createApp> | null = null;
 const server = new Hono();
 server.use('*', compress());
 server.all('/:prefix{api|open311}/*', (c) => {
-  if (ready) return ready.fetch(c.req.raw);
+  if (ready) return ready.fetch(c.req.raw, c.env); // env: the socket, for the client's address (api/guard/client.ts)
   return c.json({ ok: false, stage, failure, code: 'starting', error: `the server is starting (${stage}); try again in a moment` }, 503, { 'retry-after': '1' });
 });
 mkdirSync(webDir, { recursive: true }); // serveStatic wants its root to exist before the first build
@@ -85,6 +96,7 @@ async function startApi() {
     ready = createApp({ database, tiles, loadedInMs });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
     const stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
+    const stopRetention = startRetentionJob(database, contactDays); // archived requests' contacts go after CONTACT_RETENTION_DAYS
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
     await database.listen(dataChangedChannel, (what) => {
       tiles.reload(database).then(
@@ -92,7 +104,7 @@ async function startApi() {
         (error) => console.error('could not re-cut the tiles after a data change:', error),
       );
     });
-    const stop = async () => { stopEscalation(); await database.close().catch(() => {}); process.exit(0); };
+    const stop = async () => { stopEscalation(); stopRetention(); await database.close().catch(() => {}); process.exit(0); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {

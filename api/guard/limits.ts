@@ -28,6 +28,18 @@ export const defaultLimits: Limits = {
   trustProxy: 0,
 };
 
+/** For benches and load tests, which speak for many clients from one address. */
+export const noLimits: Limits = {
+  ...defaultLimits, filings: Number.MAX_SAFE_INTEGER, meToo: Number.MAX_SAFE_INTEGER, photos: Number.MAX_SAFE_INTEGER,
+  open311: Number.MAX_SAFE_INTEGER, signIns: Number.MAX_SAFE_INTEGER, signInTries: Number.MAX_SAFE_INTEGER, streams: Number.MAX_SAFE_INTEGER,
+};
+
+/** The same, as the environment of a server process a bench or test starts. */
+export const noLimitsEnv: Record<string, string> = {
+  RATE_LIMIT_FILINGS: '1000000', RATE_LIMIT_ME_TOO: '1000000', RATE_LIMIT_PHOTOS: '1000000', RATE_LIMIT_OPEN311: '1000000',
+  RATE_LIMIT_SIGN_INS: '1000000', STREAMS_PER_CLIENT: '1000000',
+};
+
 const envNames: Record<keyof Limits, string> = {
   windowMinutes: 'RATE_LIMIT_WINDOW_MINUTES',
   filings: 'RATE_LIMIT_FILINGS',

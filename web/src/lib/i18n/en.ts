@@ -135,6 +135,7 @@ export const en: Messages = {
       rated: 'Rated',
       me_too: 'Me too',
       reopened: 'Reopened',
+      contact_erased: 'Contact erased',
     } as Record<string, string>,
     ticketTitle: 'Request progress',
     ticketNumber: 'Ticket',
@@ -362,6 +363,16 @@ export const en: Messages = {
     username: 'username', password: 'password', photo: 'photo', q: 'search', limit: 'limit', kind: 'kind',
     from: 'start', bbox: 'extent', areaId: 'area', scope: 'scope', status: 'status', token: 'token',
   } as Record<string, string>,
+  // issue 9 §1: the reporter has their phone number erased from the ticket page
+  contactErase: {
+    title: 'My contact',
+    kept: 'The phone number you left is seen only by the staff handling this request, to call you back; it is erased automatically some time after the request is archived.',
+    button: 'Erase my contact',
+    confirm: 'Erase it? Staff will no longer be able to call you about this request.',
+    yes: 'Erase',
+    no: 'Cancel',
+    done: 'Your contact has been erased.',
+  },
   errors: errorMessages({
     invalid_json: () => 'The form could not be sent as it is; reload the page and try again',
     invalid_body: () => 'The form could not be sent as it is; reload the page and try again',

@@ -134,6 +134,7 @@ export const zhCN = {
       rated: '评价',
       me_too: '同反映',
       reopened: '重新办理',
+      contact_erased: '删除联系方式',
     } as Record<string, string>,
     ticketTitle: '诉求办理进度',
     ticketNumber: '工单号',
@@ -363,6 +364,16 @@ export const zhCN = {
     username: '用户名', password: '密码', photo: '照片', q: '搜索内容', limit: '数量', kind: '类型',
     from: '起点', bbox: '范围', areaId: '区域', scope: '范围', status: '状态', token: '凭证',
   } as Record<string, string>,
+  // issue 9 §1: the reporter has their phone number erased from the ticket page
+  contactErase: {
+    title: '我的联系方式',
+    kept: '您留下的电话号码只有负责的工作人员能看到，用于回访；办结归档一段时间后会自动删除。',
+    button: '删除我的联系方式',
+    confirm: '确认删除？删除后工作人员将无法电话联系您。',
+    yes: '确认删除',
+    no: '取消',
+    done: '您的联系方式已删除。',
+  },
   errors: errorMessages({
     invalid_json: () => '提交的内容格式不对，请刷新页面后重试',
     invalid_body: () => '提交的内容格式不对，请刷新页面后重试',
