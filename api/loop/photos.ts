@@ -51,13 +51,14 @@ export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jp
   const kind = sniff(input);
   if (!kind) throw new ApiError('photo_unsupported', 'only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
   try {
-    const image = sharp(input, { failOn: 'error', limitInputPixels: maxPhotoPixels });
-    const meta = await image.metadata(); // reads the header only
+    // the header alone, unbounded: sharp's own limit would throw here before we could say why
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
     if (meta.format !== kind) throw new Error(`content is ${meta.format}, header says ${kind}`);
     if ((meta.width ?? 0) * (meta.height ?? 0) > maxPhotoPixels) {
       throw new ApiError('photo_too_many_pixels', `the photo is ${meta.width} × ${meta.height} pixels; at most ${maxPhotoPixels / 1_000_000} megapixels are accepted`,
         { field: 'photo', maximum: maxPhotoPixels });
     }
+    const image = sharp(input, { failOn: 'error', limitInputPixels: maxPhotoPixels });
     const { data, info } = await image
       .rotate() // apply the EXIF orientation before the EXIF goes
       .resize({ width: maxPhotoSide, height: maxPhotoSide, fit: 'inside', withoutEnlargement: true })
