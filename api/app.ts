@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
@@ -21,28 +21,46 @@ import { staffRequestRoutes } from './routes/staff-requests.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import type { TileIndex } from './tiles/tile-index.ts';
-import { origin } from './urls.ts';
+import { publicBase } from './urls.ts';
 import { isDemo } from './demo/mode.ts';
+import { limitsFromEnv, type Limits } from './guard/limits.ts';
+import { limitOf } from './guard/rate-limit.ts';
+import { sameOriginWrites } from './guard/same-origin.ts';
+import { streamCap } from './guard/stream-cap.ts';
 
 export interface AppContext {
   database: Database;
   tiles: TileIndex;
   /** how long the database took to open, migrate and load, for /api/health */
   loadedInMs?: number;
+  /** rate limits and the trusted proxies: from the environment unless given (api/guard/limits.ts) */
+  limits?: Limits;
 }
+
+/** A middleware for POST requests only (the GETs of the same path pass untouched). */
+const onPost = (middleware: MiddlewareHandler): MiddlewareHandler => (c, next) => (c.req.method === 'POST' ? middleware(c, next) : next());
 
 const jsonLimit = 64 * 1024; // bytes: a request with its text, never an attachment
 
 /** The API's routes under /api, chained so that `AppType` carries every route for the typed client (`hc`). */
-function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
+function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) {
   return new Hono()
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
     .use('*', (c, next) => (c.req.method === 'POST' && c.req.path.endsWith('/photos') ? next() : bodyLimit({
       maxSize: jsonLimit,
       onError: (c) => errorResponse(new ApiError('body_too_large', 'the body is larger than 64 KB; send the request without attachments', { maximum: jsonLimit }), c),
     })(c, next))) // photo uploads have their own limit (api/loop/photos.ts)
+    // trust (issue 9 §2): signed-in writes from our own pages only; per-client limits on what strangers can repeat
+    .use('*', sameOriginWrites)
+    .use('/requests', onPost(limitOf('filings', limits)))
+    .use('/requests/:ticket/me-too', onPost(limitOf('meToo', limits)))
+    .use('/requests/:ticket/photos', onPost(limitOf('photos', limits)))
+    .use('/staff/requests/:ticket/photos', onPost(limitOf('photos', limits)))
+    .use('/session', onPost(limitOf('signIns', limits)))
+    .use('/setup', onPost(limitOf('signIns', limits)))
+    .use('/events', streamCap(limits))
     .get('/', (c) => {
-      const base = origin(c.req.url);
+      const base = publicBase(c.req.url);
       return c.json({
         title: '一图 Grid Map API',
         description: 'Grids, service points and requests of the community grid map (OGC API – Features)',
@@ -67,8 +85,8 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
     .route('/stats', statsRoutes(database))
     .route('/', tileRoutes(tiles))
     .route('/', areaRoutes(database))
-    .route('/session', sessionRoutes(database))
-    .route('/setup', setupRoutes(database))
+    .route('/session', sessionRoutes(database, limits))
+    .route('/setup', setupRoutes(database, limits))
     .route('/staff/requests', staffRequestRoutes(database))
     .route('/photos', photoRoutes(database))
     .route('/requests', requestRoutes(database))
@@ -82,9 +100,10 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */
 export function createApp(context: AppContext) {
+  const limits = context.limits ?? limitsFromEnv();
   const app = new Hono()
-    .route('/api', apiRoutes(context))
-    .route('/open311/v2', open311Routes(context.database));
+    .route('/api', apiRoutes(context, limits))
+    .route('/open311/v2', open311Routes(context.database, limitOf('open311', limits)));
   app.notFound((c) => errorResponse(new ApiError('not_found', `nothing at ${new URL(c.req.url).pathname}; the API starts at /api`), c));
   app.onError(errorResponse); // the one place errors are answered (Open311 keeps its spec's format: api/routes/open311.ts)
   return app;

@@ -11,7 +11,7 @@ export type ErrorDetails = { field?: string } & Record<string, unknown>;
  * and an English message that says what to fix. Thrown from anywhere inside a handler, they reach
  * `app.onError` (api/app.ts → `errorResponse`), which answers `{ error, code, field?, …details }`.
  * The third argument is the field's name or an object of details, e.g. `{ from, to, allowed }` for
- * a refused step of the loop or `{ lockedUntil }` for a locked account.
+ * a refused step of the loop or `{ retryAfter }` for a client that must wait.
  */
 export class ApiError extends Error {
   readonly status: (typeof errorStatus)[ErrorCode];
@@ -61,7 +61,7 @@ export function fromDatabase(err: unknown): ApiError | null {
  * a Hono `HTTPException` as `{ error, code }` with its status, anything else as a 500 (logged).
  */
 export function errorResponse(err: Error, c: Context) {
-  if (err instanceof ApiError) return c.json(err.body(), err.status);
+  if (err instanceof ApiError) return c.json(err.body(), err.status, retryAfterHeader(err));
   if (err instanceof HTTPException) {
     const code: ErrorCode = err.status === 413 ? 'body_too_large' : err.status === 401 ? 'sign_in_required' : 'invalid_value';
     return c.json({ error: err.message || 'the request could not be handled', code }, err.status as ContentfulStatusCode);
@@ -73,3 +73,9 @@ export function errorResponse(err: Error, c: Context) {
 }
 
 export { HTTPException };
+
+/** A refusal that says when to come back (`retryAfter` seconds: 429s) carries it as the Retry-After header too. */
+export function retryAfterHeader(err: ApiError): Record<string, string> {
+  const seconds = err.details.retryAfter;
+  return typeof seconds === 'number' ? { 'retry-after': String(seconds) } : {};
+}

@@ -12,6 +12,8 @@ import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
 import { publicBase } from './urls.ts';
 import { startEscalationJob } from './loop/escalation.ts';
+import { retentionDays, startRetentionJob } from './loop/retention.ts';
+import { limitsFromEnv } from './guard/limits.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
@@ -25,6 +27,15 @@ const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 const demo = demoSetting();
 if (typeof demo === 'object') {
   console.error(demo.error);
+  process.exit(1);
+}
+// settings read once, here, so a typo stops the start with its name (README, "Settings")
+let contactDays: number;
+try {
+  contactDays = retentionDays();
+  limitsFromEnv();
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 
@@ -52,7 +63,7 @@ server.use('*', async (_c, next) => {
 });
 server.use('*', compress());
 server.all('/:prefix{api|open311}/*', (c) => {
-  if (ready) return ready.fetch(c.req.raw);
+  if (ready) return ready.fetch(c.req.raw, c.env); // env: the socket, for the client's address (api/guard/client.ts)
   return c.json({ ok: false, stage, failure, code: 'starting', error: `the server is starting (${stage}); try again in a moment` }, 503, { 'retry-after': '1' });
 });
 mkdirSync(webDir, { recursive: true }); // serveStatic wants its root to exist before the first build
@@ -72,7 +83,7 @@ listening.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 let database: Database | null = null;
-let stopEscalation = () => {};
+let stopBackgroundJobs = () => {};
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
@@ -89,7 +100,7 @@ async function shutdown(signal: string) {
   const http = listening as import('node:http').Server;
   http.close();
   http.closeIdleConnections();
-  stopEscalation();
+  stopBackgroundJobs();
   if (database) LiveHub.of(database).closeAll();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -127,7 +138,11 @@ async function startApi() {
     const loadedInMs = Math.round(performance.now() - started);
     ready = createApp({ database, tiles, loadedInMs });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
-    stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
+    const stopJobs = [
+      startEscalationJob(database), // overdue requests move up the chain every minute
+      startRetentionJob(database, contactDays), // archived requests' contacts go after CONTACT_RETENTION_DAYS
+    ];
+    stopBackgroundJobs = () => stopJobs.forEach((stop) => stop());
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
     await database.listen(dataChangedChannel, (what) => {
       tiles.reload(opened).then(

@@ -10,6 +10,7 @@
  * Env: BENCH_SCREENS (200), BENCH_STREAMS (1000), BENCH_LIVE_FILINGS (20), BENCH_ENGINE=pglite to force PGlite.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { noLimitsEnv } from '../api/guard/limits.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -114,7 +115,7 @@ function rssKb(pid: number): number {
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'api/server.ts'], {
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...noLimitsEnv, ...env, PORT: String(port) }, // a thousand screens from one address
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const t0 = performance.now();

@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
+import { noLimits } from '../api/guard/limits.ts';
 import { openDatabase, type Database } from '../api/db/client.ts';
 import { loadDemoData } from '../api/demo/seed.ts';
 import { computeCircle } from '../api/geo/circle.ts';
@@ -23,7 +24,7 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 async function bench(label: string, database: Database) {
   const tiles = await TileIndex.build(database);
-  const app = createApp({ database, tiles });
+  const app = createApp({ database, tiles, limits: noLimits }) // one address files for many;
   const t0 = performance.now();
   const graph = await walkGraph(database);
   console.log(`[${label}] walking graph: ${graph.nodeCount} nodes, ${graph.segmentCount} segments, built in ${(performance.now() - t0).toFixed(0)} ms, ${(graph.bytes / 1024).toFixed(0)} KB`);

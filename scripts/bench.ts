@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../api/app.ts';
+import { noLimits } from '../api/guard/limits.ts';
 import { ApiError } from '../api/errors.ts';
 import { fileRequest } from '../api/loop/file.ts';
 import { openDatabase, type Database } from '../api/db/client.ts';
@@ -36,7 +37,7 @@ async function extent(database: Database) {
 
 async function benchFiling(label: string, database: Database) {
   const tiles = await TileIndex.build(database);
-  const app = createApp({ database, tiles });
+  const app = createApp({ database, tiles, limits: noLimits }) // one address files for many;
   const b = await extent(database);
   const next = random(7);
   const point = () => [b.w + (b.e - b.w) * next(), b.s + (b.n - b.s) * next()];

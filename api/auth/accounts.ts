@@ -4,47 +4,65 @@ import { ApiError } from '../errors.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { hashToken, newToken, sessionHours, userByUsername, type StaffUser } from './session.ts';
 
-export const maxFailures = 5;
-export const lockMinutes = 15;
-const wrong = () => new ApiError('wrong_credentials', 'wrong username or password');
+const wrong = (triesLeft: number) => new ApiError('wrong_credentials', `wrong username or password; ${triesLeft} tries left from this device`, { triesLeft });
+
+/** How many wrong passwords one client may try on one account, and for how long they count. */
+export interface SignInThrottle {
+  tries: number;
+  minutes: number;
+}
 
 /**
  * Checks a username and password and opens a session: answers the cookie's token (only its
- * sha256 is stored) and the user. Five failures in a row lock the account for 15 minutes (423).
+ * sha256 is stored) and the user.
+ *
+ * Wrong passwords are counted per account *and* client (api/guard/client.ts): a stranger who
+ * knows a worker's username can make only their own device wait, never lock the worker out.
+ * Each try takes its place in the count *before* the password is checked, in one guarded
+ * statement, so guesses sent in parallel are counted exactly: the `tries`-th is the last one
+ * checked until the count expires (`minutes` after the last wrong one). A right password clears
+ * the count. Unknown usernames are counted alike, and answer alike.
  */
-export async function signIn(database: Database, username: string, password: string): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
-  const [account] = await database.rows<{ password_hash: string; locked_until: string | null; locked: boolean }>(sql`
-    SELECT password_hash, to_json(locked_until) #>> '{}' AS locked_until, coalesce(locked_until > now(), false) AS locked
-    FROM accounts WHERE username = ${username} AND disabled_at IS NULL`);
+export async function signIn(database: Database, username: string, password: string, client: string, throttle: SignInThrottle): Promise<{ token: string; user: StaffUser; expiresAt: Date }> {
+  const [counted] = await database.rows<{ failures: number }>(sql`
+    INSERT INTO sign_in_failures AS f (username, client, failures, until)
+    VALUES (${username}, ${client}, 1, now() + make_interval(mins => ${throttle.minutes}))
+    ON CONFLICT (username, client) DO UPDATE SET
+      failures = CASE WHEN f.until <= now() THEN 1 ELSE f.failures + 1 END,
+      until = now() + make_interval(mins => ${throttle.minutes})
+    WHERE f.until <= now() OR f.failures < ${throttle.tries}
+    RETURNING failures`);
+  if (!counted) throw await throttled(database, username, client, throttle);
+  const triesLeft = throttle.tries - counted.failures;
+
+  const [account] = await database.rows<{ password_hash: string }>(sql`
+    SELECT password_hash FROM accounts WHERE username = ${username} AND disabled_at IS NULL`);
   if (!account) {
     // unknown and disabled accounts answer alike: a stranger learns nothing of which usernames exist
     await verifyPassword(password, await decoyHash()); // as slow as a real check: no username probing by timing
-    throw wrong();
+    throw wrong(triesLeft);
   }
-  if (account.locked) throw locked(account.locked_until!);
-  if (!(await verifyPassword(password, account.password_hash))) {
-    // an expired lock starts a fresh count; the fifth failure in a row locks
-    const [after] = await database.rows<{ failed_logins: number; locked_until: string | null }>(sql`
-      UPDATE accounts SET
-        failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
-        locked_until = CASE
-          WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= ${maxFailures}
-          THEN now() + make_interval(mins => ${lockMinutes}) ELSE NULL END
-      WHERE username = ${username}
-      RETURNING failed_logins, to_json(locked_until) #>> '{}' AS locked_until`);
-    if (after?.locked_until) throw locked(after.locked_until);
-    throw wrong();
-  }
+  if (!(await verifyPassword(password, account.password_hash))) throw wrong(triesLeft);
+
   const token = newToken();
   const [row] = await database.rows<{ expires_at: string }>(sql`
-    WITH reset AS (UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE username = ${username}),
+    WITH cleared AS (DELETE FROM sign_in_failures WHERE (username = ${username} AND client = ${client}) OR until < now()),
     gone AS (DELETE FROM sessions WHERE expires_at < now())
     INSERT INTO sessions (token_hash, username, expires_at)
     VALUES (${hashToken(token)}, ${username}, now() + make_interval(hours => ${sessionHours}))
     RETURNING to_json(expires_at) #>> '{}' AS expires_at`);
   const user = await userByUsername(database, username);
-  if (!user) throw wrong();
+  if (!user) throw wrong(triesLeft);
   return { token, user, expiresAt: new Date(row.expires_at) };
+}
+
+/** The answer to a client that has used its tries on this account: `sign_in_throttled` and when to try again. */
+async function throttled(database: Database, username: string, client: string, throttle: SignInThrottle) {
+  const [row] = await database.rows<{ seconds: number }>(sql`
+    SELECT ceil(extract(epoch FROM until - now()))::int AS seconds FROM sign_in_failures WHERE username = ${username} AND client = ${client}`);
+  const retryAfter = Math.max(1, row?.seconds ?? throttle.minutes * 60);
+  return new ApiError('sign_in_throttled', `${throttle.tries} wrong passwords from this device: try again in ${retryAfter} s (other devices are not affected)`,
+    { retryAfter, tries: throttle.tries });
 }
 
 export async function signOut(database: Database, token: string | undefined): Promise<void> {
@@ -56,13 +74,6 @@ export async function upsertAccount(database: Pick<Database, 'rows'>, username: 
   const hash = await hashPassword(password);
   await database.rows(sql`
     INSERT INTO accounts (username, staff_id, password_hash) VALUES (${username}, ${staffId}, ${hash})
-    ON CONFLICT (username) DO UPDATE SET staff_id = excluded.staff_id, password_hash = excluded.password_hash,
-      failed_logins = 0, locked_until = NULL
+    ON CONFLICT (username) DO UPDATE SET staff_id = excluded.staff_id, password_hash = excluded.password_hash
     RETURNING username`);
-}
-
-function locked(until: string) {
-  const at = new Date(until);
-  return new ApiError('account_locked', `account locked until ${at.toISOString()} after ${maxFailures} wrong passwords`,
-    { lockedUntil: at.toISOString(), failures: maxFailures });
 }

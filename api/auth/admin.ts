@@ -75,15 +75,16 @@ export async function createAccount(database: Database, account: NewAccount): Pr
   }
 }
 
-/** A new password for an account (printed once): the lock is lifted and every session of theirs ends. */
+/** A new password for an account (printed once): wrong tries are forgotten and every session of theirs ends. */
 export async function resetPassword(database: Database, username: string, actor: string): Promise<string> {
   const password = generatedPassword();
   const hash = await hashPassword(password);
   const [done] = await database.rows<{ username: string }>(sql`
     WITH a AS (
-      UPDATE accounts SET password_hash = ${hash}, failed_logins = 0, locked_until = NULL
+      UPDATE accounts SET password_hash = ${hash}
       WHERE username = ${username} RETURNING username
     ),
+    f AS (DELETE FROM sign_in_failures WHERE username IN (SELECT username FROM a)),
     s AS (DELETE FROM sessions WHERE username IN (SELECT username FROM a)),
     e AS (INSERT INTO admin_events (actor, action, subject) SELECT ${actor}, 'password_reset', username FROM a)
     SELECT username FROM a`);

@@ -22,12 +22,9 @@ export type ScopedRequest = {
   escalationLevel: number;
 };
 
-/** Hands the browser its session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS. */
-export function setSessionCookie(c: Context, token: string) {
-  setCookie(c, sessionCookie, token, {
-    httpOnly: true, sameSite: 'Lax', path: '/', maxAge: sessionHours * 3600,
-    secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
-  });
+/** Hands the browser its session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS (api/guard/client.ts `servedOverHttps`). */
+export function setSessionCookie(c: Context, token: string, secure: boolean) {
+  setCookie(c, sessionCookie, token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: sessionHours * 3600, secure });
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');

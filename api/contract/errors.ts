@@ -17,10 +17,9 @@ export const errorStatus = {
   invalid_tile: 400, // z/x/y outside the tile pyramid
   photo_missing: 400, // no file named photo in a multipart body, or an empty one
   unparsed_building: 400, // the rider's search names no building ("3号楼2单元")
-  // who is asking (401, 403, 423)
+  // who is asking (401, 403)
   sign_in_required: 401,
   wrong_credentials: 401,
-  account_locked: 423, // `lockedUntil`
   out_of_scope: 403, // the request, photo or area lies outside the staff member's area
   not_dispatcher: 403, // only grid leaders, secretaries and the street administrator dispatch
   not_reporter: 403, // only the reporter (with the report token) rates or adds photos
@@ -63,6 +62,12 @@ export const errorStatus = {
   photo_unreadable: 415,
   // 三率 and the monthly report (api/rates)
   invalid_period: 400, // `from` is after `to`
+  // trust (issue 9 §2, abuse resistance): too many requests, cross-site writes, photos too big to decode
+  rate_limited: 429, // `retryAfter` seconds, `limit` per window; also the Retry-After header
+  sign_in_throttled: 429, // `retryAfter` seconds: too many wrong passwords from this client
+  too_many_streams: 429, // `maximum` live streams open from this client
+  cross_site: 403, // a state-changing request with a session cookie from another site (Origin / Sec-Fetch-Site)
+  photo_too_many_pixels: 413, // `maximum` pixels (width × height) a photo may decode to
   // the server (503, 500)
   starting: 503, // the database is still opening; try again in a moment
   internal: 500,

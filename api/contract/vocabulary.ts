@@ -73,6 +73,7 @@ export const timelineSteps = [...new Set(Object.values(stepOf)), 'escalate', 'ra
 /** What an audit event records (request_events.action). */
 export const auditActions = [
   'filed', 'claimed', 'dispatched', 'status', 'escalated', 'rated', 'reopened', 'me_too', 'note', 'photo', 'reassigned', 'published', 'unpublished',
+  'contact_erased', // issue 9 §1: the reporter's phone erased, at their asking or after the retention period
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 /** The audit events a resident's timeline shows (never who did them, nor staff notes). */

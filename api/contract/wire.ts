@@ -192,6 +192,8 @@ export const Ticket = PublicRequest.pick({
   photos: z.array(Photo).optional(),
   lon: z.number().optional(),
   lat: z.number().optional(),
+  /** the reporter's own view: is their phone number still kept (they may have it erased: DELETE …/contact) */
+  hasContact: z.boolean().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

@@ -1,7 +1,7 @@
 
 import { sql } from 'drizzle-orm';
 import {
-  boolean, customType, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
+  boolean, customType, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
 import { areaKinds, areaLevels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
@@ -167,8 +167,6 @@ export const accounts = pgTable('accounts', {
   username: text('username').primaryKey(),
   staffId: text('staff_id').notNull().references(() => staff.id),
   passwordHash: text('password_hash').notNull(), // scrypt: salt$hash
-  failedLogins: smallint('failed_logins').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   // a disabled account signs in no more and its sessions are gone; kept for the audit trail
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
@@ -183,6 +181,17 @@ export const adminEvents = pgTable('admin_events', {
   subject: text('subject'), // the username (or what else) the change is about
   note: text('note'),
 });
+
+/**
+ * Wrong passwords per account and client (issue 9 §2): counted in one guarded statement before the
+ * password is checked (api/auth/accounts.ts); a stranger's guesses make only their own device wait.
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+  username: text('username').notNull(), // as typed: unknown usernames are counted alike
+  client: text('client').notNull(), // the client's address (api/guard/client.ts)
+  failures: smallint('failures').notNull(),
+  until: timestamp('until', { withTimezone: true }).notNull(), // the count expires then
+}, (t) => [primaryKey({ columns: [t.username, t.client] })]);
 
 export const sessions = pgTable('sessions', {
   tokenHash: text('token_hash').primaryKey(), // sha256 of the cookie's token: a stolen table opens nothing

@@ -12,6 +12,13 @@ import type { RequestRow } from './request-row.ts';
 export const maxPhotoBytes = 8 * 1024 * 1024;
 /** the longest side a stored photo keeps: enough to see a blocked drain, small enough for a phone */
 export const maxPhotoSide = 2048;
+/**
+ * the most pixels a photo may decode to (width × height): 24 MP bounds what one upload can make
+ * sharp hold to < 100 MB (RGBA), and the web app shrinks photos to 1280 px before sending, so only
+ * other clients meet it. A PNG of one colour at 20000 × 20000 is a few hundred KB on the wire and
+ * 1.6 GB decoded: refused from its header, before decoding.
+ */
+export const maxPhotoPixels = 24_000_000;
 
 /** multipart bodies of a photo upload: the photo plus a little room for the form's other fields */
 export const photoBodyLimit = bodyLimit({
@@ -43,9 +50,14 @@ export async function processPhoto(input: Uint8Array): Promise<{ mime: 'image/jp
   const kind = sniff(input);
   if (!kind) throw new ApiError('photo_unsupported', 'only JPEG, PNG or WebP photos are accepted', { field: 'photo' });
   try {
-    const image = sharp(input, { failOn: 'error', limitInputPixels: 50_000_000 });
-    const meta = await image.metadata();
+    // the header alone, unbounded: sharp's own limit would throw here before we could say why
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
     if (meta.format !== kind) throw new Error(`content is ${meta.format}, header says ${kind}`);
+    if ((meta.width ?? 0) * (meta.height ?? 0) > maxPhotoPixels) {
+      throw new ApiError('photo_too_many_pixels', `the photo is ${meta.width} × ${meta.height} pixels; at most ${maxPhotoPixels / 1_000_000} megapixels are accepted`,
+        { field: 'photo', maximum: maxPhotoPixels });
+    }
+    const image = sharp(input, { failOn: 'error', limitInputPixels: maxPhotoPixels });
     const { data, info } = await image
       .rotate() // apply the EXIF orientation before the EXIF goes
       .resize({ width: maxPhotoSide, height: maxPhotoSide, fit: 'inside', withoutEnlargement: true })

@@ -17,6 +17,8 @@ export const printed = {
   building: '居民扫码：反映问题（楼道堆物、飞线充电、设施损坏…）',
   grid: '居民扫码：查看我的网格员与附近服务',
   footer: '一图 · 网格地图　扫码即用，无需下载',
+  // issue 9 §2: a sheet printed without PUBLIC_URL encodes the address it was asked at (often 127.0.0.1)
+  noPublicUrl: (base: string) => `注意：未设置 PUBLIC_URL，本页二维码指向 ${base}，手机可能打不开。请设置 PUBLIC_URL 后重新打印`,
 };
 
 /** Where a place's code leads: the rider guide, the report form, or the resident page. */
@@ -69,7 +71,7 @@ export function qrSvg(text: string): string {
 const font = `font-family="'Noto Sans SC','Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"`;
 
 /** A4 pages (210 × 297 mm) of cards, 3 × 4 per page, stacked: printed at 100 % they paginate. */
-export function sheetSvg(compoundName: string, cards: { title: string; instruction: string; url: string }[]): string {
+export function sheetSvg(compoundName: string, cards: { title: string; instruction: string; url: string }[], warning?: string): string {
   const cols = 3, rows = 4, perPage = cols * rows;
   const pages = Math.max(1, Math.ceil(cards.length / perPage));
   const cardW = 62, cardH = 64, left = (210 - cols * cardW) / 2, top = 24;
@@ -78,6 +80,11 @@ export function sheetSvg(compoundName: string, cards: { title: string; instructi
     const y0 = p * 297;
     body += `<rect x="0" y="${y0}" width="210" height="297" fill="#fff"/>`;
     body += `<text x="105" y="${y0 + 15}" text-anchor="middle" font-size="7" font-weight="700" ${font}>${xml(compoundName)} · 二维码（第 ${p + 1}/${pages} 页）</text>`;
+    if (warning) {
+      // on every page, in red inside a box: whoever prints it sees it before it reaches a wall
+      body += `<rect x="8" y="${y0 + 17.5}" width="194" height="5.5" fill="#fff4f4" stroke="#c62828" stroke-width="0.4"/>`
+        + `<text x="105" y="${y0 + 21.3}" text-anchor="middle" font-size="3.2" font-weight="700" fill="#c62828" ${font}>${xml(warning)}</text>`;
+    }
     cards.slice(p * perPage, (p + 1) * perPage).forEach((card, i) => {
       const x = left + (i % cols) * cardW, y = y0 + top + Math.floor(i / cols) * cardH;
       const { size, d } = qrPath(card.url);

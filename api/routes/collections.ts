@@ -6,7 +6,7 @@ import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
 import { publicPointSql } from '../loop/public-point.ts';
-import { origin } from '../urls.ts';
+import { publicBase, publicUrl } from '../urls.ts';
 import { AreaProperties, BuildingProperties, CompoundProperties, PoiProperties, type RequestProperties } from '../contract/wire.ts';
 
 /**
@@ -85,7 +85,7 @@ export function collectionRoutes(database: Database) {
 
   return new Hono()
   .get('/', async (c) => {
-    const base = origin(c.req.url);
+    const base = publicBase(c.req.url);
     const extents = await Promise.all(collections.map(extentOf));
     return c.json({
       links: [{ href: `${base}/api/collections`, rel: 'self', type: 'application/json', title: 'Collections' }],
@@ -96,7 +96,7 @@ export function collectionRoutes(database: Database) {
   .get('/:id', async (c) => {
     const col = byId.get(c.req.param('id'));
     if (!col) throw noCollection(c.req.param('id'));
-    return c.json({ ...describe(col, origin(c.req.url)), extent: await extentOf(col) });
+    return c.json({ ...describe(col, publicBase(c.req.url)), extent: await extentOf(col) });
   })
 
   .get('/:id/items', query(ItemsQuery), async (c) => {
@@ -114,10 +114,10 @@ export function collectionRoutes(database: Database) {
         FROM ${col.from}${where} ORDER BY ${col.featureId} LIMIT ${limit} OFFSET ${offset}`),
       database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${col.from}${where}`),
     ]);
-    const self = new URL(c.req.url);
+    const self = publicUrl(c.req.url);
     const links = [
       { href: self.href, rel: 'self', type: geojson, title: 'this page' },
-      { href: `${origin(c.req.url)}/api/collections/${col.id}`, rel: 'collection', type: 'application/json' },
+      { href: `${publicBase(c.req.url)}/api/collections/${col.id}`, rel: 'collection', type: 'application/json' },
     ];
     if (offset + rows.length < n) links.push({ href: withParams(self, { offset: offset + limit, limit }), rel: 'next', type: geojson, title: 'next page' });
     if (offset > 0) links.push({ href: withParams(self, { offset: Math.max(0, offset - limit), limit }), rel: 'prev', type: geojson, title: 'previous page' });
@@ -138,11 +138,11 @@ export function collectionRoutes(database: Database) {
       SELECT ${col.featureId} AS id, ST_AsGeoJSON(f.geom, 7) AS geometry, ${col.properties} AS properties
       FROM ${col.from} AND ${col.featureId} = ${c.req.param('featureId')}`);
     if (!row) throw new ApiError('not_found', `no feature '${c.req.param('featureId')}' in '${col.id}'`);
-    const base = origin(c.req.url);
+    const base = publicBase(c.req.url);
     return c.body(JSON.stringify({
       ...feature(col)(row),
       links: [
-        { href: c.req.url, rel: 'self', type: geojson },
+        { href: publicUrl(c.req.url).href, rel: 'self', type: geojson },
         { href: `${base}/api/collections/${col.id}`, rel: 'collection', type: 'application/json' },
       ],
     }), 200, { 'content-type': geojson });

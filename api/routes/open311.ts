@@ -1,9 +1,9 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { ApiError, fromDatabase } from '../errors.ts';
+import { ApiError, fromDatabase, retryAfterHeader } from '../errors.ts';
 import type { ErrorHttpStatus } from '../contract/errors.ts';
 import { openStatuses } from '../contract/vocabulary.ts';
 import { Lat, Lon } from '../contract/wire.ts';
@@ -14,6 +14,7 @@ import {
 import { toXml, type XmlValue } from '../open311/xml.ts';
 import { inputError } from '../validate.ts';
 import { fileRequest } from '../loop/file.ts';
+import { publicBase } from '../urls.ts';
 import { z } from 'zod';
 
 type Format = 'json' | 'xml';
@@ -24,9 +25,10 @@ type Format = 'json' | 'xml';
  * same `fileRequest` as POST /api/requests), requests/{id} and tokens/{token}, each as .json or
  * .xml. Errors follow the spec too: `[{ code, description }]` / `<errors>`, 400/403/404.
  */
-export function open311Routes(database: Database) {
+export function open311Routes(database: Database, postLimit: MiddlewareHandler) {
   const app = new Hono();
   app.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }));
+  app.use('*', (c, next) => (c.req.method === 'POST' ? postLimit(c, next) : next())); // per client (api/guard/rate-limit.ts)
   app.use('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => fail(c, 413, 'the request body is larger than 64 KB') }));
 
   app.get('/:file', async (c) => {
@@ -108,7 +110,10 @@ export function open311Routes(database: Database) {
   // format ([{ code, description }] or <errors>, by the path's .json/.xml), not as { error }
   app.onError((error, c) => {
     const known = error instanceof ApiError ? error : fromDatabase(error);
-    if (known) return fail(c, known.status === 422 ? 400 : known.status, known.message);
+    if (known) {
+      for (const [name, value] of Object.entries(retryAfterHeader(known))) c.header(name, value);
+      return fail(c, known.status === 422 ? 400 : known.status, known.message);
+    }
     console.error(error);
     return fail(c, 500, 'internal error; the request was not completed, please try again');
   });
@@ -140,7 +145,7 @@ function fail(c: Context, status: ErrorHttpStatus, description: string) {
 }
 
 function discovery(c: Context) {
-  const origin = new URL(c.req.url).origin;
+  const origin = publicBase(c.req.url);
   return {
     changeset,
     contact: '民生街道网格化服务管理中心 / Minsheng street grid service centre',

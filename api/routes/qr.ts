@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { printed, qrKinds, qrSvg, qrTarget, sheetSvg, type QrKind } from '../places/qr.ts';
-import { publicBase } from '../urls.ts';
+import { configuredBase, publicBase } from '../urls.ts';
 
 const svgHeaders = { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=300' };
 
@@ -23,7 +23,8 @@ export const qrRoutes = (database: Database) => new Hono()
       ...gates.map((g) => ({ title: `${target.title} ${g.name}`, instruction: printed.gate, url: `${base}${target.path}` })),
       ...buildings.map((b) => ({ title: `${target.title} ${b.label}`, instruction: printed.building, url: `${base}/report?building=${encodeURIComponent(b.id)}` })),
     ];
-    return c.body(sheetSvg(target.title, cards), 200, svgHeaders);
+    const warning = configuredBase() ? undefined : printed.noPublicUrl(base);
+    return c.body(sheetSvg(target.title, cards, warning), 200, svgHeaders);
   })
 
   .get('/:kind/:file', async (c) => {

@@ -9,6 +9,7 @@ import { addReporterPhoto, photoBodyLimit, photoFromForm, photosOf } from '../lo
 import { checkReportToken } from '../loop/report-token.ts';
 import { requireRequest, toPublicRequest } from '../loop/request-row.ts';
 import { publicSteps } from '../loop/timeline.ts';
+import { eraseContact } from '../loop/retention.ts';
 
 const notReporter = (what: string) => new ApiError('not_reporter', `only the reporter can ${what}: pass ?token= from the filing answer`);
 
@@ -33,7 +34,7 @@ export const requestRoutes = (database: Database) => new Hono()
       own,
       // the reporter (with the token) sees their own words, place and photos (theirs and the outcome's)
       ...(own ? {
-        description: row.description, lon: row.lon, lat: row.lat,
+        description: row.description, lon: row.lon, lat: row.lat, hasContact: row.contact !== null,
         photos: (await photosOf(database, row.id)).map((p) => ({ ...p, url: `${p.url}?token=${token}` })),
       } : {}),
     });
@@ -63,4 +64,10 @@ export const requestRoutes = (database: Database) => new Hono()
     await rate(database, row, rating, note ?? null);
     const after = await requireRequest(database, row.ticket);
     return c.json({ ticket: after.ticket, status: after.status, rating: after.rating });
+  })
+  /** The reporter has their phone number erased (proof: ?token=); audited. Answers whether one was kept. */
+  .delete('/:ticket/contact', query(TokenQuery), async (c) => {
+    const row = await requireRequest(database, c.req.param('ticket'));
+    if (!(await checkReportToken(database, row.ticket, c.req.valid('query').token))) throw notReporter('erase the contact');
+    return c.json({ ticket: row.ticket, erased: await eraseContact(database, row) });
   });

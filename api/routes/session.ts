@@ -9,13 +9,16 @@ import { demoAccounts } from '../demo/accounts.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError, unauthorized } from '../errors.ts';
 import { json } from '../validate.ts';
+import { clientAddress, servedOverHttps } from '../guard/client.ts';
+import type { Limits } from '../guard/limits.ts';
 
 /** POST /api/session signs in, GET tells who is signed in, DELETE signs out. */
-export const sessionRoutes = (database: Database) => new Hono()
+export const sessionRoutes = (database: Database, limits: Limits) => new Hono()
   .post('/', json(SignIn), async (c) => {
     const { username, password } = c.req.valid('json');
-    const { token, user } = await signIn(database, username, password);
-    setSessionCookie(c, token);
+    const client = clientAddress(c, limits.trustProxy);
+    const { token, user } = await signIn(database, username, password, client, { tries: limits.signInTries, minutes: limits.signInMinutes });
+    setSessionCookie(c, token, servedOverHttps(c, limits.trustProxy));
     return c.json({ user });
   })
 

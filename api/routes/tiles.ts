@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors.ts';
 import type { TileIndex } from '../tiles/tile-index.ts';
 import { layerQueries, maxZoom } from '../tiles/tile-index.ts';
-import { origin } from '../urls.ts';
+import { publicBase } from '../urls.ts';
 
 const layerFields: Record<string, Record<string, string>> = {
   landuse: { class: 'String', name: 'String' },
@@ -24,7 +24,7 @@ export const tileRoutes = (tiles: TileIndex) => new Hono()
       tilejson: '3.0.0',
       name: '一图 Grid Map',
       attribution: '一图 Grid Map demo data (fictional)',
-      tiles: [`${origin(c.req.url)}/api/tiles/{z}/{x}/{y}.mvt`],
+      tiles: [`${publicBase(c.req.url)}/api/tiles/{z}/{x}/{y}.mvt`],
       minzoom: 0,
       maxzoom: maxZoom,
       bounds: [w, s, e, n] as [number, number, number, number],

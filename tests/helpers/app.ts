@@ -1,5 +1,6 @@
 import { createApp } from '../../api/app.ts';
 import type { Database } from '../../api/db/client.ts';
+import type { Limits } from '../../api/guard/limits.ts';
 import { TileIndex } from '../../api/tiles/tile-index.ts';
 import { openTestDatabase, type Mode } from './databases.ts';
 
@@ -14,10 +15,10 @@ export interface TestApp {
 }
 
 /** The whole API on a fresh copy of the demo database, served without a socket. */
-export async function openTestApp(mode: Mode): Promise<TestApp> {
+export async function openTestApp(mode: Mode, limits?: Limits): Promise<TestApp> {
   const database = await openTestDatabase(mode);
   const tiles = await TileIndex.build(database);
-  const app = createApp({ database, tiles });
+  const app = createApp({ database, tiles, limits }); // without limits: the suite's env lifts them (vite.config.ts)
   const base = 'http://localhost';
   return {
     database,

@@ -10,17 +10,12 @@ export function errorText(error: unknown, t: Messages): string {
   if (error.code === 'unexpected') return t.errors.internal({});
   const details = error.details;
   const field = typeof details.field === 'string' ? details.field : undefined;
-  const lockedUntil = typeof details.lockedUntil === 'string' ? details.lockedUntil : undefined;
   return t.errors[error.code]({
     ...details,
     fieldName: field ? (t.fieldNames[field] ?? field) : undefined,
-    lockedUntilText: lockedUntil ? shanghaiTime(lockedUntil, t.lang) : undefined,
   });
 }
 
 /** The field an error is about, to focus and mark it. */
 export const errorField = (error: unknown): string | undefined =>
   error instanceof ApiError && typeof error.details.field === 'string' ? error.details.field : undefined;
-
-const shanghaiTime = (iso: string, lang: string) =>
-  new Date(iso).toLocaleTimeString(lang, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });

@@ -52,6 +52,8 @@ export const fetchTicket = (ticket: string, token: string | null, signal?: Abort
   read(api.requests[':ticket'].$get({ ...one(ticket), query: token ? { token } : {} }, signalled(signal)));
 export const rateTicket = (ticket: string, token: string, rating: number, note: string | undefined, signal?: AbortSignal) =>
   read(api.requests[':ticket'].rating.$post({ ...one(ticket), query: { token }, json: note ? { rating, note } : { rating } }, signalled(signal)));
+export const eraseTicketContact = (ticket: string, token: string, signal?: AbortSignal) =>
+  read(api.requests[':ticket'].contact.$delete({ ...one(ticket), query: { token } }, signalled(signal)));
 
 // the wall screen
 export const fetchStats = (kiosk: string | null, signal?: AbortSignal) =>

@@ -136,6 +136,7 @@ export const en: Messages = {
       rated: 'Rated',
       me_too: 'Me too',
       reopened: 'Reopened',
+      contact_erased: 'Contact erased',
     } as Record<string, string>,
     ticketTitle: 'Request progress',
     ticketNumber: 'Ticket',
@@ -387,6 +388,16 @@ export const en: Messages = {
     username: 'username', password: 'password', photo: 'photo', q: 'search', limit: 'limit', kind: 'kind',
     from: 'start', bbox: 'extent', areaId: 'area', scope: 'scope', status: 'status', token: 'token',
   } as Record<string, string>,
+  // issue 9 §1: the reporter has their phone number erased from the ticket page
+  contactErase: {
+    title: 'My contact',
+    kept: 'The phone number you left is seen only by the staff handling this request, to call you back; it is erased automatically some time after the request is archived.',
+    button: 'Erase my contact',
+    confirm: 'Erase it? Staff will no longer be able to call you about this request.',
+    yes: 'Erase',
+    no: 'Cancel',
+    done: 'Your contact has been erased.',
+  },
   errors: errorMessages({
     invalid_json: () => 'The form could not be sent as it is; reload the page and try again',
     invalid_body: () => 'The form could not be sent as it is; reload the page and try again',
@@ -401,8 +412,8 @@ export const en: Messages = {
     photo_missing: () => 'No photo arrived; choose it again',
     unparsed_building: () => 'Type a building number, e.g. 3号楼2单元, 3栋 or 3-2',
     sign_in_required: () => 'Please sign in first',
-    wrong_credentials: () => 'Wrong username or password',
-    account_locked: (d) => `Too many wrong passwords: the account is locked${d.lockedUntilText ? ` until ${d.lockedUntilText}` : ' for a while'}`,
+    wrong_credentials: (d) => typeof d.triesLeft !== 'number' ? 'Wrong username or password'
+      : d.triesLeft > 0 ? `Wrong username or password: ${d.triesLeft} ${d.triesLeft === 1 ? 'try' : 'tries'} left on this device` : 'Wrong username or password: no tries left on this device, please wait',
     out_of_scope: () => 'This is outside your area',
     not_dispatcher: () => 'Only grid leaders, secretaries and the street administrator dispatch',
     not_reporter: () => 'Only the reporter can do this (open it on the phone that filed it)',
@@ -443,5 +454,19 @@ export const en: Messages = {
     starting: () => 'The system is starting; try again in a moment',
     internal: () => 'Something went wrong and nothing was saved; please try again',
     network: () => 'No connection; check the network and try again',
+    // trust (issue 9 §2): limits, throttled sign-in, cross-site writes, oversized photos
+    rate_limited: (d) => `Too many requests; please try again in ${waitEn(d.retryAfter)}`,
+    sign_in_throttled: (d) => `Too many wrong passwords on this device; try again in ${waitEn(d.retryAfter)} (other devices can still sign in)`,
+    too_many_streams: () => 'Too many live pages are open on this device; close other tabs and reload',
+    cross_site: () => 'This change came from another site and was refused; make it from this system\'s own pages',
+    photo_too_many_pixels: (d) => `The photo has too many pixels (at most ${Math.round(Number(d.maximum ?? 0) / 1_000_000)} megapixels); choose another or shrink it first`,
   }),
 };
+
+/** "3 minutes" / "40 seconds": how long to wait, from the API's `retryAfter` seconds. */
+function waitEn(seconds: unknown): string {
+  const s = typeof seconds === 'number' && seconds > 0 ? seconds : 60;
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.ceil(s / 60);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}

@@ -7,7 +7,8 @@ export type ErrorDetail = Record<string, unknown> & {
   maximum?: number;
   meters?: number;
   assigneeName?: string | null;
-  lockedUntilText?: string;
+  retryAfter?: number; // seconds (rate_limited, sign_in_throttled)
+  triesLeft?: number; // wrong_credentials: tries left on this device
   compound?: string;
   number?: string;
   buildings?: string[];

@@ -135,6 +135,7 @@ export const zhCN = {
       rated: '评价',
       me_too: '同反映',
       reopened: '重新办理',
+      contact_erased: '删除联系方式',
     } as Record<string, string>,
     ticketTitle: '诉求办理进度',
     ticketNumber: '工单号',
@@ -388,6 +389,16 @@ export const zhCN = {
     username: '用户名', password: '密码', photo: '照片', q: '搜索内容', limit: '数量', kind: '类型',
     from: '起点', bbox: '范围', areaId: '区域', scope: '范围', status: '状态', token: '凭证',
   } as Record<string, string>,
+  // issue 9 §1: the reporter has their phone number erased from the ticket page
+  contactErase: {
+    title: '我的联系方式',
+    kept: '您留下的电话号码只有负责的工作人员能看到，用于回访；办结归档一段时间后会自动删除。',
+    button: '删除我的联系方式',
+    confirm: '确认删除？删除后工作人员将无法电话联系您。',
+    yes: '确认删除',
+    no: '取消',
+    done: '您的联系方式已删除。',
+  },
   errors: errorMessages({
     invalid_json: () => '提交的内容格式不对，请刷新页面后重试',
     invalid_body: () => '提交的内容格式不对，请刷新页面后重试',
@@ -402,8 +413,8 @@ export const zhCN = {
     photo_missing: () => '没有收到照片，请重新选择',
     unparsed_building: () => '请输入楼号，例如 3号楼2单元、3栋 或 3-2',
     sign_in_required: () => '请先登录',
-    wrong_credentials: () => '用户名或密码不正确',
-    account_locked: (d) => `连续输错次数过多，账号已锁定${d.lockedUntilText ? `，请于 ${d.lockedUntilText} 后再试` : '，请稍后再试'}`,
+    wrong_credentials: (d) => typeof d.triesLeft !== 'number' ? '用户名或密码不正确'
+      : d.triesLeft > 0 ? `用户名或密码不正确，本设备还可再试 ${d.triesLeft} 次` : '用户名或密码不正确，本设备的尝试次数已用完，请稍后再试',
     out_of_scope: () => '不在您的负责范围内',
     not_dispatcher: () => '只有网格长、社区书记和街道管理员可以派单',
     not_reporter: () => '只有提交人可以操作（请在提交诉求的手机上打开）',
@@ -444,7 +455,19 @@ export const zhCN = {
     starting: () => '系统正在启动，请稍候再试',
     internal: () => '系统出错，操作没有完成，请稍后重试',
     network: () => '网络连接失败，请检查网络后重试',
+    // trust (issue 9 §2): limits, throttled sign-in, cross-site writes, oversized photos
+    rate_limited: (d) => `操作太频繁了，请${waitZh(d.retryAfter)}后再试`,
+    sign_in_throttled: (d) => `本设备密码输错次数过多，请${waitZh(d.retryAfter)}后再试（其他设备登录不受影响）`,
+    too_many_streams: () => '本设备打开的实时页面太多，请关闭其他标签页后刷新',
+    cross_site: () => '这个操作来自其他网站，已被拒绝；请在本系统的页面里操作',
+    photo_too_many_pixels: (d) => `照片像素太大（最多 ${Math.round(Number(d.maximum ?? 0) / 10_000)} 万像素），请换一张或先缩小`,
   }),
 };
 
 export type Messages = typeof zhCN;
+
+/** "3 分钟" / "40 秒": how long to wait, from the API's `retryAfter` seconds. */
+function waitZh(seconds: unknown): string {
+  const s = typeof seconds === 'number' && seconds > 0 ? seconds : 60;
+  return s < 60 ? ` ${s} 秒` : ` ${Math.ceil(s / 60)} 分钟`;
+}

@@ -1,0 +1,34 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { rateLimiter } from 'hono-rate-limiter';
+import { ApiError } from '../errors.ts';
+import { clientAddress } from './client.ts';
+import type { Limits } from './limits.ts';
+
+type Counted = 'filings' | 'meToo' | 'photos' | 'open311' | 'signIns';
+
+/** What a refused client is told: `rate_limited`, how long to wait (also in Retry-After) and the limit it met. */
+export function rateLimited(retryAfter: number, limit: number, windowMinutes: number) {
+  return new ApiError('rate_limited', `too many requests from this address: at most ${limit} in ${windowMinutes} minutes; try again in ${retryAfter} s`,
+    { retryAfter, limit, windowMinutes });
+}
+
+/**
+ * A limit per client address on one kind of request (hono-rate-limiter's MemoryStore: counts
+ * live in this process, which is the one process that serves an installation). The refusal is
+ * thrown, so it is answered like every other error: `{ error, code, retryAfter }` with a
+ * Retry-After header, and in Open311's own format under /open311.
+ */
+export function limitOf(kind: Counted, limits: Limits): MiddlewareHandler {
+  const windowMs = limits.windowMinutes * 60_000;
+  return rateLimiter({
+    windowMs,
+    limit: limits[kind],
+    standardHeaders: 'draft-6',
+    keyGenerator: (c: Context) => `${kind}:${clientAddress(c, limits.trustProxy)}`,
+    handler: (c: Context) => {
+      const info = c.get('rateLimit' as never) as { resetTime?: Date } | undefined;
+      const retryAfter = Math.max(1, Math.ceil(((info?.resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+      throw rateLimited(retryAfter, limits[kind], limits.windowMinutes);
+    },
+  });
+}
