@@ -11,6 +11,7 @@ import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
 import { publicBase } from './urls.ts';
 import { startEscalationJob } from './loop/escalation.ts';
+import { startNotifications } from './notify/start.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
@@ -85,6 +86,7 @@ async function startApi() {
     ready = createApp({ database, tiles, loadedInMs });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
     const stopEscalation = startEscalationJob(database); // overdue requests move up the chain every minute
+    const stopNotifications = await startNotifications(database); // deadline warnings, the outbox's sender loop
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
     await database.listen(dataChangedChannel, (what) => {
       tiles.reload(database).then(
@@ -92,7 +94,7 @@ async function startApi() {
         (error) => console.error('could not re-cut the tiles after a data change:', error),
       );
     });
-    const stop = async () => { stopEscalation(); await database.close().catch(() => {}); process.exit(0); };
+    const stop = async () => { stopEscalation(); stopNotifications(); await database.close().catch(() => {}); process.exit(0); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {
