@@ -17,18 +17,26 @@ async function load(database: Database, where: SQL, limit: number): Promise<Staf
   const rows = await database.rows<StaffNotification>(sql`
     SELECT ${columns} FROM notifications n JOIN requests r ON r.id = n.request_id LEFT JOIN areas g ON g.id = r.grid_id
     WHERE ${where} ORDER BY n.id DESC LIMIT ${limit}`);
-  return rows.map((row) => StaffNotification.parse({
-    ...row, id: Number(row.id), level: row.level === null ? null : Number(row.level),
-    dueAt: row.dueAt && new Date(row.dueAt).toISOString(), createdAt: new Date(row.createdAt).toISOString(),
-    readAt: row.readAt && new Date(row.readAt).toISOString(),
-  }));
+  return rows.map(shape);
 }
 
-/** The newest `limit` notifications of a staff member, and how many of all of theirs are unread. */
+const shape = (row: StaffNotification): StaffNotification => StaffNotification.parse({
+  ...row, id: Number(row.id), level: row.level === null ? null : Number(row.level),
+  dueAt: row.dueAt && new Date(row.dueAt).toISOString(), createdAt: new Date(row.createdAt).toISOString(),
+  readAt: row.readAt && new Date(row.readAt).toISOString(),
+});
+
+/**
+ * The newest `limit` notifications of a staff member, and how many of all of theirs are unread:
+ * one statement, so the count and the list are of the same moment (a page that adds pushed
+ * notifications to the list must not count one twice or not at all).
+ */
 export async function notificationsOf(database: Database, user: StaffUser, limit = 50): Promise<NotificationList> {
-  const [count] = await database.rows<{ unread: number }>(sql`
-    SELECT count(*)::int AS unread FROM notifications WHERE recipient_id = ${user.staffId} AND read_at IS NULL`);
-  return { unread: Number(count.unread), notifications: await load(database, sql`n.recipient_id = ${user.staffId}`, limit) };
+  const rows = await database.rows<StaffNotification & { unread: number }>(sql`
+    SELECT ${columns}, (SELECT count(*)::int FROM notifications WHERE recipient_id = ${user.staffId} AND read_at IS NULL) AS unread
+    FROM notifications n JOIN requests r ON r.id = n.request_id LEFT JOIN areas g ON g.id = r.grid_id
+    WHERE n.recipient_id = ${user.staffId} ORDER BY n.id DESC LIMIT ${limit}`);
+  return { unread: Number(rows[0]?.unread ?? 0), notifications: rows.map(({ unread: _, ...row }) => shape(row)) };
 }
 
 /** Notifications with these ids, each with its recipient (what NOTIFY announced, for the open pages). */
@@ -40,14 +48,15 @@ export async function notificationsById(database: Database, ids: number[]): Prom
   return found.map((n) => ({ ...n, recipientId: recipients.get(n.id)! }));
 }
 
-/** Marks the staff member's own notifications read (these ids, or all); answers how many are still unread. */
+/** Marks the staff member's own notifications read (these ids, or all); answers how many are still unread, in the same statement. */
 export async function markRead(database: Database, user: StaffUser, which: { ids?: number[]; all?: boolean }): Promise<number> {
   const chosen = which.all ? sql`TRUE` : which.ids?.length ? sql`id IN ${which.ids}` : sql`FALSE`;
-  await database.rows(sql`UPDATE notifications SET read_at = now()
-    WHERE recipient_id = ${user.staffId} AND read_at IS NULL AND ${chosen} RETURNING id`);
-  const [count] = await database.rows<{ unread: number }>(sql`
-    SELECT count(*)::int AS unread FROM notifications WHERE recipient_id = ${user.staffId} AND read_at IS NULL`);
-  return Number(count.unread);
+  // the outer count sees the table as the statement began: the rows just marked are subtracted
+  const [row] = await database.rows<{ unread: number }>(sql`
+    WITH up AS (UPDATE notifications SET read_at = now() WHERE recipient_id = ${user.staffId} AND read_at IS NULL AND ${chosen} RETURNING id)
+    SELECT count(*)::int AS unread FROM notifications
+    WHERE recipient_id = ${user.staffId} AND read_at IS NULL AND id NOT IN (SELECT id FROM up)`);
+  return Number(row.unread);
 }
 
 /**
