@@ -8,6 +8,7 @@ import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { eventRoutes } from './routes/events.ts';
 import { nearbyRoutes } from './routes/nearby.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { open311Routes } from './routes/open311.ts';
 import { photoRoutes } from './routes/photos.ts';
 import { qrRoutes } from './routes/qr.ts';
@@ -95,7 +96,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     .route('/rider', riderRoutes(database))
     .route('/qr', qrRoutes(database))
     .route('/circle', circleRoutes(database))
-    .route('/', rateRoutes(database));
+    .route('/', rateRoutes(database))
+    // staff notifications (issue 9 §4): their list, mark read, their own live stream
+    .route('/notifications', notificationRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -14,6 +14,7 @@ import { publicBase } from './urls.ts';
 import { startEscalationJob } from './loop/escalation.ts';
 import { retentionDays, startRetentionJob } from './loop/retention.ts';
 import { limitsFromEnv } from './guard/limits.ts';
+import { startNotifications } from './notify/start.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
@@ -141,6 +142,7 @@ async function startApi() {
     const stopJobs = [
       startEscalationJob(database), // overdue requests move up the chain every minute
       startRetentionJob(database, contactDays), // archived requests' contacts go after CONTACT_RETENTION_DAYS
+      await startNotifications(database), // deadline warnings, the outbox's sender loop
     ];
     stopBackgroundJobs = () => stopJobs.forEach((stop) => stop());
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles

@@ -186,3 +186,18 @@ export const circleCategories = [
   'party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home',
   'shop', 'supermarket', 'school', 'grid_home', 'deliberation_corner', 'shared_toolbox',
 ] as const satisfies readonly PoiCategory[];
+
+// ---------------------------------------------------------------- notifications (issue 9 §4)
+
+/**
+ * What a staff member is told (docs/notifications.md): a new request in their grid, a request
+ * dispatched to them, one escalated to their level, a bad rating on one they handled, a deadline
+ * about to pass on one they hold (or, unclaimed, in their grid).
+ */
+export const notificationKinds = ['new_request', 'dispatched', 'escalated', 'bad_rating', 'deadline_soon'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+/** Minutes before a claim or resolve deadline at which the people working against it are warned. */
+export const deadlineWarningMinutes = 30;
+/** Ways a message leaves the system: e-mail (SMTP) and SMS through the webhook sender. */
+export const outboxChannels = ['email', 'sms'] as const;
+export type OutboxChannel = (typeof outboxChannels)[number];

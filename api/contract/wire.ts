@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors.ts';
 import { minPasswordLength, usernamePattern } from './accounts.ts';
 import {
-  areaKinds, areaLevels, auditActions, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses, staffRoles, timelineSteps,
+  areaKinds, areaLevels, auditActions, notificationKinds, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses, staffRoles, timelineSteps,
 } from './vocabulary.ts';
 
 // The wire contract: what crosses between the API and its clients, as zod schemas. The API
@@ -305,3 +305,21 @@ export type PoiProperties = z.infer<typeof PoiProperties>;
 /** The OGC `requests` collection's properties: the public request, with the ticket as `id` too. */
 export const RequestProperties = PublicRequest.extend({ id: z.string() });
 export type RequestProperties = z.infer<typeof RequestProperties>;
+
+// ---------------------------------------------------------------- notifications (issue 9 §4, docs/notifications.md)
+
+/**
+ * One thing a staff member is told. No description, contact or point: the list and the phone's
+ * lock-screen notification name the ticket, its category and grid; the request's page has the rest.
+ */
+export const StaffNotification = z.object({
+  id: z.number().int(), kind: z.enum(notificationKinds), ticket: z.string(), category: RequestCategory, status: RequestStatus,
+  gridName: z.string().nullable(), level: z.number().int().nullable(), dueAt: iso.nullable(), createdAt: iso, readAt: iso.nullable(),
+});
+export type StaffNotification = z.infer<typeof StaffNotification>;
+export const NotificationList = z.object({ unread: z.number().int(), notifications: z.array(StaffNotification) });
+export type NotificationList = z.infer<typeof NotificationList>;
+/** Mark these read, or all of them (`all: true`). */
+export const MarkRead = z.strictObject({
+  ids: z.array(z.number().int().positive()).max(500).optional(), all: z.boolean().optional(),
+});

@@ -4,7 +4,7 @@ import {
   boolean, customType, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
-import { areaKinds, areaLevels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
+import { areaKinds, areaLevels, notificationKinds, outboxChannels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -97,6 +97,9 @@ export const staff = pgTable('staff', {
   role: text('role', { enum: staffRoles }).notNull(),
   phone: text('phone'),
   phonePublic: boolean('phone_public').notNull().default(false), // only public phones leave the server
+  // notifications that leave the system (docs/notifications.md): PRIVATE, never in a public response or a log
+  email: text('email'),
+  notifySms: boolean('notify_sms').notNull().default(false), // their notifications as SMS to `phone` (webhook sender)
   areaId: text('area_id').references(() => areas.id),
   geom: point('geom'),
 }, (t) => [index('staff_area_idx').on(t.areaId)]);
@@ -231,7 +234,43 @@ export const meta = pgTable('meta', {
   value: jsonb('value').notNull(),
 });
 
+// notifications (issue 9 §4, docs/notifications.md): derived by a trigger on request_events in the
+// event's own transaction (migration 0008), and by the deadline job for deadlines about to pass
+/** One thing a staff member is told: a new request in their grid, a dispatch, an escalation, a bad rating, a deadline. */
+export const notifications = pgTable('notifications', {
+  id: serial('id').primaryKey(),
+  recipientId: text('recipient_id').notNull().references(() => staff.id),
+  kind: text('kind', { enum: notificationKinds }).notNull(),
+  requestId: integer('request_id').notNull().references(() => requests.id),
+  eventId: integer('event_id'), // the audit event that caused it; null for a deadline about to pass
+  dueAt: timestamp('due_at', { withTimezone: true }), // deadline_soon: the deadline it warns of
+  level: smallint('level'), // escalated: the level the request went up to
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  readAt: timestamp('read_at', { withTimezone: true }),
+}, (t) => [
+  index('notifications_recipient_idx').on(t.recipientId, t.id),
+  // one warning per deadline and person: the minute job may run in several processes at once
+  uniqueIndex('notifications_deadline_idx').on(t.recipientId, t.requestId, t.dueAt).where(sql`kind = 'deadline_soon'`),
+]);
+
+/** Messages that leave the system (e-mail, SMS through a webhook), written with their cause; a sender loop delivers them. */
+export const outbox = pgTable('outbox', {
+  id: serial('id').primaryKey(),
+  channel: text('channel', { enum: outboxChannels }).notNull(),
+  kind: text('kind').notNull(), // a notification kind, or 'resolved' for the resident's message
+  requestId: integer('request_id').notNull().references(() => requests.id),
+  staffId: text('staff_id').references(() => staff.id), // null: the request's reporter (requests.contact)
+  notificationId: integer('notification_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  attempts: smallint('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(), // also the lease of a sender at work
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  failedAt: timestamp('failed_at', { withTimezone: true }), // gave up after the last retry
+  lastError: text('last_error'), // never the recipient: the sender's status line
+}, (t) => [index('outbox_due_idx').on(t.nextAttemptAt).where(sql`sent_at IS NULL AND failed_at IS NULL`)]);
+
 export const tables = {
   areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents,
   accounts, adminEvents, sessions, requestPhotos, kioskTokens, apiKeys, meta,
+  notifications, outbox,
 };

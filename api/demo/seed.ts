@@ -84,6 +84,9 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
       SELECT id, created_at, 'resident', 'filed', 'collected', channel FROM requests`);
     // each past request's steps, assignee, deadlines, outcome and rating (api/demo/history.ts)
     await seedLoopHistory(db);
+    // the demo's past is history, not news: nobody is told of it (docs/notifications.md)
+    await db.execute(sql`DELETE FROM outbox`);
+    await db.execute(sql`DELETE FROM notifications`);
     await seedDemoAccess(db);
     await colourSiblings(db);
     await placeAreaLabels(db);

@@ -1,6 +1,6 @@
 import type { FeatureCollection, Point } from 'geojson';
 import { isOpenStatus } from '../../../../api/contract/vocabulary.ts';
-import type { LiveEvent, RequestProperties } from '../../../../api/contract/wire.ts';
+import type { LiveEvent, RequestProperties, StaffNotification } from '../../../../api/contract/wire.ts';
 import { api } from './client.ts';
 import { fetchItems } from './collections.ts';
 
@@ -137,3 +137,17 @@ export class LiveRequests {
 
 /** Open requests only: the wall's markers, the queue's load. */
 export const isOpen = (r: LiveRequest) => isOpenStatus(r.status);
+
+// ---- staff notifications (issue 9 §4): the signed-in staff member's own stream, never the public or kiosk one
+
+/**
+ * Opens the staff member's notification stream (the session cookie says whose); `onopen` runs on
+ * every (re)connection, when the caller reads its list again for what it missed. Returns the closer.
+ */
+export function openNotificationStream(onnotification: (n: StaffNotification) => void, onopen: () => void): () => void {
+  if (typeof EventSource === 'undefined') return () => {};
+  const source = new EventSource(api.notifications.stream.$url().href);
+  source.onopen = onopen;
+  source.addEventListener('notification', (message) => onnotification(JSON.parse((message as MessageEvent).data) as StaffNotification));
+  return () => source.close();
+}

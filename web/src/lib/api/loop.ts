@@ -58,3 +58,8 @@ export const eraseTicketContact = (ticket: string, token: string, signal?: Abort
 // the wall screen
 export const fetchStats = (kiosk: string | null, signal?: AbortSignal) =>
   read(api.stats.$get({ query: kiosk ? { kiosk } : {} }, signalled(signal)));
+
+// staff notifications (issue 9 §4): the list with its unread count, marking read
+export const fetchNotifications = (signal?: AbortSignal) => read(api.notifications.$get(undefined, signalled(signal)));
+export const markNotificationsRead = (which: { ids: number[] } | { all: true }, signal?: AbortSignal) =>
+  read(api.notifications.read.$post({ json: which }, signalled(signal)));

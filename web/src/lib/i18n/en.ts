@@ -382,6 +382,24 @@ export const en: Messages = {
     rows: 'Rates by part',
     signInFirst: 'Please sign in first',
   },
+  // ── staff notifications (issue 9 §4): the bell on the worker page, map and wall ──
+  notifications: {
+    bell: 'Notifications',
+    bellLabel: (unread: number) => (unread ? `Notifications, ${unread} unread` : 'Notifications'),
+    title: 'My notifications',
+    empty: 'No notifications',
+    markAllRead: 'Mark all read',
+    mute: 'Mute',
+    muted: 'Muted',
+    enableSystem: 'Turn on system notifications',
+    systemOn: 'System notifications on',
+    systemDenied: 'The browser blocks notifications; allow them in its settings',
+    unreadMark: 'unread',
+    kinds: {
+      new_request: 'New request', dispatched: 'Dispatched to you', escalated: 'Escalated to you', bad_rating: 'Resident not satisfied', deadline_soon: 'Deadline soon',
+    } as Record<string, string>,
+    escalatedTo: (level: string) => `Escalated to ${level}`,
+  },
   fieldNames: {
     category: 'problem type', description: 'description', lon: 'location', lat: 'location', contact: 'phone number', channel: 'channel',
     rating: 'rating', note: 'note', outcome: 'outcome', duplicateOf: 'duplicate ticket', assigneeId: 'assignee', to: 'status',

@@ -382,6 +382,24 @@ export const zhCN = {
     rows: '分项三率',
     signInFirst: '请先登录',
   },
+  // ── staff notifications (issue 9 §4): the bell on the worker page, map and wall ──
+  notifications: {
+    bell: '通知',
+    bellLabel: (unread: number) => (unread ? `通知，${unread} 条未读` : '通知'),
+    title: '我的通知',
+    empty: '暂无通知',
+    markAllRead: '全部已读',
+    mute: '静音',
+    muted: '已静音',
+    enableSystem: '开启系统通知',
+    systemOn: '系统通知已开启',
+    systemDenied: '浏览器已禁止通知，可在浏览器设置中开启',
+    unreadMark: '未读',
+    kinds: {
+      new_request: '新诉求', dispatched: '派单给您', escalated: '上报至您', bad_rating: '居民不满意', deadline_soon: '即将超时',
+    } as Record<string, string>,
+    escalatedTo: (level: string) => `上报至${level}`,
+  },
   // ── errors by the API's code (api/contract/errors.ts); `d` carries the error's details ──
   fieldNames: {
     category: '问题类型', description: '问题描述', lon: '位置', lat: '位置', contact: '联系电话', channel: '来源',
