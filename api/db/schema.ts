@@ -3,6 +3,7 @@ import {
   boolean, customType, index, integer, jsonb, pgTable, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
+import type { EventDetail } from '../contract/wire.ts';
 import { areaKinds, areaLevels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -149,6 +150,8 @@ export const requestEvents = pgTable('request_events', {
   fromStatus: text('from_status'),
   toStatus: text('to_status'),
   note: text('note'),
+  // what the server knows beyond the note, as data the pages word (api/contract/wire.ts EventDetail)
+  detail: jsonb('detail').$type<EventDetail>(),
 }, (t) => [index('request_events_request_idx').on(t.requestId)]);
 
 /** A staff member's sign-in; only staff have accounts. */

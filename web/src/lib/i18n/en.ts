@@ -418,4 +418,27 @@ export const en: Messages = {
     internal: () => 'Something went wrong and nothing was saved; please try again',
     network: () => 'No connection; check the network and try again',
   }),
+  // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
+  events: {
+    levels: ['grid worker', 'mediator', 'community', 'street'],
+    reasons: { claim_overdue: 'Not claimed in time', resolve_overdue: 'Not resolved in time' } as Record<string, string>,
+    escalated: (from: string, to: string) => `Escalated: ${from} → ${to}`,
+    autoEscalated: (reason: string, from: string, to: string) => `${reason}; escalated automatically: ${from} → ${to}`,
+    escalatedTo: (to: string) => `Escalated to the ${to}`,
+    dispatchedTo: (name: string) => `To ${name}`,
+    duplicateOf: (ticket: string) => `Duplicate of ${ticket}`,
+    mergedHere: (ticket: string) => `${ticket} merged here as a duplicate`,
+    rated: (n: number) => `Rated ${n} ${n === 1 ? 'star' : 'stars'}`,
+    /** the wall's feed: what happened, in a few words */
+    feed: {
+      filed: 'New request', assigned: 'Assigned', claimed: 'Claimed', dispatched: 'Dispatched', note: 'Note added', photo: 'Photo uploaded',
+      rated: 'Rated by the resident', reopened: 'Resident not satisfied, reopened', me_too: 'Another resident reported it',
+      reassigned: 'Moved to another grid', published: 'Description published', unpublished: 'Description withdrawn',
+    } as Record<string, string>,
+    /** a status change on the feed, by the state it reached */
+    reached: {
+      collected: 'Back to unclaimed', claimed: 'Claimed', deliberating: 'To deliberation', resolving: 'Being resolved', resolved: 'Resolved',
+      revisited: 'Revisited', archived: 'Archived', rejected: 'Not accepted', duplicate: 'Merged as a duplicate',
+    } as Record<string, string>,
+  },
 };

@@ -419,6 +419,29 @@ export const zhCN = {
     internal: () => '系统出错，操作没有完成，请稍后重试',
     network: () => '网络连接失败，请检查网络后重试',
   }),
+  // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
+  events: {
+    levels: ['网格员', '调解员', '社区', '街道'],
+    reasons: { claim_overdue: '超时未认领', resolve_overdue: '超时未办结' } as Record<string, string>,
+    escalated: (from: string, to: string) => `上报：${from} → ${to}`,
+    autoEscalated: (reason: string, from: string, to: string) => `${reason}，自动上报：${from} → ${to}`,
+    escalatedTo: (to: string) => `上报至${to}`,
+    dispatchedTo: (name: string) => `派给 ${name}`,
+    duplicateOf: (ticket: string) => `与 ${ticket} 重复`,
+    mergedHere: (ticket: string) => `重复诉求 ${ticket} 并入`,
+    rated: (n: number) => `评价 ${n} 星`,
+    /** the wall's feed: what happened, in a few words */
+    feed: {
+      filed: '新诉求', assigned: '已分派', claimed: '已认领', dispatched: '已派单', note: '添加备注', photo: '上传照片',
+      rated: '居民已评价', reopened: '居民不满意，重新办理', me_too: '又有居民反映', reassigned: '调整所属网格',
+      published: '公开描述', unpublished: '撤回公开',
+    } as Record<string, string>,
+    /** a status change on the feed, by the state it reached */
+    reached: {
+      collected: '退回待认领', claimed: '已认领', deliberating: '转商议说事', resolving: '开始解事', resolved: '已办结',
+      revisited: '已回访', archived: '已归档', rejected: '不予受理', duplicate: '合并为重复诉求',
+    } as Record<string, string>,
+  },
 };
 
 export type Messages = typeof zhCN;
