@@ -319,6 +319,8 @@ export type BuildingProperties = z.infer<typeof BuildingProperties>;
 export const PoiProperties = z.object({
   id, category: z.enum(poiCategories), name: z.string(), address: z.string().nullable(), phone: z.string().nullable(),
   openingHours: z.string().nullable(), activities: z.array(z.object({ name: z.string(), schedule: z.string() })),
+  /** open now, and the next change, read from `openingHours` in Shanghai time (api/geo/opening.ts); null: unknown */
+  openNow: z.boolean().nullable().optional(), opensAt: iso.optional(), closesAt: iso.optional(),
 });
 export type PoiProperties = z.infer<typeof PoiProperties>;
 

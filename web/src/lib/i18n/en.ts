@@ -213,7 +213,7 @@ export const en: Messages = {
     locating: 'Locating…',
     locateFailed: 'Could not get your location: tap the map or search for your compound',
     tapMapHint: 'Or tap your place on the map',
-    searchPlaceholder: 'Compound, building or road, e.g. “十号院 3号楼”',
+    searchPlaceholder: 'Compound, building, road',
     search: 'Search',
     noSearchHits: 'Nothing found; try another name (e.g. “十号院”, “学生路”)',
     here: 'Current place',
@@ -418,6 +418,24 @@ export const en: Messages = {
     internal: () => 'Something went wrong and nothing was saved; please try again',
     network: () => 'No connection; check the network and try again',
   }),
+  // ── the staff map's popups (issue 10, item 7) ──
+  popup: {
+    handle: 'Handle it',
+    follow: 'Follow it',
+    openHere: 'Open requests',
+    noneOpen: 'No open requests',
+    more: (n: number) => `${n} more`,
+    deadline: 'Deadline',
+  },
+  // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
+  hours: {
+    openUntil: (when: string) => `Open · closes ${when}`,
+    closedUntil: (when: string) => `Closed · opens ${when}`,
+    tomorrow: (clock: string) => `tomorrow ${clock}`,
+    allDay: 'Open 24 hours',
+    closed: 'Closed for now',
+    unknown: 'Hours unknown',
+  },
   // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
   events: {
     levels: ['grid worker', 'mediator', 'community', 'street'],

@@ -212,7 +212,7 @@ export const zhCN = {
     locating: '正在定位…',
     locateFailed: '无法定位，请在地图上点一下或搜索小区名',
     tapMapHint: '也可以在地图上点一下您的位置',
-    searchPlaceholder: '搜索小区、楼栋、道路，如“十号院 3号楼”',
+    searchPlaceholder: '小区、楼号或路名',
     search: '搜索',
     noSearchHits: '没有找到，换个说法试试（如“十号院”“学生路”）',
     here: '当前位置',
@@ -419,6 +419,24 @@ export const zhCN = {
     internal: () => '系统出错，操作没有完成，请稍后重试',
     network: () => '网络连接失败，请检查网络后重试',
   }),
+  // ── the staff map's popups (issue 10, item 7) ──
+  popup: {
+    handle: '去办理',
+    follow: '查看进度',
+    openHere: '未办结诉求',
+    noneOpen: '暂无未办结诉求',
+    more: (n: number) => `还有 ${n} 件`,
+    deadline: '时限',
+  },
+  // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
+  hours: {
+    openUntil: (when: string) => `营业中 · ${when} 关门`,
+    closedUntil: (when: string) => `已关门 · ${when} 开门`,
+    tomorrow: (clock: string) => `明天 ${clock}`,
+    allDay: '24小时营业',
+    closed: '暂停营业',
+    unknown: '营业时间未知',
+  },
   // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
   events: {
     levels: ['网格员', '调解员', '社区', '街道'],
