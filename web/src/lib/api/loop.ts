@@ -54,5 +54,6 @@ export const rateTicket = (ticket: string, token: string, rating: number, note: 
   read(api.requests[':ticket'].rating.$post({ ...one(ticket), query: { token }, json: note ? { rating, note } : { rating } }, signalled(signal)));
 
 // the wall screen
-export const fetchStats = (kiosk: string | null, signal?: AbortSignal) =>
-  read(api.stats.$get({ query: kiosk ? { kiosk } : {} }, signalled(signal)));
+/** The wall's figures: a kiosk link's area, else the area asked for (a secretary's community), else the whole street. */
+export const fetchStats = (kiosk: string | null, signal?: AbortSignal, areaId: string | null = null) =>
+  read(api.stats.$get({ query: kiosk ? { kiosk } : areaId ? { areaId } : {} }, signalled(signal)));

@@ -427,6 +427,14 @@ export const en: Messages = {
     more: (n: number) => `${n} more`,
     deadline: 'Deadline',
   },
+  // ── what each of the wall's figures counts, said once on hover (api/live/stats.ts) ──
+  wallFigures: {
+    new: 'New today: requests filed since midnight (Beijing time)',
+    claimed: 'Claimed: requests taken up today (claimed or dispatched)',
+    resolved: 'Resolved: requests resolved today and still resolved or closed now; one a resident reopened does not count',
+    overdue: 'Overdue: open requests past their claim or resolve deadline now',
+    satisfaction: 'Satisfaction: mean rating (1–5 stars) given by residents in the last 30 days',
+  },
   // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
   hours: {
     openUntil: (when: string) => `Open · closes ${when}`,

@@ -428,6 +428,14 @@ export const zhCN = {
     more: (n: number) => `还有 ${n} 件`,
     deadline: '时限',
   },
+  // ── what each of the wall's figures counts, said once on hover (api/live/stats.ts) ──
+  wallFigures: {
+    new: '今日新增：今天（北京时间零点起）提交的诉求',
+    claimed: '认领：今天从待认领转入办理（认领或派单）的诉求',
+    resolved: '办结：今天办结、且现在仍是办结或已关闭的诉求；居民不满意重新办理的不算',
+    overdue: '超时：现在已超过认领或办结时限、仍未办完的诉求',
+    satisfaction: '满意度：近 30 天居民评价的平均星级（1–5）',
+  },
   // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
   hours: {
     openUntil: (when: string) => `营业中 · ${when} 关门`,
