@@ -435,6 +435,16 @@ export const en: Messages = {
     overdue: 'Overdue: open requests past their claim or resolve deadline now',
     satisfaction: 'Satisfaction: mean rating (1–5 stars) given by residents in the last 30 days',
   },
+  // ── the rider's report after sending: the ticket, the photo's fate, where to follow it (issue 10, item 10) ──
+  riderReport: {
+    sent: 'Reported',
+    ticketLabel: 'Ticket',
+    photoUploading: 'Uploading the photo…',
+    photoUploaded: 'Photo uploaded',
+    photoFailed: 'The photo was not uploaded',
+    retryPhoto: 'Upload the photo again',
+    follow: 'Follow its progress',
+  },
   // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
   hours: {
     openUntil: (when: string) => `Open · closes ${when}`,

@@ -436,6 +436,16 @@ export const zhCN = {
     overdue: '超时：现在已超过认领或办结时限、仍未办完的诉求',
     satisfaction: '满意度：近 30 天居民评价的平均星级（1–5）',
   },
+  // ── the rider's report after sending: the ticket, the photo's fate, where to follow it (issue 10, item 10) ──
+  riderReport: {
+    sent: '已上报',
+    ticketLabel: '工单号',
+    photoUploading: '正在上传照片…',
+    photoUploaded: '照片已上传',
+    photoFailed: '照片没有传上去',
+    retryPhoto: '重新上传照片',
+    follow: '查看办理进度',
+  },
   // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
   hours: {
     openUntil: (when: string) => `营业中 · ${when} 关门`,
