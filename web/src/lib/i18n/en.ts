@@ -445,6 +445,11 @@ export const en: Messages = {
     retryPhoto: 'Upload the photo again',
     follow: 'Follow its progress',
   },
+  // ── building and unit names where the UI composes a place (web/src/lib/ui/place-words.ts) ──
+  places: {
+    building: (n: string) => `Bldg ${n}`,
+    unit: (n: string) => `Unit ${n}`,
+  },
   // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
   hours: {
     openUntil: (when: string) => `Open · closes ${when}`,

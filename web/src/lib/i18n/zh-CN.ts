@@ -446,6 +446,11 @@ export const zhCN = {
     retryPhoto: '重新上传照片',
     follow: '查看办理进度',
   },
+  // ── building and unit names where the UI composes a place (web/src/lib/ui/place-words.ts) ──
+  places: {
+    building: (n: string) => `${n}号楼`,
+    unit: (n: string) => `${n}单元`,
+  },
   // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
   hours: {
     openUntil: (when: string) => `营业中 · ${when} 关门`,
