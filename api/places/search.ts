@@ -48,8 +48,8 @@ export async function search(database: Database, query: string, limit: number) {
   // than asked for, as the same place found twice (a road's pieces, a name in two tables) is shown once
   const rows = await database.rows<Hit>(sql`
     SELECT f.type, f.id, f.name, f.label, ST_X(f.pt) AS lon, ST_Y(f.pt) AS lat, f."compoundId",
-      (SELECT a.name FROM areas a WHERE a.level IN ('grid', 'community') AND ST_Covers(a.geom, f.pt)
-       ORDER BY a.level = 'grid' DESC LIMIT 1) AS area
+      (SELECT a.name FROM areas a WHERE a.level = 'grid' AND ST_Covers(a.geom, f.pt) LIMIT 1) AS grid,
+      (SELECT a.name FROM areas a WHERE a.level = 'community' AND ST_Covers(a.geom, f.pt) LIMIT 1) AS community
     FROM (
       SELECT k.*, CASE
           WHEN ${anyOf(numeralVariants(whole), (w) => sql`lower(replace(k.label, ' ', '')) = lower(${w}) OR lower(k.name) = lower(${w})`)} THEN 0
@@ -62,7 +62,7 @@ export async function search(database: Database, query: string, limit: number) {
       LIMIT ${limit * 2}) f
     ORDER BY f.rank, f.ord, length(f.label), f.label, f.id`);
   const seen = new Set<string>();
-  return rows.filter((r) => {
+  return rows.map(({ grid, community, ...r }) => ({ ...r, area: areaName(community, grid) })).filter((r) => {
     const key = `${r.type}|${r.label}|${r.area ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -70,7 +70,11 @@ export async function search(database: Database, query: string, limit: number) {
   }).slice(0, limit);
 }
 
-type Hit = { type: string; id: string; name: string; label: string; lon: number; lat: number; compoundId: string | null; area: string | null };
+type Hit = { type: string; id: string; name: string; label: string; lon: number; lat: number; compoundId: string | null; grid: string | null; community: string | null };
+
+/** "学生路社区第一网格" names its community already; "民生中医院专属网格" needs it before it. */
+const areaName = (community: string | null, grid: string | null) =>
+  (grid && community && !grid.startsWith(community) ? `${community} ${grid}` : grid ?? community);
 
 /** `(a OR b …)` of one condition per variant */
 const anyOf = (variants: string[], test: (v: string) => SQL) => sql`(${sql.join(variants.map(test), sql` OR `)})`;

@@ -3,6 +3,10 @@ import { enNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
 import type { Messages } from './zh-CN.ts';
 
+// which way the street lies from a pin dropped outside it (outside_service_area)
+const compassEn: Record<string, string> = { n: 'north', ne: 'north-east', e: 'east', se: 'south-east', s: 'south', sw: 'south-west', w: 'west', nw: 'north-west' };
+const distanceEn = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `${Math.max(10, Math.round(m / 10) * 10)} m`);
+
 // English UI strings. Place names on the map stay Chinese: the data has no English names.
 export const en: Messages = {
   lang: 'en',
@@ -404,7 +408,9 @@ export const en: Messages = {
     not_resolved: () => 'A request can be rated once it is resolved',
     photo_window_closed: () => 'Photos can be added within an hour of filing',
     photo_limit: (d) => `At most ${d.maximum ?? 3} photos`,
-    outside_service_area: () => 'This place is outside the street this map serves; put the pin inside a grid',
+    outside_service_area: (d) => d.street && d.direction && d.meters !== undefined
+      ? `This place is outside ${d.street}: the street is about ${distanceEn(d.meters)} ${compassEn[d.direction] ?? ''} of the pin; move the pin inside a grid`
+      : 'This place is outside the street this map serves; put the pin inside a grid',
     no_path_nearby: (d) => `No walkable path within ${d.meters ?? 500} m; choose a place inside the street`,
     no_route: () => 'No walking route connects these two places',
     unknown_assignee: () => 'No such staff member; choose another',

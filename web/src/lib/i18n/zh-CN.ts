@@ -1,6 +1,10 @@
 import type { LoopStep } from '../../../../api/contract/vocabulary.ts';
 import { zhCNNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
+
+// which way the street lies from a pin dropped outside it (outside_service_area)
+const compassZh: Record<string, string> = { n: '北', ne: '东北', e: '东', se: '东南', s: '南', sw: '西南', w: '西', nw: '西北' };
+const distanceZh = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${Math.max(10, Math.round(m / 10) * 10)} 米`);
 // 中文界面文字（默认语言）。Keys are code names; values are what users read.
 export const zhCN = {
   lang: 'zh-CN',
@@ -405,7 +409,9 @@ export const zhCN = {
     not_resolved: () => '办结之后才能评价',
     photo_window_closed: () => '提交一小时后不能再补充照片',
     photo_limit: (d) => `最多 ${d.maximum ?? 3} 张照片`,
-    outside_service_area: () => '这个位置不在本街道的服务范围内，请把图钉放在网格内',
+    outside_service_area: (d) => d.street && d.direction && d.meters !== undefined
+      ? `这个位置不在${d.street}范围内：${d.street}在图钉${compassZh[d.direction] ?? ''}方约 ${distanceZh(d.meters)}，请把图钉移到网格内`
+      : '这个位置不在本街道的服务范围内，请把图钉放在网格内',
     no_path_nearby: (d) => `附近 ${d.meters ?? 500} 米内没有可步行的道路，请选择街道范围内的位置`,
     no_route: () => '这两个地点之间没有连通的步行路线',
     unknown_assignee: () => '没有这位工作人员，请另选',
