@@ -161,13 +161,14 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
   it('says so when the rider\u2019s photo failed to upload, and uploads it on retry', async () => {
     const compound = await riderGuideCompound();
     const page = await open(`/rider/${compound}`, { viewport: PHONE });
-    await page.route('**/photos', (route) => route.abort());
+    const photos = /\/photos(\?|$)/;
+    await page.route(photos, (route) => route.abort());
     await reportHazardWithPhoto(page, '报告隐患');
     const failed = page.locator('[data-photo=failed]');
     await failed.waitFor({ timeout: 30_000 });
     await expect(failed.innerText()).resolves.toContain('照片没有传上去');
     await screenshot(page, 'walk-rider-photo-failed-zh-CN-390.png');
-    await page.unroute('**/photos');
+    await page.unroute(photos);
     await page.getByRole('button', { name: '重新上传照片' }).click();
     await page.locator('[data-photo=uploaded]').waitFor({ timeout: 30_000 });
   });
@@ -203,6 +204,7 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
       const map = page.locator('#field-pin .maplibregl-canvas');
       await map.waitFor({ timeout: 30_000 });
       await page.waitForFunction(() => (window as any).__pinMap?.loaded(), null, { timeout: 30_000 });
+      await map.scrollIntoViewIfNeeded();
       const box = (await map.boundingBox())!;
       await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2); // a little further east: still off the map
       const message = page.locator('#field-pin [role=alert]');
