@@ -214,4 +214,31 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
       if (lang === 'en') expect((await message.innerText()).replaceAll('民生街道', '')).not.toMatch(CJK);
       await screenshot(page, `walk-report-pin-outside-${lang}-390.png`);
     });
+
+  it.each(['zh-CN', 'en'])('gives a gloved rider targets of 44 px, labels in the page\u2019s language and no mark over a door, also at twice the text size (%s)', async (lang) => {
+    const compound = await riderGuideCompound();
+    const page = await open(`/rider/${compound}?lang=${lang}`, { viewport: PHONE, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+    await page.locator('[data-testid=compound-plan]').waitFor({ timeout: 30_000 });
+    const sizes = async () => page.evaluate(() => [...document.querySelectorAll('button, a, input, label')]
+      .filter((e) => (e as HTMLElement).offsetParent)
+      .map((e) => { const r = e.getBoundingClientRect(); return { what: (e.textContent || e.getAttribute('aria-label') || e.tagName).trim(), w: r.width, h: r.height }; }));
+    for (const s of await sizes()) expect(s.h >= 44 && s.w >= 44, `${s.what}: ${s.w.toFixed(0)}×${s.h.toFixed(0)}`).toBe(true);
+    const labels = await page.evaluate(() => [...document.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label') ?? ''));
+    if (lang === 'en') for (const l of labels) expect(l.replace(/[\u201c“][^”]*”/g, '').replace(/十号院/g, '')).not.toMatch(CJK);
+    else expect(labels).not.toContain('N');
+    // service marks clear of every unit entrance
+    const overlaps = await page.evaluate(() => {
+      const centre = (e: Element) => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+      const doors = [...document.querySelectorAll('.entrance circle')].map(centre);
+      return [...document.querySelectorAll('.service rect')].map(centre)
+        .filter(([x, y]) => doors.some(([dx, dy]) => Math.hypot(x - dx, y - dy) < 24)).length;
+    });
+    expect(overlaps).toBe(0);
+    // at 200% (the page zoomed as a phone's large-text setting does): nothing runs off the side
+    await page.evaluate(() => { (document.documentElement.style as any).zoom = '2'; });
+    await page.waitForTimeout(300);
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(scroll).toBeLessThanOrEqual(client + 1);
+    await screenshot(page, `walk-rider-200pct-${lang}-390.png`);
+  });
 });
