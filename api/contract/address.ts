@@ -45,6 +45,28 @@ export function tokenize(query: string): Token[] {
   return tokens;
 }
 
+const digitNames = '零一二三四五六七八九';
+
+/** 3 → 三, 10 → 十, 11 → 十一, 20 → 二十, 23 → 二十三; beyond 99 the digits stay. */
+function chineseNumeral(n: number): string {
+  if (n < 10) return digitNames[n];
+  if (n > 99) return String(n);
+  const tens = Math.floor(n / 10), ones = n % 10;
+  return `${tens === 1 ? '' : digitNames[tens]}十${ones ? digitNames[ones] : ''}`;
+}
+
+/**
+ * A piece of text as people may have written it in the data: as typed, with its Chinese numerals
+ * in digits (十号院 → 10号院, 二十三号院 → 23号院) and with its digits in Chinese numerals
+ * (10号院 → 十号院); full-width digits read as digits. Names mix both ways, so search tries each.
+ */
+export function numeralVariants(text: string): string[] {
+  const typed = text.normalize('NFKC');
+  const digits = typed.replace(/[零〇一二两三四五六七八九十]{1,3}/g, (m) => String(chineseNumber(m) ?? m));
+  const chinese = typed.replace(/\d+/g, (m) => chineseNumeral(Number(m)));
+  return [...new Set([typed, digits, chinese])];
+}
+
 /** The building and unit a text names ("3号楼2单元" → 3, 2), or null when it names no building. */
 export function buildingAndUnit(text: string): { building: string; unit: number | null } | null {
   const tokens = tokenize(text);

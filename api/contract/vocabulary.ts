@@ -91,6 +91,9 @@ export const ratingRange = { min: 1, max: 5, reopenAtMost: 2 } as const;
 export const escalationLevels = ['grid_worker', 'mediator', 'community', 'street'] as const;
 export type EscalationLevel = (typeof escalationLevels)[number];
 export const topEscalation = escalationLevels.length - 1;
+/** Why the escalation job moved a request up by itself (a hand escalation has no reason code). */
+export const escalationReasons = ['claim_overdue', 'resolve_overdue'] as const;
+export type EscalationReason = (typeof escalationReasons)[number];
 
 // ---------------------------------------------------------------- areas
 

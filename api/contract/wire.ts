@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors.ts';
 import { minPasswordLength, usernamePattern } from './accounts.ts';
 import {
-  areaKinds, areaLevels, auditActions, notificationKinds, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses, staffRoles, timelineSteps,
+  areaKinds, areaLevels, auditActions, escalationReasons, notificationKinds, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses,
+  staffRoles, timelineSteps,
 } from './vocabulary.ts';
 
 // The wire contract: what crosses between the API and its clients, as zod schemas. The API
@@ -154,6 +155,21 @@ export const StaffRequest = PublicRequest.extend({
 });
 export type StaffRequest = z.infer<typeof StaffRequest>;
 
+/**
+ * What the server knows of an event beyond its action and states, as data each page words in its
+ * own language (issue 10): an escalation's levels and why, whom a dispatch went to, the other
+ * ticket of a duplicate, a rating's stars. `note` holds only what a person wrote.
+ */
+export const EventDetail = z.object({
+  fromLevel: z.number().int().optional(),
+  toLevel: z.number().int().optional(),
+  reason: z.enum(escalationReasons).optional(),
+  assigneeName: z.string().optional(),
+  ticket: z.string().optional(),
+  rating: z.number().int().optional(),
+}).nullable();
+export type EventDetail = z.infer<typeof EventDetail>;
+
 export const AuditEvent = z.object({
   id: z.number().int(),
   at: iso,
@@ -163,6 +179,7 @@ export const AuditEvent = z.object({
   from: RequestStatus.nullable(),
   to: RequestStatus.nullable(),
   note: z.string().nullable(),
+  detail: EventDetail,
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
@@ -178,7 +195,11 @@ export const Assignee = z.object({
 export type Assignee = z.infer<typeof Assignee>;
 
 /** One step of the resident's timeline: no staff names, only the notes meant for the resident. */
-export const TicketStep = z.object({ at: iso, step: z.enum(timelineSteps), status: RequestStatus, note: z.string().nullable() });
+export const TicketStep = z.object({
+  at: iso, step: z.enum(timelineSteps), status: RequestStatus, note: z.string().nullable(),
+  /** an escalation: the level it went to (0 grid worker … 3 street) */
+  toLevel: z.number().int().nullable(),
+});
 export type TicketStep = z.infer<typeof TicketStep>;
 
 /** GET /api/requests/{ticket}: the resident's view; photos only with the report token. */
@@ -241,6 +262,8 @@ export const PublicLiveEvent = z.object({
   at: iso,
   overdue: z.boolean(),
   timeLeftMinutes: z.number().int().nullable(),
+  /** an escalation: the level it went to (0 grid worker … 3 street), worded by the page */
+  toLevel: z.number().int().nullable(),
 });
 export type PublicLiveEvent = z.infer<typeof PublicLiveEvent>;
 
@@ -299,6 +322,8 @@ export type BuildingProperties = z.infer<typeof BuildingProperties>;
 export const PoiProperties = z.object({
   id, category: z.enum(poiCategories), name: z.string(), address: z.string().nullable(), phone: z.string().nullable(),
   openingHours: z.string().nullable(), activities: z.array(z.object({ name: z.string(), schedule: z.string() })),
+  /** open now, and the next change, read from `openingHours` in Shanghai time (api/geo/opening.ts); null: unknown */
+  openNow: z.boolean().nullable().optional(), opensAt: iso.optional(), closesAt: iso.optional(),
 });
 export type PoiProperties = z.infer<typeof PoiProperties>;
 

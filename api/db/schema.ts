@@ -4,6 +4,7 @@ import {
   boolean, customType, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
+import type { EventDetail } from '../contract/wire.ts';
 import { areaKinds, areaLevels, notificationKinds, outboxChannels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -160,6 +161,8 @@ export const requestEvents = pgTable('request_events', {
   fromStatus: text('from_status'),
   toStatus: text('to_status'),
   note: text('note'),
+  // what the server knows beyond the note, as data the pages word (api/contract/wire.ts EventDetail)
+  detail: jsonb('detail').$type<EventDetail>(),
   // the writing transaction: ids are drawn in one order and committed in another, so the live
   // stream hands an event out only once every older transaction has ended (api/live/hub.ts)
   xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),

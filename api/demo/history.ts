@@ -55,8 +55,8 @@ export async function seedLoopHistory(db: Db): Promise<void> {
     const { claimMinutes, resolveMinutes } = deadlinesOf(r.category);
     const assignee = ['collected', ...refusedStatuses].includes(r.status as 'collected') ? null : pick(r);
     const at = (t: number) => new Date(Math.round(t)).toISOString();
-    const ev = (t: number, actor: string, action: string, from: string, to: string, note: string | null = null) =>
-      events.push({ request_id: r.id, at: at(t), actor, action, from_status: from, to_status: to, note });
+    const ev = (t: number, actor: string, action: string, from: string, to: string, note: string | null = null, detail: Record<string, unknown> | null = null) =>
+      events.push({ request_id: r.id, at: at(t), actor, action, from_status: from, to_status: to, note, detail });
     let claimedAt: number | null = null, resolvedAt: number | null = null, outcome: string | null = null, rating: number | null = null;
     const who = assignee ?? 'system';
 
@@ -83,7 +83,7 @@ export async function seedLoopHistory(db: Db): Promise<void> {
         if (r.status !== 'resolved') {
           rating = ratings[r.id % ratings.length];
           const revisited = r.status === 'revisited' ? updated : resolvedAt + (updated - resolvedAt) * 0.5;
-          ev(revisited, 'resident', 'rated', 'resolved', 'revisited', `评价 ${rating} 星`);
+          ev(revisited, 'resident', 'rated', 'resolved', 'revisited', null, { rating });
           if (r.status === 'archived') ev(updated, who, 'status', 'revisited', 'archived');
         }
         break;
@@ -110,10 +110,10 @@ export async function seedLoopHistory(db: Db): Promise<void> {
     WHERE r.id = x.id`);
   for (let i = 0; i < events.length; i += 1000) {
     await db.execute(sql`
-      INSERT INTO request_events (request_id, at, actor, action, from_status, to_status, note)
-      SELECT request_id, at, actor, action, from_status, to_status, note
+      INSERT INTO request_events (request_id, at, actor, action, from_status, to_status, note, detail)
+      SELECT request_id, at, actor, action, from_status, to_status, note, detail
       FROM jsonb_to_recordset(${JSON.stringify(events.slice(i, i + 1000))}::jsonb) AS x(request_id int, at timestamptz, actor text,
-        action text, from_status text, to_status text, note text)
+        action text, from_status text, to_status text, note text, detail jsonb)
       ORDER BY at`);
   }
 }

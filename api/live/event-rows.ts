@@ -16,6 +16,8 @@ export type EventRow = {
   status: RequestStatus;
   fromStatus: RequestStatus | null;
   at: string;
+  /** an escalation's level reached (from the event's detail) */
+  toLevel: number | null;
   request: RequestRow;
 };
 
@@ -27,7 +29,7 @@ export function publicEvent(row: EventRow): PublicLiveEvent {
     category: r.category, description: r.publishedDescription ?? null, lon: r.publicLon, lat: r.publicLat,
     streetId: r.streetId, communityId: r.communityId, gridId: r.gridId, microgridId: r.microgridId,
     communityName: r.communityName, gridName: r.gridName, at: row.at, overdue: r.overdue,
-    timeLeftMinutes: r.timeLeftMinutes,
+    timeLeftMinutes: r.timeLeftMinutes, toLevel: row.toLevel,
   });
 }
 
@@ -50,19 +52,20 @@ export function staffEvent(row: EventRow): StaffLiveEvent {
  * or newest first with `newest`.
  */
 export async function loadEvents(database: Database, where: SQL, { limit = 1000, newest = false } = {}): Promise<EventRow[]> {
-  const rows = await database.rows<Record<string, unknown> & { event_id: number; event_action: AuditAction; event_status: RequestStatus; event_from: RequestStatus | null; event_at: string }>(sql`
+  const rows = await database.rows<Record<string, unknown> & { event_id: number; event_action: AuditAction; event_status: RequestStatus; event_from: RequestStatus | null; event_at: string; event_to_level: number | null }>(sql`
     SELECT e.id AS event_id, e.action AS event_action, COALESCE(e.to_status, r.status) AS event_status, e.from_status AS event_from,
-           to_json(e.at) #>> '{}' AS event_at, ${requestColumns}
+           to_json(e.at) #>> '{}' AS event_at, (e.detail ->> 'toLevel')::int AS event_to_level, ${requestColumns}
     FROM request_events e JOIN requests r ON r.id = e.request_id ${requestJoins}
     WHERE ${where}
     ORDER BY e.id ${newest ? sql`DESC` : sql`ASC`}
     LIMIT ${limit}`);
-  return rows.map(({ event_id, event_action, event_status, event_from, event_at, ...request }) => ({
+  return rows.map(({ event_id, event_action, event_status, event_from, event_at, event_to_level, ...request }) => ({
     id: Number(event_id),
     action: event_action,
     status: event_status,
     fromStatus: event_from ?? null,
     at: event_at,
+    toLevel: event_to_level === null || event_to_level === undefined ? null : Number(event_to_level),
     request: readRequestRow(request),
   }));
 }

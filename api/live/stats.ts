@@ -13,11 +13,12 @@ import { areaFilter } from './viewer.ts';
  * - today.new: requests filed since local midnight
  * - today.claimed: requests taken up since midnight (a move out of `collected` into the work:
  *   claim or dispatch)
- * - today.resolved: requests that reached resolved (or beyond) since midnight, from an unresolved state
+ * - today.resolved: requests that reached resolved (or beyond) since midnight, from an unresolved state,
+ *   and are still resolved or closed: one a resident reopened (居民不满意) is not counted as done
  * - today.overdue: open requests past their deadline now
  * - today.satisfaction: mean rating (1–5) of requests rated in the last 30 days, null if none
  *   (`ratings`: how many)
- * - trend: the last 30 days, oldest first, with new and resolved as above
+ * - trend: the last 30 days, oldest first, with new and resolved as above (resolved that day and still so)
  * - grids: every grid in the area with its open and overdue requests, and `load` ∈ [0, 1]:
  *   (open + overdue) relative to the busiest grid (an overdue request weighs twice)
  * - latest: the 20 newest events, public fields only
@@ -29,6 +30,8 @@ const resolvedStates = sqlList(resolvedStatuses);
 const takenUp = sql`(e.from_status = 'collected' AND e.to_status NOT IN ${sqlList(['collected', ...refusedStatuses])})`;
 /** an event that brings a request to resolved or beyond, from a state before it */
 const reachesResolved = sql`(e.to_status IN ${resolvedStates} AND (e.from_status IS NULL OR e.from_status NOT IN ${resolvedStates}))`;
+/** the request is resolved or closed now (a reopened one is being worked on again) */
+const stillResolved = sql`r.status IN ${resolvedStates}`;
 
 export async function loadStats(database: Database, area: { id: string; level: AreaLevel } | null) {
   const inArea: SQL = area ? areaFilter(area).where : sql`TRUE`;
@@ -40,7 +43,7 @@ export async function loadStats(database: Database, area: { id: string; level: A
       (SELECT count(DISTINCT e.request_id) FROM request_events e JOIN requests r ON r.id = e.request_id
         WHERE ${inArea} AND e.at >= ${todayStartSql} AND ${takenUp}) AS claimed,
       (SELECT count(DISTINCT e.request_id) FROM request_events e JOIN requests r ON r.id = e.request_id
-        WHERE ${inArea} AND e.at >= ${todayStartSql} AND ${reachesResolved}) AS resolved,
+        WHERE ${inArea} AND e.at >= ${todayStartSql} AND ${reachesResolved} AND ${stillResolved}) AS resolved,
       (SELECT count(*) FROM requests r WHERE ${inArea} AND ${overdueSql}) AS overdue,
       (SELECT count(*) FROM requests r WHERE ${inArea} AND ${openSql}) AS open`);
 
@@ -65,7 +68,7 @@ export async function loadStats(database: Database, area: { id: string; level: A
     done AS (
       SELECT day, count(DISTINCT request_id) AS n FROM (
         SELECT (e.at AT TIME ZONE 'Asia/Shanghai')::date AS day, e.request_id FROM request_events e JOIN requests r ON r.id = e.request_id
-        WHERE ${inArea} AND e.at >= ${todayStartSql} - interval '29 days' AND ${reachesResolved}) x GROUP BY 1
+        WHERE ${inArea} AND e.at >= ${todayStartSql} - interval '29 days' AND ${reachesResolved} AND ${stillResolved}) x GROUP BY 1
     )
     SELECT to_char(days.day, 'YYYY-MM-DD') AS date, COALESCE(filed.n, 0) AS new, COALESCE(done.n, 0) AS resolved
     FROM days LEFT JOIN filed ON filed.day = days.day LEFT JOIN done ON done.day = days.day

@@ -5,6 +5,7 @@ import type { Filed, SimilarRequest } from '../contract/wire.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError } from '../errors.ts';
 import { reportToken } from './report-token.ts';
+import { whereStreetIs } from '../places/street-hint.ts';
 import type { RequestRow } from './request-row.ts';
 
 // Filing: the first step of a request's life (./moves.ts has the others).
@@ -45,8 +46,10 @@ export async function fileRequest(database: Pick<Database, 'rows'>, input: Filin
     FROM ins LEFT JOIN areas s ON s.id = ins.street_id LEFT JOIN areas cm ON cm.id = ins.community_id
     LEFT JOIN areas g ON g.id = ins.grid_id LEFT JOIN areas m ON m.id = ins.microgrid_id`);
   if (!row) {
+    // where the street is, so the page can say which way to move the pin
+    const hint = await whereStreetIs(database, input.lon, input.lat);
     throw new ApiError('outside_service_area',
-      `the point (${input.lon}, ${input.lat}) lies outside every street this map serves; put the pin inside the map's grids`, { field: 'lon' });
+      `the point (${input.lon}, ${input.lat}) lies outside every street this map serves; put the pin inside the map's grids`, { field: 'lon', ...hint });
   }
   const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? id } : null);
   return {

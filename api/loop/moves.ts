@@ -6,7 +6,7 @@ import {
   deadlinesOf, isOpenStatus, originalRequired, outcomeRequired, ratingRange, reasonRequired, topEscalation,
   type AuditAction, type RequestStatus,
 } from '../contract/vocabulary.ts';
-import type { StatusChange } from '../contract/wire.ts';
+import type { EventDetail, StatusChange } from '../contract/wire.ts';
 import { ApiError } from '../errors.ts';
 import { findRequest, type RequestRow } from './request-row.ts';
 import { assertTransition, closed, illegal } from './states.ts';
@@ -24,20 +24,22 @@ type Change = {
   actor: Actor;
   action: AuditAction;
   note?: string | null;
+  /** what the server adds to the event as data (whom to, which ticket, how many stars) */
+  detail?: EventDetail;
   /** more `SET` assignments, each starting with a comma */
   set?: SQL;
 };
 
 /** Moves a request to `to`, with its audit event, in one statement guarded by the state we read. */
-export async function transition(database: Database, { row, to, actor, action, note = null, set = sql`` }: Change): Promise<void> {
+export async function transition(database: Database, { row, to, actor, action, note = null, detail = null, set = sql`` }: Change): Promise<void> {
   assertTransition(row.status, to);
   const done = await database.rows<{ id: number }>(sql`
     WITH up AS (
       UPDATE requests r SET status = ${to}, updated_at = now() ${set}
       WHERE r.id = ${row.id} AND r.status = ${row.status} RETURNING r.id
     )
-    INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
-    SELECT id, ${actor}, ${action}, ${row.status}, ${to}, ${note} FROM up RETURNING id`);
+    INSERT INTO request_events (request_id, actor, action, from_status, to_status, note, detail)
+    SELECT id, ${actor}, ${action}, ${row.status}, ${to}, ${note}, ${jsonOrNull(detail)} FROM up RETURNING id`);
   if (!done.length) await raced(database, row, to);
 }
 
@@ -58,12 +60,12 @@ const alreadyClaimed = (row: RequestRow) => new ApiError('already_claimed', `alr
  * An event that does not change the state (note, photo, escalation, dispatch to someone else).
  * With `set`, the request's row changes too, still only if it is in the state we read.
  */
-export async function appendEvent(database: Database, row: RequestRow, actor: Actor, action: AuditAction, note: string | null, set?: SQL) {
+export async function appendEvent(database: Database, row: RequestRow, actor: Actor, action: AuditAction, note: string | null, set?: SQL, detail: EventDetail = null) {
   if (set) {
     const done = await database.rows(sql`
       WITH up AS (UPDATE requests r SET updated_at = now() ${set} WHERE r.id = ${row.id} AND r.status = ${row.status} RETURNING r.id)
-      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
-      SELECT id, ${actor}, ${action}, ${row.status}, ${row.status}, ${note} FROM up RETURNING id`);
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note, detail)
+      SELECT id, ${actor}, ${action}, ${row.status}, ${row.status}, ${note}, ${jsonOrNull(detail)} FROM up RETURNING id`);
     if (!done.length) throw changed();
     return;
   }
@@ -89,14 +91,14 @@ export async function dispatch(database: Database, row: RequestRow, user: StaffU
     throw new ApiError('assignee_out_of_scope', `${assignee.name} does not work in this request's area; dispatch to someone whose area holds it`,
       { field: 'assigneeId', assigneeName: assignee.name });
   }
-  const text = `派给 ${assignee.name}` + (note ? `：${note}` : '');
+  const detail = { assigneeName: assignee.name };
   if (row.status === 'collected') {
     await transition(database, {
-      row, to: 'claimed', actor: user.staffId, action: 'dispatched', note: text,
+      row, to: 'claimed', actor: user.staffId, action: 'dispatched', note, detail,
       set: sql`, assignee_id = ${assignee.staffId}, claimed_at = now()`,
     });
   } else if (isOpenStatus(row.status)) {
-    await appendEvent(database, row, user.staffId, 'dispatched', text, sql`, assignee_id = ${assignee.staffId}`);
+    await appendEvent(database, row, user.staffId, 'dispatched', note, sql`, assignee_id = ${assignee.staffId}`, detail);
   } else {
     throw closed(row.status, 'dispatch');
   }
@@ -136,23 +138,23 @@ async function markDuplicate(database: Database, row: RequestRow, user: StaffUse
   if (of && (!original || original.id === row.id)) {
     throw new ApiError('invalid_duplicate_of', `duplicateOf must be the ticket of another request; ${of} is not`, { field: 'duplicateOf' });
   }
-  const note = of ? `与 ${of} 重复 / duplicate of ${of}` : null;
+  const detail = of ? jsonOrNull({ ticket: of }) : null;
   const done = await database.rows<{ id: number }>(sql`
     WITH up AS (
       UPDATE requests r SET status = 'duplicate', updated_at = now(), duplicate_of = ${original?.id ?? null}
       WHERE r.id = ${row.id} AND r.status = ${row.status} RETURNING r.id
     ),
     ev AS (
-      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
-      SELECT id, ${user.staffId}, 'status', ${row.status}, 'duplicate', ${note} FROM up
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status, detail)
+      SELECT id, ${user.staffId}, 'status', ${row.status}, 'duplicate', ${detail} FROM up
     ),
     orig AS (
       UPDATE requests o SET me_too = o.me_too + 1, updated_at = now()
       WHERE o.id = ${original?.id ?? null} AND EXISTS (SELECT 1 FROM up) RETURNING o.id, o.status
     ),
     orig_ev AS (
-      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
-      SELECT id, ${user.staffId}, 'me_too', status, status, ${`重复诉求 ${row.ticket} 并入 / ${row.ticket} merged as a duplicate`} FROM orig
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status, detail)
+      SELECT id, ${user.staffId}, 'me_too', status, status, ${jsonOrNull({ ticket: row.ticket })} FROM orig
     )
     SELECT id FROM up`);
   if (!done.length) await raced(database, row, 'duplicate');
@@ -172,8 +174,8 @@ export async function escalate(database: Database, row: RequestRow, actor: Actor
       RETURNING r.id, r.escalation_level AS level
     ),
     ev AS (
-      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note)
-      SELECT id, ${actor}, 'escalated', ${row.status}, ${row.status}, ${note} FROM up
+      INSERT INTO request_events (request_id, actor, action, from_status, to_status, note, detail)
+      SELECT id, ${actor}, 'escalated', ${row.status}, ${row.status}, ${note}, jsonb_build_object('fromLevel', level - 1, 'toLevel', level) FROM up
     )
     SELECT level FROM up`);
   if (done) return done.level;
@@ -190,15 +192,15 @@ export async function rate(database: Database, row: RequestRow, rating: number, 
     throw new ApiError('not_resolved', `only a resolved request can be rated; this one is ${row.status}`, { status: row.status, from: row.status, allowed: [] });
   }
   const { resolveMinutes } = deadlinesOf(row.category);
-  const text = `评价 ${rating} 星` + (note ? `：${note}` : '');
+  const detail = { rating };
   if (rating > ratingRange.reopenAtMost) {
     await transition(database, {
-      row, to: 'revisited', actor: 'resident', action: 'rated', note: text,
+      row, to: 'revisited', actor: 'resident', action: 'rated', note, detail,
       set: sql`, rating = ${rating}, rating_note = ${note}`,
     });
   } else {
     await transition(database, {
-      row, to: 'resolving', actor: 'resident', action: 'reopened', note: text,
+      row, to: 'resolving', actor: 'resident', action: 'reopened', note, detail,
       set: sql`, rating = ${rating}, rating_note = ${note}, resolved_at = NULL,
         escalation_level = LEAST(${topEscalation}, r.escalation_level + 1),
         resolve_deadline = now() + make_interval(mins => ${resolveMinutes})`,
@@ -215,6 +217,9 @@ export async function meToo(database: Database, row: RequestRow): Promise<number
     SELECT me_too FROM up`);
   return done.me_too;
 }
+
+/** An event's detail as a jsonb parameter (NULL for none). */
+const jsonOrNull = (detail: EventDetail) => (detail ? sql`${JSON.stringify(detail)}::jsonb` : sql`NULL`);
 
 /** A staff member's note on the request's audit trail. */
 export const addNote = (database: Database, row: RequestRow, user: StaffUser, note: string) =>

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { tokenize, type Token } from '../contract/address.ts';
+import { numeralVariants, tokenize, type Token } from '../contract/address.ts';
 
 /** Everything searchable, one row per place: what to show, what to match, where it is. */
 const candidates = sql`
@@ -26,9 +26,14 @@ const candidates = sql`
   UNION ALL
   SELECT 'poi', p.id, p.name, p.name, p.name || ' ' || coalesce(p.address, ''), NULL, NULL, NULL, p.geom, 5 FROM pois p`;
 
+/** the place's words with full-width digits as ASCII ones, the way the query is read (NFKC) */
+const hay = sql`translate(k.hay, '０１２３４５６７８９', '0123456789')`;
+
 function condition(token: Token): SQL {
-  // strpos, not LIKE: the user's %, _ and backslashes are plain characters
-  if (token.kind === 'text') return sql`strpos(lower(k.hay), lower(${token.text})) > 0`;
+  // strpos, not LIKE: the user's %, _ and backslashes are plain characters; 10号院 finds 十号院 and back
+  if (token.kind === 'text') {
+    return anyOf(numeralVariants(token.text), (v) => sql`strpos(lower(${hay}), lower(${v})) > 0`);
+  }
   const raw = sql`strpos(k.hay, ${token.raw}) > 0`;
   if (token.kind === 'building') return sql`(k.bnum = ${token.number} OR ${raw})`;
   return sql`(k.unit = ${Number(token.number)} OR ${raw})`;
@@ -39,17 +44,40 @@ export async function search(database: Database, query: string, limit: number) {
   if (!tokens.length) return [];
   const whole = query.normalize('NFKC').replace(/\s+/g, '');
   const first = tokens[0].kind === 'text' ? tokens[0].text : tokens[0].raw;
-  return database.rows<{ type: string; id: string; name: string; label: string; lon: number; lat: number; compoundId: string | null }>(sql`
-    SELECT k.type, k.id, k.name, k.label, ST_X(k.pt) AS lon, ST_Y(k.pt) AS lat, k."compoundId"
-    FROM (${candidates}) k
-    WHERE ${sql.join(tokens.map(condition), sql` AND `)}
-    ORDER BY CASE
-        WHEN lower(replace(k.label, ' ', '')) = lower(${whole}) OR lower(k.name) = lower(${whole}) THEN 0
-        WHEN lower(k.name) LIKE lower(${escapeLike(first)}) || '%' OR lower(replace(k.label, ' ', '')) LIKE lower(${escapeLike(whole)}) || '%' THEN 1
-        ELSE 2 END,
-      k.ord, length(k.label), k.label, k.id
-    LIMIT ${limit}`);
+  // the grid each place lies in, so two "3号楼" of different places read apart; a few more rows
+  // than asked for, as the same place found twice (a road's pieces, a name in two tables) is shown once
+  const rows = await database.rows<Hit>(sql`
+    SELECT f.type, f.id, f.name, f.label, ST_X(f.pt) AS lon, ST_Y(f.pt) AS lat, f."compoundId",
+      (SELECT a.name FROM areas a WHERE a.level = 'grid' AND ST_Covers(a.geom, f.pt) LIMIT 1) AS grid,
+      (SELECT a.name FROM areas a WHERE a.level = 'community' AND ST_Covers(a.geom, f.pt) LIMIT 1) AS community
+    FROM (
+      SELECT k.*, CASE
+          WHEN ${anyOf(numeralVariants(whole), (w) => sql`lower(replace(k.label, ' ', '')) = lower(${w}) OR lower(k.name) = lower(${w})`)} THEN 0
+          WHEN ${anyOf(numeralVariants(first), (w) => sql`lower(k.name) LIKE lower(${escapeLike(w)}) || '%'`)}
+            OR ${anyOf(numeralVariants(whole), (w) => sql`lower(replace(k.label, ' ', '')) LIKE lower(${escapeLike(w)}) || '%'`)} THEN 1
+          ELSE 2 END AS rank
+      FROM (${candidates}) k
+      WHERE ${sql.join(tokens.map(condition), sql` AND `)}
+      ORDER BY rank, k.ord, length(k.label), k.label, k.id
+      LIMIT ${limit * 2}) f
+    ORDER BY f.rank, f.ord, length(f.label), f.label, f.id`);
+  const seen = new Set<string>();
+  return rows.map(({ grid, community, ...r }) => ({ ...r, area: areaName(community, grid) })).filter((r) => {
+    const key = `${r.type}|${r.label}|${r.area ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, limit);
 }
+
+type Hit = { type: string; id: string; name: string; label: string; lon: number; lat: number; compoundId: string | null; grid: string | null; community: string | null };
+
+/** "学生路社区第一网格" names its community already; "民生中医院专属网格" needs it before it. */
+const areaName = (community: string | null, grid: string | null) =>
+  (grid && community && !grid.startsWith(community) ? `${community} ${grid}` : grid ?? community);
+
+/** `(a OR b …)` of one condition per variant */
+const anyOf = (variants: string[], test: (v: string) => SQL) => sql`(${sql.join(variants.map(test), sql` OR `)})`;
 
 /** A literal prefix for LIKE (… LIKE x || '%'): the user's own % and _ are not wildcards. */
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -6,6 +6,7 @@ import { PointQuery } from '../contract/wire.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError } from '../errors.ts';
 import { query } from '../validate.ts';
+import { whereStreetIs } from '../places/street-hint.ts';
 import { nearestPartyHousehold, publicTeam } from '../places/team.ts';
 
 type Ref = { id: string; name: string } | null;
@@ -49,5 +50,7 @@ export const areaRoutes = (database: Database) => new Hono()
     const ids = [result.grid?.id, result.microgrid?.id].filter((x): x is string => !!x);
     const team = await publicTeam(database, ids);
     const partyHousehold = result.community ? await nearestPartyHousehold(database, lon, lat, result.community.id) : null;
-    return c.json({ ...result, team, partyHousehold });
+    // a point off the map: where the street is, for the page to say which way to go
+    const outside = result.street ? null : await whereStreetIs(database, lon, lat);
+    return c.json({ ...result, team, partyHousehold, outside });
   });

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.ts';
 import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
 import { publicPointSql } from '../loop/public-point.ts';
 import { publicBase, publicUrl } from '../urls.ts';
+import { openingState } from '../geo/opening.ts';
 import { AreaProperties, BuildingProperties, CompoundProperties, PoiProperties, type RequestProperties } from '../contract/wire.ts';
 
 /**
@@ -45,7 +46,11 @@ export const collections: Collection[] = [
   {
     id: 'pois', title: '服务点位 Service points', description: 'Clinics, canteens, rider stations and other services', from: sql`pois f WHERE true`, featureId: sql`f.id`,
     properties: sql`jsonb_build_object('id', f.id, 'category', f.category, 'name', f.name, 'address', f.address, 'phone', f.phone, 'openingHours', f.opening_hours, 'activities', f.activities)`,
-    shape: (p) => PoiProperties.parse(p),
+    // the hours as a state the pages word in their language, not the raw OpenStreetMap value only
+    shape: (p) => {
+      const { openNow, opensAt, closesAt } = openingState(p.openingHours as string | null);
+      return PoiProperties.parse({ ...p, openNow, opensAt, closesAt });
+    },
   },
   {
     // the one column list and the one public shape of a request (api/loop/request-row.ts): the map, the

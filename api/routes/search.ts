@@ -22,6 +22,8 @@ export const searchRoutes = (database: Database) => new Hono()
     return c.json({
       results: results.map((r) => ({
         type: r.type, id: r.id, name: r.name, label: r.label, lon: Number(r.lon), lat: Number(r.lat),
+        /** the grid (or community) it lies in: tells apart places of the same name */
+        area: r.area ?? null,
         ...(r.compoundId ? { compoundId: r.compoundId } : {}),
       })),
     });

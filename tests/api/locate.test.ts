@@ -23,6 +23,21 @@ describe.each(modes())('locating a resident on %s', (mode) => {
     expect(body.team.some((m: any) => m.role === 'grid_leader' && m.phone)).toBe(true);
   });
 
+  it('says where the street is from a point off the map: its name, which way and how far', async () => {
+    // 0.02° east of the street's easternmost edge, on its middle latitude: the street lies west
+    const [e] = await t.database.rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_XMax(geom) + 0.02 AS lon, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS lat FROM areas WHERE level = 'street' ORDER BY id LIMIT 1`);
+    const body = await (await t.get(`/api/locate?lon=${e.lon}&lat=${e.lat}`)).json();
+    expect(body.street).toBeNull();
+    expect(body.outside).toMatchObject({ street: '民生街道', direction: 'w' });
+    expect(body.outside.meters).toBeGreaterThan(1500);
+    expect(body.outside.meters).toBeLessThan(2500);
+    // and the filing it would make is refused with the same facts, for the page to word
+    const filed = await t.post('/api/requests', { category: 'other', description: '门口积水', lon: Number(e.lon), lat: Number(e.lat) });
+    expect(filed.status).toBe(422);
+    expect(await filed.json()).toMatchObject({ code: 'outside_service_area', field: 'lon', street: '民生街道', direction: 'w' });
+  });
+
   it('names the nearest party household of the community, with its phone only when public', async () => {
     const [h] = await t.database.rows<{ name: string; phone: string; phone_public: boolean; lon: number; lat: number }>(sql`
       SELECT s.name, s.phone, s.phone_public, ST_X(s.geom) lon, ST_Y(s.geom) lat FROM staff s

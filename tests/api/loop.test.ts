@@ -169,6 +169,9 @@ describe.each(modes())('the closed loop for staff on %s', (mode) => {
       expect((await res.json()).duplicateOf).toBe(first.ticket);
       const [orig] = await t.database.rows<{ me_too: number }>(sql`SELECT me_too FROM requests WHERE ticket = ${first.ticket}`);
       expect(orig.me_too).toBe(1);
+      const detailOf = async (tk: string) => (await (await get('xsl-g01-zhao', `/api/staff/requests/${tk}`)).json()).events.at(-1);
+      expect(await detailOf(second.ticket)).toMatchObject({ note: null, detail: { ticket: first.ticket } });
+      expect(await detailOf(first.ticket)).toMatchObject({ action: 'me_too', note: null, detail: { ticket: second.ticket } });
     });
 
     it('refuses a duplicate of itself or of no ticket with a 422', async () => {
@@ -226,7 +229,9 @@ describe.each(modes())('the closed loop for staff on %s', (mode) => {
       const mine = await (await get('xsl-g01-zhou', '/api/staff/requests?scope=mine')).json();
       expect(mine.requests.map((r: any) => r.ticket)).toContain(ticket);
       const ev = (await eventsOf(ticket)).at(-1)!;
-      expect(ev).toMatchObject({ actor: 'MS-S006', action: 'dispatched', from_status: 'collected', to_status: 'claimed' });
+      expect(ev).toMatchObject({ actor: 'MS-S006', action: 'dispatched', from_status: 'collected', to_status: 'claimed', note: '请今天处理' });
+      const { events } = await (await get('xsl-g01-wu', `/api/staff/requests/${ticket}`)).json();
+      expect(events.at(-1).detail).toEqual({ assigneeName: '周暖心' });
     });
 
     it('refuses to dispatch to someone outside the request area with a 422', async () => {
@@ -277,6 +282,10 @@ describe.each(modes())('the closed loop for staff on %s', (mode) => {
       expect(levels).toEqual([1, 2, 3]);
       const res = await post('admin', `/api/staff/requests/${ticket}/escalate`, { note: '再上报' });
       expect(res.status).toBe(409);
+      const { events } = await (await get('admin', `/api/staff/requests/${ticket}`)).json();
+      expect(events.filter((e: any) => e.action === 'escalated').map((e: any) => [e.detail, e.note])).toEqual([
+        [{ fromLevel: 0, toLevel: 1 }, '第1次上报'], [{ fromLevel: 1, toLevel: 2 }, '第2次上报'], [{ fromLevel: 2, toLevel: 3 }, '第3次上报'],
+      ]);
     });
 
     it('escalates overdue requests automatically, one level per missed window, once per level', async () => {
@@ -294,7 +303,16 @@ describe.each(modes())('the closed loop for staff on %s', (mode) => {
       expect(await level()).toBe(3);
       const escalations = (await eventsOf(ticket)).filter((e) => e.action === 'escalated');
       expect(escalations.map((e) => e.actor)).toEqual(['system', 'system', 'system']);
-      expect(escalations[0].note).toMatch(/超时未认领.*网格员 → 调解员/);
+      // data, not a sentence: each page words the levels and the reason in its own language
+      expect(escalations.map((e) => e.note)).toEqual([null, null, null]);
+      const { events } = await (await get('admin', `/api/staff/requests/${ticket}`)).json();
+      expect(events.filter((e: any) => e.action === 'escalated').map((e: any) => e.detail)).toEqual([
+        { fromLevel: 0, toLevel: 1, reason: 'claim_overdue' },
+        { fromLevel: 1, toLevel: 2, reason: 'claim_overdue' },
+        { fromLevel: 2, toLevel: 3, reason: 'claim_overdue' },
+      ]);
+      const { steps } = await (await t.get(`/api/requests/${ticket}`)).json();
+      expect(steps.filter((s: any) => s.step === 'escalate').map((s: any) => s.toLevel)).toEqual([1, 2, 3]);
     });
 
     it('does not escalate requests that are closed, however late', async () => {

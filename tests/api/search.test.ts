@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { tokenize } from '../../api/contract/address.ts';
+import { numeralVariants, tokenize } from '../../api/contract/address.ts';
 
 describe('reading what people type', () => {
   it('splits building and unit numbers out of running text', () => {
@@ -26,6 +26,17 @@ describe('reading what people type', () => {
   });
 });
 
+describe('numerals written both ways', () => {
+  it('reads Chinese numerals as digits and digits as Chinese numerals, up to 二十三 and beyond ten', () => {
+    expect(numeralVariants('10号院')).toEqual(['10号院', '十号院']);
+    expect(numeralVariants('十号院')).toEqual(['十号院', '10号院']);
+    expect(numeralVariants('11号院')).toContain('十一号院');
+    expect(numeralVariants('二十三号院')).toContain('23号院');
+    expect(numeralVariants('23号院')).toContain('二十三号院');
+    expect(numeralVariants('２０号院')).toEqual(['20号院', '二十号院']);
+  });
+});
+
 describe.each(modes())('searching places on %s', (mode) => {
   let t: TestApp;
   beforeAll(async () => { t = await openTestApp(mode); });
@@ -36,6 +47,20 @@ describe.each(modes())('searching places on %s', (mode) => {
     const { results } = await search('十号院 3号楼');
     expect(results[0]).toMatchObject({ type: 'building', label: '十号院 3号楼', compoundId: 'MS-C001' });
     expect(typeof results[0].lon).toBe('number');
+  });
+
+  it.each([['10号院', '十号院'], ['１０号院', '十号院'], ['23号院', '二十三号院'], ['十一号院', '十一号院'], ['友谊路三十号院', '友谊路30号院']])(
+    'finds the compound for %s however its numerals are written (%s)', async (q, name) => {
+      const { results } = await search(q);
+      expect(results[0]).toMatchObject({ type: 'compound', name });
+    });
+
+  it('tells apart places of the same name by the grid they lie in, and lists each place once', async () => {
+    const { results } = await search('3号楼', '&limit=20');
+    expect(results.length).toBeGreaterThan(4);
+    for (const r of results) expect(r.area).toMatch(/社区/);
+    const rows = results.map((r: any) => `${r.label} ${r.area}`);
+    expect(new Set(rows).size).toBe(rows.length);
   });
 
   it('finds the unit entrance for 3号楼2单元 typed without spaces', async () => {

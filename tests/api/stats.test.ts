@@ -40,7 +40,9 @@ function expected(data: Awaited<ReturnType<typeof snapshot>>, community: string 
   const due = (r: Req) => (r.status === 'collected' ? r.claim_deadline : open.includes(r.status) ? r.resolve_deadline : null);
   const overdue = (r: Req) => due(r) !== null && Date.parse(due(r)!) < now;
   const takenUp = (e: Ev) => e.from_status === 'collected' && !['collected', 'rejected', 'duplicate'].includes(e.to_status!);
-  const reachesDone = (e: Ev) => done.includes(e.to_status!) && !done.includes(e.from_status ?? '');
+  // resolved that day and still resolved or closed now: a reopened request is not done
+  const statusOf = new Map(requests.map((r) => [r.id, r.status]));
+  const reachesDone = (e: Ev) => done.includes(e.to_status!) && !done.includes(e.from_status ?? '') && done.includes(statusOf.get(e.request_id)!);
   const distinct = (list: Ev[]) => new Set(list.map((e) => e.request_id)).size;
   // when was it rated: its newest 'rated'/'reopened' event, else its last update
   const ratedAt = (r: Req) => {
@@ -150,6 +152,21 @@ describe.each(modes())('the wall screen statistics on %s', (mode) => {
       UNION ALL
       SELECT 'T-BEFORE-MIDNIGHT', 'other', '零点前', 'archived', 'MS', 'MS-XSL', 'MS-XSL-G01', ST_SetSRID(ST_MakePoint(113.23, 35.21), 4326), ${new Date(midnight - 1000).toISOString()}::timestamptz`);
     expect((await stats()).today.new).toBe(before + 1);
+  });
+
+  it('does not count as resolved today a request a resident reopened after it was resolved', async () => {
+    const db = t.database;
+    const before = (await stats('?areaId=MS-XSL')).today.resolved;
+    const [r] = await db.rows<{ id: number }>(sql`SELECT id FROM requests WHERE status = 'resolving' AND community_id = 'MS-XSL' ORDER BY id DESC LIMIT 1`);
+    await db.rows(sql`UPDATE requests SET status = 'resolved', resolved_at = now() WHERE id = ${r.id}`);
+    await db.rows(sql`INSERT INTO request_events (request_id, actor, action, from_status, to_status) VALUES (${r.id}, 'MS-S005', 'status', 'resolving', 'resolved')`);
+    expect((await stats('?areaId=MS-XSL')).today.resolved).toBe(before + 1);
+
+    await db.rows(sql`UPDATE requests SET status = 'resolving', resolved_at = NULL, rating = 1 WHERE id = ${r.id}`);
+    await db.rows(sql`INSERT INTO request_events (request_id, actor, action, from_status, to_status) VALUES (${r.id}, 'resident', 'reopened', 'resolved', 'resolving')`);
+    const after = await stats('?areaId=MS-XSL');
+    expect(after.today.resolved).toBe(before);
+    expect(after.trend.at(-1).resolved).toBe((await stats('?areaId=MS-XSL')).today.resolved);
   });
 
   it('lists every grid of the area with its open and overdue requests', async () => {

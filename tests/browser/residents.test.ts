@@ -200,7 +200,7 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     const done = page.getByRole('status').filter({ hasText: '已上报' });
     await done.waitFor({ timeout: 30_000 });
     await screenshot(page, 'rider-hazard.png');
-    const ticket = /工单号 (\S+)/.exec(await done.innerText())![1];
+    const ticket = (await page.locator('[data-ticket]').innerText()).trim();
     // the rider's own view, with the report token the page kept (the public view has no words)
     const hazardToken = await page.evaluate((t) => localStorage.getItem(`gm-report-token:${t}`), ticket);
     const filed = await api<{ category: string; description: string }>(`/api/requests/${ticket}?token=${hazardToken}`);

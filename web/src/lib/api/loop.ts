@@ -56,8 +56,9 @@ export const eraseTicketContact = (ticket: string, token: string, signal?: Abort
   read(api.requests[':ticket'].contact.$delete({ ...one(ticket), query: { token } }, signalled(signal)));
 
 // the wall screen
-export const fetchStats = (kiosk: string | null, signal?: AbortSignal) =>
-  read(api.stats.$get({ query: kiosk ? { kiosk } : {} }, signalled(signal)));
+/** The wall's figures: a kiosk link's area, else the area asked for (a secretary's community), else the whole street. */
+export const fetchStats = (kiosk: string | null, signal?: AbortSignal, areaId: string | null = null) =>
+  read(api.stats.$get({ query: kiosk ? { kiosk } : areaId ? { areaId } : {} }, signalled(signal)));
 
 // staff notifications (issue 9 §4): the list with its unread count, marking read
 export const fetchNotifications = (signal?: AbortSignal) => read(api.notifications.$get(undefined, signalled(signal)));

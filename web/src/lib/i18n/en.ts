@@ -4,6 +4,10 @@ import { errorMessages } from './error-detail.ts';
 import { enRateNames } from '../../../../api/contract/rate-names.ts';
 import type { Messages } from './zh-CN.ts';
 
+// which way the street lies from a pin dropped outside it (outside_service_area)
+const compassEn: Record<string, string> = { n: 'north', ne: 'north-east', e: 'east', se: 'south-east', s: 'south', sw: 'south-west', w: 'west', nw: 'north-west' };
+const distanceEn = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `${Math.max(10, Math.round(m / 10) * 10)} m`);
+
 // English UI strings. Place names on the map stay Chinese: the data has no English names.
 export const en: Messages = {
   lang: 'en',
@@ -215,7 +219,7 @@ export const en: Messages = {
     locating: 'Locating…',
     locateFailed: 'Could not get your location: tap the map or search for your compound',
     tapMapHint: 'Or tap your place on the map',
-    searchPlaceholder: 'Compound, building or road, e.g. “十号院 3号楼”',
+    searchPlaceholder: 'Compound, building, road',
     search: 'Search',
     noSearchHits: 'Nothing found; try another name (e.g. “十号院”, “学生路”)',
     here: 'Current place',
@@ -458,7 +462,9 @@ export const en: Messages = {
     not_resolved: () => 'A request can be rated once it is resolved',
     photo_window_closed: () => 'Photos can be added within an hour of filing',
     photo_limit: (d) => `At most ${d.maximum ?? 3} photos`,
-    outside_service_area: () => 'This place is outside the street this map serves; put the pin inside a grid',
+    outside_service_area: (d) => d.street && d.direction && d.meters !== undefined
+      ? `This place is outside ${d.street}: the street is about ${distanceEn(d.meters)} ${compassEn[d.direction] ?? ''} of the pin; move the pin inside a grid`
+      : 'This place is outside the street this map serves; put the pin inside a grid',
     no_path_nearby: (d) => `No walkable path within ${d.meters ?? 500} m; choose a place inside the street`,
     no_route: () => 'No walking route connects these two places',
     unknown_assignee: () => 'No such staff member; choose another',
@@ -479,6 +485,70 @@ export const en: Messages = {
     cross_site: () => 'This change came from another site and was refused; make it from this system\'s own pages',
     photo_too_many_pixels: (d) => `The photo has too many pixels (at most ${Math.round(Number(d.maximum ?? 0) / 1_000_000)} megapixels); choose another or shrink it first`,
   }),
+  // ── the staff map's popups (issue 10, item 7) ──
+  popup: {
+    handle: 'Handle it',
+    follow: 'Follow it',
+    openHere: 'Open requests',
+    noneOpen: 'No open requests',
+    more: (n: number) => `${n} more`,
+    deadline: 'Deadline',
+  },
+  // ── what each of the wall's figures counts, said once on hover (api/live/stats.ts) ──
+  wallFigures: {
+    new: 'New today: requests filed since midnight (Beijing time)',
+    claimed: 'Claimed: requests taken up today (claimed or dispatched)',
+    resolved: 'Resolved: requests resolved today and still resolved or closed now; one a resident reopened does not count',
+    overdue: 'Overdue: open requests past their claim or resolve deadline now',
+    satisfaction: 'Satisfaction: mean rating (1–5 stars) given by residents in the last 30 days',
+  },
+  // ── the rider's report after sending: the ticket, the photo's fate, where to follow it (issue 10, item 10) ──
+  riderReport: {
+    sent: 'Reported',
+    ticketLabel: 'Ticket',
+    photoUploading: 'Uploading the photo…',
+    photoUploaded: 'Photo uploaded',
+    photoFailed: 'The photo was not uploaded',
+    retryPhoto: 'Upload the photo again',
+    follow: 'Follow its progress',
+  },
+  // ── building and unit names where the UI composes a place (web/src/lib/ui/place-words.ts) ──
+  places: {
+    building: (n: string) => `Bldg ${n}`,
+    unit: (n: string) => `Unit ${n}`,
+  },
+  // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
+  hours: {
+    openUntil: (when: string) => `Open · closes ${when}`,
+    closedUntil: (when: string) => `Closed · opens ${when}`,
+    tomorrow: (clock: string) => `tomorrow ${clock}`,
+    allDay: 'Open 24 hours',
+    closed: 'Closed for now',
+    unknown: 'Hours unknown',
+  },
+  // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
+  events: {
+    levels: ['grid worker', 'mediator', 'community', 'street'],
+    reasons: { claim_overdue: 'Not claimed in time', resolve_overdue: 'Not resolved in time' } as Record<string, string>,
+    escalated: (from: string, to: string) => `Escalated: ${from} → ${to}`,
+    autoEscalated: (reason: string, from: string, to: string) => `${reason}; escalated automatically: ${from} → ${to}`,
+    escalatedTo: (to: string) => `Escalated to the ${to}`,
+    dispatchedTo: (name: string) => `To ${name}`,
+    duplicateOf: (ticket: string) => `Duplicate of ${ticket}`,
+    mergedHere: (ticket: string) => `${ticket} merged here as a duplicate`,
+    rated: (n: number) => `Rated ${n} ${n === 1 ? 'star' : 'stars'}`,
+    /** the wall's feed: what happened, in a few words */
+    feed: {
+      filed: 'New request', assigned: 'Assigned', claimed: 'Claimed', dispatched: 'Dispatched', note: 'Note added', photo: 'Photo uploaded',
+      rated: 'Rated by the resident', reopened: 'Resident not satisfied, reopened', me_too: 'Another resident reported it',
+      reassigned: 'Moved to another grid', published: 'Description published', unpublished: 'Description withdrawn',
+    } as Record<string, string>,
+    /** a status change on the feed, by the state it reached */
+    reached: {
+      collected: 'Back to unclaimed', claimed: 'Claimed', deliberating: 'To deliberation', resolving: 'Being resolved', resolved: 'Resolved',
+      revisited: 'Revisited', archived: 'Archived', rejected: 'Not accepted', duplicate: 'Merged as a duplicate',
+    } as Record<string, string>,
+  },
 };
 
 /** "3 minutes" / "40 seconds": how long to wait, from the API's `retryAfter` seconds. */

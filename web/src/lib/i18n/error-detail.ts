@@ -16,6 +16,9 @@ export type ErrorDetail = Record<string, unknown> & {
   unit?: string;
   units?: number[];
   action?: string;
+  /** outside_service_area: the nearest street, which way (n, ne, …) and how far from the pin */
+  street?: string;
+  direction?: string;
 };
 
 export type ErrorMessages = Record<ErrorCode | 'network', (d: ErrorDetail) => string>;

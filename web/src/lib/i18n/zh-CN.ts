@@ -2,6 +2,10 @@ import type { LoopStep } from '../../../../api/contract/vocabulary.ts';
 import { zhCNNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
 import { zhCNRateNames } from '../../../../api/contract/rate-names.ts';
+
+// which way the street lies from a pin dropped outside it (outside_service_area)
+const compassZh: Record<string, string> = { n: '北', ne: '东北', e: '东', se: '东南', s: '南', sw: '西南', w: '西', nw: '西北' };
+const distanceZh = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${Math.max(10, Math.round(m / 10) * 10)} 米`);
 // 中文界面文字（默认语言）。Keys are code names; values are what users read.
 export const zhCN = {
   lang: 'zh-CN',
@@ -214,7 +218,7 @@ export const zhCN = {
     locating: '正在定位…',
     locateFailed: '无法定位，请在地图上点一下或搜索小区名',
     tapMapHint: '也可以在地图上点一下您的位置',
-    searchPlaceholder: '搜索小区、楼栋、道路，如“十号院 3号楼”',
+    searchPlaceholder: '小区、楼号或路名',
     search: '搜索',
     noSearchHits: '没有找到，换个说法试试（如“十号院”“学生路”）',
     here: '当前位置',
@@ -459,7 +463,9 @@ export const zhCN = {
     not_resolved: () => '办结之后才能评价',
     photo_window_closed: () => '提交一小时后不能再补充照片',
     photo_limit: (d) => `最多 ${d.maximum ?? 3} 张照片`,
-    outside_service_area: () => '这个位置不在本街道的服务范围内，请把图钉放在网格内',
+    outside_service_area: (d) => d.street && d.direction && d.meters !== undefined
+      ? `这个位置不在${d.street}范围内：${d.street}在图钉${compassZh[d.direction] ?? ''}方约 ${distanceZh(d.meters)}，请把图钉移到网格内`
+      : '这个位置不在本街道的服务范围内，请把图钉放在网格内',
     no_path_nearby: (d) => `附近 ${d.meters ?? 500} 米内没有可步行的道路，请选择街道范围内的位置`,
     no_route: () => '这两个地点之间没有连通的步行路线',
     unknown_assignee: () => '没有这位工作人员，请另选',
@@ -480,6 +486,70 @@ export const zhCN = {
     cross_site: () => '这个操作来自其他网站，已被拒绝；请在本系统的页面里操作',
     photo_too_many_pixels: (d) => `照片像素太大（最多 ${Math.round(Number(d.maximum ?? 0) / 10_000)} 万像素），请换一张或先缩小`,
   }),
+  // ── the staff map's popups (issue 10, item 7) ──
+  popup: {
+    handle: '去办理',
+    follow: '查看进度',
+    openHere: '未办结诉求',
+    noneOpen: '暂无未办结诉求',
+    more: (n: number) => `还有 ${n} 件`,
+    deadline: '时限',
+  },
+  // ── what each of the wall's figures counts, said once on hover (api/live/stats.ts) ──
+  wallFigures: {
+    new: '今日新增：今天（北京时间零点起）提交的诉求',
+    claimed: '认领：今天从待认领转入办理（认领或派单）的诉求',
+    resolved: '办结：今天办结、且现在仍是办结或已关闭的诉求；居民不满意重新办理的不算',
+    overdue: '超时：现在已超过认领或办结时限、仍未办完的诉求',
+    satisfaction: '满意度：近 30 天居民评价的平均星级（1–5）',
+  },
+  // ── the rider's report after sending: the ticket, the photo's fate, where to follow it (issue 10, item 10) ──
+  riderReport: {
+    sent: '已上报',
+    ticketLabel: '工单号',
+    photoUploading: '正在上传照片…',
+    photoUploaded: '照片已上传',
+    photoFailed: '照片没有传上去',
+    retryPhoto: '重新上传照片',
+    follow: '查看办理进度',
+  },
+  // ── building and unit names where the UI composes a place (web/src/lib/ui/place-words.ts) ──
+  places: {
+    building: (n: string) => `${n}号楼`,
+    unit: (n: string) => `${n}单元`,
+  },
+  // ── a service point's hours, worded from its open-now state (web/src/lib/ui/opening-words.ts) ──
+  hours: {
+    openUntil: (when: string) => `营业中 · ${when} 关门`,
+    closedUntil: (when: string) => `已关门 · ${when} 开门`,
+    tomorrow: (clock: string) => `明天 ${clock}`,
+    allDay: '24小时营业',
+    closed: '暂停营业',
+    unknown: '营业时间未知',
+  },
+  // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
+  events: {
+    levels: ['网格员', '调解员', '社区', '街道'],
+    reasons: { claim_overdue: '超时未认领', resolve_overdue: '超时未办结' } as Record<string, string>,
+    escalated: (from: string, to: string) => `上报：${from} → ${to}`,
+    autoEscalated: (reason: string, from: string, to: string) => `${reason}，自动上报：${from} → ${to}`,
+    escalatedTo: (to: string) => `上报至${to}`,
+    dispatchedTo: (name: string) => `派给 ${name}`,
+    duplicateOf: (ticket: string) => `与 ${ticket} 重复`,
+    mergedHere: (ticket: string) => `重复诉求 ${ticket} 并入`,
+    rated: (n: number) => `评价 ${n} 星`,
+    /** the wall's feed: what happened, in a few words */
+    feed: {
+      filed: '新诉求', assigned: '已分派', claimed: '已认领', dispatched: '已派单', note: '添加备注', photo: '上传照片',
+      rated: '居民已评价', reopened: '居民不满意，重新办理', me_too: '又有居民反映', reassigned: '调整所属网格',
+      published: '公开描述', unpublished: '撤回公开',
+    } as Record<string, string>,
+    /** a status change on the feed, by the state it reached */
+    reached: {
+      collected: '退回待认领', claimed: '已认领', deliberating: '转商议说事', resolving: '开始解事', resolved: '已办结',
+      revisited: '已回访', archived: '已归档', rejected: '不予受理', duplicate: '合并为重复诉求',
+    } as Record<string, string>,
+  },
 };
 
 export type Messages = typeof zhCN;

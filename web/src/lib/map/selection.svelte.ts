@@ -1,5 +1,7 @@
 import type { PoiProperties, RequestProperties } from '../../../../api/contract/wire.ts';
 import { fetchArea, fetchItem } from '../api/collections.ts';
+import { fetchStaffRequest, type StaffRequest } from '../api/loop.ts';
+import { session } from '../api/session.svelte.ts';
 import type { MarkerProperties } from '../api/live.svelte.ts';
 import { errorText } from '../api/errors.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
@@ -14,7 +16,8 @@ export type AreaProperties = { id: string; name: string; level: string; kind?: s
 export type Selected =
   | { kind: 'area'; feature: AreaProperties; details: AreaDetails | null }
   | { kind: 'poi'; feature: PoiProperties; details: PoiProperties | null }
-  | { kind: 'request'; feature: MarkerProperties }
+  /** `details`: the staff view (assignee), when the viewer is signed in and the request is in their scope */
+  | { kind: 'request'; feature: MarkerProperties; details?: StaffRequest | null }
   | { kind: 'building'; feature: BuildingProperties };
 
 /** The feature shown in the popup. Selecting another aborts the previous detail fetch. */
@@ -35,6 +38,7 @@ class Selection {
     this.loading = false;
     if (selected.kind === 'area') void this.#fetchDetails(() => fetchArea(selected.feature.id, this.#signal()));
     if (selected.kind === 'poi') void this.#fetchDetails(async () => (await fetchItem('pois', selected.feature.id, this.#signal())).properties);
+    if (selected.kind === 'request') void this.#staffView(selected.feature.ticket);
   }
 
   clear() {
@@ -44,12 +48,25 @@ class Selection {
     this.lngLat = null;
   }
 
+  /** who holds the request: only staff may know, so only a signed-in viewer asks (out of scope: nothing shown) */
+  async #staffView(ticket: string) {
+    const token = this.#token;
+    if (!session.checked) await session.check().catch(() => {});
+    if (!session.user || token !== this.#token) return;
+    try {
+      const details = await fetchStaffRequest(ticket, this.#signal());
+      if (token === this.#token && this.current?.kind === 'request') this.current = { ...this.current, details };
+    } catch {
+      // not in this staff member's scope, or gone: the public fields stay
+    }
+  }
+
   #signal(): AbortSignal {
     this.#controller = new AbortController();
     return this.#controller.signal;
   }
 
-  async #fetchDetails(load: () => Promise<AreaDetails | PoiProperties>) {
+  async #fetchDetails(load: () => Promise<AreaDetails | PoiProperties | StaffRequest>) {
     const token = ++this.#token;
     this.loading = true;
     try {

@@ -8,6 +8,8 @@ export type StepView = {
   state: 'done' | 'current' | 'skipped' | 'pending';
   at: string | null;
   notes: string[];
+  /** escalations while at this step: the level each reached (0 grid worker … 3 street) */
+  escalatedTo: number[];
   /** first step only: when a worker took it (claimed or dispatched) */
   claimedAt?: string | null;
 };
@@ -23,11 +25,12 @@ export function stepViews(ticket: Pick<Ticket, 'status' | 'steps' | 'createdAt'>
     // the first step is dated by the filing; later ones by their latest entry (a reopened request re-enters resolving)
     const at = i === 0 ? (entries[0]?.at ?? ticket.createdAt) : (entries[entries.length - 1]?.at ?? null);
     const notes = entries.map((s) => s.note).filter((n): n is string => !!n);
+    const escalatedTo = entries.flatMap((s) => (s.step === 'escalate' && s.toLevel !== null ? [s.toLevel] : []));
     let state: StepView['state'];
     if (i === current) state = 'current';
     else if (i < current) state = at ? 'done' : 'skipped';
     else state = 'pending';
     const claimedAt = i === 0 ? (ticket.steps.find((s) => s.status === 'claimed')?.at ?? null) : undefined;
-    return { status, state, at, notes, claimedAt };
+    return { status, state, at, notes, escalatedTo, claimedAt };
   });
 }

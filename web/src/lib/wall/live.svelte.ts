@@ -23,6 +23,8 @@ export function markerUrgency(m: Marker, now = Date.now()): { urgency: Urgency; 
 
 class WallLive {
   kiosk: string | null = null;
+  /** without a kiosk link: the signed-in staff member's own area (a secretary's community) */
+  areaId: string | null = null;
   stats = $state.raw<Stats | null>(null);
   /** why the figures could not be read (a revoked kiosk link, the network): the page words it */
   statsError = $state<unknown>(null);
@@ -56,8 +58,9 @@ class WallLive {
 
   #shown = (r: LiveRequest, grids: Set<string>) => isOpen(r) && !!r.gridId && grids.has(r.gridId);
 
-  async start(kiosk: string | null) {
+  async start(kiosk: string | null, areaId: string | null = null) {
     this.kiosk = kiosk;
+    this.areaId = areaId;
     await this.loadStats();
     if (this.statsError) return;
     this.#statsTimer = setInterval(() => void this.loadStats(), STATS_INTERVAL);
@@ -77,7 +80,7 @@ class WallLive {
     this.#statsController?.abort();
     const controller = (this.#statsController = new AbortController());
     try {
-      this.stats = await fetchStats(this.kiosk, controller.signal);
+      this.stats = await fetchStats(this.kiosk, controller.signal, this.areaId);
       this.statsError = null;
     } catch (error) {
       if (controller.signal.aborted) return;

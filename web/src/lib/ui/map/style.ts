@@ -32,7 +32,12 @@ const labels = (theme: Theme) => [...layersBasemapLabels(TILES_SOURCE, theme), .
 const compositions: Record<Theme, () => Composition> = {
   day: () => ({
     sources: { [REQUESTS_SOURCE]: emptySource('id') },
-    layers: [...ground('day'), ...labels('day'), ...layersPois(TILES_SOURCE, 'day'), ...layersRequests(REQUESTS_SOURCE)],
+    // the community names above the request markers: a community's many requests sit around its
+    // middle, where its name is, and drawn below them the name disappeared under the dots
+    layers: [
+      ...ground('day'), ...labels('day').filter((l) => l.id !== 'communities-label'), ...layersPois(TILES_SOURCE, 'day'),
+      ...layersRequests(REQUESTS_SOURCE), ...labels('day').filter((l) => l.id === 'communities-label'),
+    ],
   }),
   wall: () => ({
     sources: { [LIVE_SOURCE]: emptySource('ticket') },
