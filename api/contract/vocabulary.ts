@@ -165,8 +165,10 @@ export const deadlinesOf = (category: string): { claimMinutes: number; resolveMi
 export const riderCategories = ['flying_wire_charging', 'clutter'] as const satisfies readonly RequestCategory[];
 
 /** How a request reached us: a place's QR code, the resident's own page (web), a building's chat group, the phone, a field visit, a rider, another system. */
-export const requestChannels = ['qr', 'web', 'group', 'phone', 'visit', 'rider', 'open311'] as const;
+export const requestChannels = ['qr', 'web', 'group', 'phone', 'visit', 'rider', 'open311', 'hotline'] as const;
 export type RequestChannel = (typeof requestChannels)[number];
+/** Channels staff record a request by for a resident (issue 10): a 12345 transfer, a call, a chat group, a field visit. */
+export const staffChannels = ['hotline', 'phone', 'group', 'visit'] as const satisfies readonly RequestChannel[];
 
 // ---------------------------------------------------------------- places
 

@@ -416,6 +416,10 @@ export const en: Messages = {
     photo_unreadable: () => 'This photo could not be read; try another',
     starting: () => 'The system is starting; try again in a moment',
     internal: () => 'Something went wrong and nothing was saved; please try again',
+    // issue 10: lookup code, staff intake
+    wrong_lookup_code: () => 'That lookup code does not match; check the ticket number and the code',
+    too_many_attempts: (d) => `Too many wrong codes; try again in ${d.retryAfterMinutes ?? 15} minutes`,
+    building_not_found: () => 'That building was not found; search again',
     network: () => 'No connection; check the network and try again',
   }),
 };

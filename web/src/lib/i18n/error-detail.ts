@@ -15,6 +15,7 @@ export type ErrorDetail = Record<string, unknown> & {
   unit?: string;
   units?: number[];
   action?: string;
+  retryAfterMinutes?: number; // issue 10: too_many_attempts
 };
 
 export type ErrorMessages = Record<ErrorCode | 'network', (d: ErrorDetail) => string>;

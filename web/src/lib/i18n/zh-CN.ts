@@ -417,6 +417,10 @@ export const zhCN = {
     photo_unreadable: () => '无法读取这张照片，请换一张',
     starting: () => '系统正在启动，请稍候再试',
     internal: () => '系统出错，操作没有完成，请稍后重试',
+    // issue 10: lookup code, staff intake
+    wrong_lookup_code: () => '查询码不对，请核对工单号和查询码',
+    too_many_attempts: (d) => `查询码输错次数太多，请 ${d.retryAfterMinutes ?? 15} 分钟后再试`,
+    building_not_found: () => '没有找到这栋楼，请重新搜索',
     network: () => '网络连接失败，请检查网络后重试',
   }),
 };
