@@ -3,7 +3,8 @@
  * can point straight at /rider/{compoundId} or /ticket/{ticket}. Each page is its own chunk:
  * a rider's phone loads the rider guide, not the wall screen.
  */
-export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle';
+export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle'
+  | 'intake'; // issue 10: staff record a request for a resident
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -16,6 +17,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/report\/?$/, 'report', []],
   [/^\/rider\/([^/]+)\/?$/, 'rider', ['compoundId']],
   [/^\/circle\/?$/, 'circle', []],
+  [/^\/worker\/intake\/?$/, 'intake', []],
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {
