@@ -187,3 +187,12 @@ export const circleCategories = [
   'party_service_centre', 'clinic', 'pharmacy', 'elderly_canteen', 'elderly_care', 'childrens_home',
   'shop', 'supermarket', 'school', 'grid_home', 'deliberation_corner', 'shared_toolbox',
 ] as const satisfies readonly PoiCategory[];
+
+// ---------------------------------------------------------------- issue 10: a bad rating reopens
+
+/**
+ * A request the resident rated poorly, and so reopened, while it is handled again (居民不满意):
+ * its outcome on record is the one superseded. A new resolution clears the rating (api/loop/moves.ts).
+ */
+export const reopenedByRating = (r: { status: RequestStatus; rating: number | null }): boolean =>
+  r.rating != null && r.rating <= ratingRange.reopenAtMost && isOpenStatus(r.status);
