@@ -198,9 +198,11 @@ describe.each(inject('browserTargets'))('the worker\'s and residents\' pages of 
     await page.fill('#intake-text', '【十号院业主群】3号楼2单元楼道里又有人拉飞线给电动车充电，太危险了');
     await expect(page.locator('[data-testid=suggested]').textContent()).resolves.toContain('飞线充电');
     await page.fill('.search input', '十号院3号楼');
-    await page.locator('.search li button').first().click();
+    await page.locator('.hits li button').first().click();
     await page.locator('[data-testid=intake-place]').waitFor();
     await page.fill('input[name=reporterName]', '李大爷');
+    // nothing runs off the phone's screen (a fieldset grows to its content unless told)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await screenshot(page, 'worker-intake-zh-390.png', { fullPage: true });
     await page.click('button.submit');
     const done = await page.locator('[data-testid=intake-done]').textContent({ timeout: 15_000 });
