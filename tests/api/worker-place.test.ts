@@ -28,7 +28,7 @@ describe.each(modes())('the worker\'s place, staff intake and lookup codes on %s
   afterAll(async () => { await t?.close(); });
 
   const detail = (ticket: string, cookie = worker) => call(t, 'GET', `/api/staff/requests/${ticket}`, { cookie });
-  const intake = (body: unknown, cookie: string | undefined = worker) => call(t, 'POST', '/api/staff/requests', { cookie, body });
+  const intake = (body: unknown, cookie = worker) => call(t, 'POST', '/api/staff/requests', { cookie: cookie || undefined, body });
   const lookup = (ticket: string, code: unknown) => t.post(`/api/requests/${ticket}/lookup`, { code });
 
   describe('the place in the staff detail', () => {
@@ -129,7 +129,7 @@ describe.each(modes())('the worker\'s place, staff intake and lookup codes on %s
       expect(await (await intake({ ...base, channel: 'qr' })).json()).toMatchObject({ code: 'invalid_value', field: 'channel' });
       expect(await (await intake({ ...base, channel: 'visit', assigneeId: 'MS-S001' })).json()).toMatchObject({ code: 'unknown_field' });
       expect(await (await intake({ ...base, channel: 'visit', channelRef: 'x'.repeat(41) })).json()).toMatchObject({ code: 'too_long', field: 'channelRef' });
-      const anonymous = await intake({ ...base, channel: 'visit' }, undefined);
+      const anonymous = await intake({ ...base, channel: 'visit' }, '');
       expect(anonymous.status).toBe(401);
       expect(await anonymous.json()).toMatchObject({ code: 'sign_in_required' });
     });

@@ -286,6 +286,7 @@ describe.each(inject('browserTargets'))('the worker\'s and residents\' pages of 
     const page = await signInOnPhone(browser, 'xsl-shuji', { viewport: DESKTOP });
     await page.goto(url(`/worker?ticket=${filed.ticket}`));
     await page.locator('[data-testid=building]').waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => (window as any).__placeMap?.loaded() && (window as any).__placeMap.areTilesLoaded(), null, { timeout: 20_000 });
     await screenshot(page, 'worker-place-zh-1920.png');
     await page.context().close();
   });

@@ -137,3 +137,16 @@ export class LiveRequests {
 
 /** Open requests only: the wall's markers, the queue's load. */
 export const isOpen = (r: LiveRequest) => isOpenStatus(r.status);
+
+/**
+ * The signed-in staff member's stream (the session's cookie: their own scope) as a bare signal:
+ * `onchange` runs on every change in it and when the server says we fell too far behind. The
+ * worker's queue reloads on it (issue 10). Returns a function that closes the stream.
+ */
+export function watchStaffStream(onchange: () => void): () => void {
+  if (typeof EventSource === 'undefined') return () => {};
+  const source = new EventSource(eventsUrl(null));
+  source.addEventListener('request', onchange);
+  source.addEventListener('reset', onchange);
+  return () => source.close();
+}

@@ -1,5 +1,5 @@
 import { ApiError, claimRequest, fetchQueue, type StaffRequest, type StaffUser } from '../api/loop.ts';
-import { eventsUrl } from '../api/live.svelte.ts';
+import { watchStaffStream } from '../api/live.svelte.ts';
 
 const REFRESH_INTERVAL = 30_000; // ms: the queue is also reloaded after every action and on every change the stream tells
 const STREAM_SETTLE = 250; // ms: a burst of events (filing, then its assignment) reloads once
@@ -20,7 +20,7 @@ export class Queue {
   lostTo = $state<Record<string, string | null>>({});
   #controller: AbortController | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
-  #source: EventSource | null = null;
+  #unwatch: (() => void) | null = null;
   #settle: ReturnType<typeof setTimeout> | undefined;
 
   async load() {
@@ -71,15 +71,10 @@ export class Queue {
     this.#timer ??= setInterval(() => void this.load(), REFRESH_INTERVAL);
     // the staff stream (the session's cookie: the worker's own scope) says when anything in it
     // changes, a new request first of all; the queue reloads at once instead of at the next poll
-    if (!this.#source && typeof EventSource !== 'undefined') {
-      const source = (this.#source = new EventSource(eventsUrl(null)));
-      const changed = () => {
-        clearTimeout(this.#settle);
-        this.#settle = setTimeout(() => void this.load(), STREAM_SETTLE);
-      };
-      source.addEventListener('request', changed);
-      source.addEventListener('reset', changed);
-    }
+    this.#unwatch ??= watchStaffStream(() => {
+      clearTimeout(this.#settle);
+      this.#settle = setTimeout(() => void this.load(), STREAM_SETTLE);
+    });
   }
 
   stop() {
@@ -87,8 +82,8 @@ export class Queue {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     clearTimeout(this.#settle);
-    this.#source?.close();
-    this.#source = null;
+    this.#unwatch?.();
+    this.#unwatch = null;
   }
 }
 
