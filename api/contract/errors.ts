@@ -71,6 +71,10 @@ export const errorStatus = {
   // the server (503, 500)
   starting: 503, // the database is still opening; try again in a moment
   internal: 500,
+  // issue 10: the lookup code (a ticket opened on another phone) and the staff intake
+  wrong_lookup_code: 403, // the ticket's lookup code does not match
+  too_many_attempts: 429, // `retryAfterMinutes`: too many wrong lookup codes for this ticket
+  building_not_found: 404, // `buildingId`
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -92,6 +92,7 @@ export const zhCNNames: VocabularyNames = {
     visit: '走访发现',
     rider: '骑手随手拍',
     open311: '外部系统 (Open311)',
+    hotline: '12345热线转办',
   },
   open311Groups: {
     repairs: '设施维修',
@@ -178,6 +179,7 @@ export const enNames: VocabularyNames = {
     visit: 'Field visit',
     rider: 'Rider report',
     open311: 'Other system (Open311)',
+    hotline: '12345 hotline transfer',
   },
   open311Groups: {
     repairs: 'Repairs',

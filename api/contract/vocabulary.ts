@@ -169,8 +169,10 @@ export const deadlinesOf = (category: string): { claimMinutes: number; resolveMi
 export const riderCategories = ['flying_wire_charging', 'clutter'] as const satisfies readonly RequestCategory[];
 
 /** How a request reached us: a place's QR code, the resident's own page (web), a building's chat group, the phone, a field visit, a rider, another system. */
-export const requestChannels = ['qr', 'web', 'group', 'phone', 'visit', 'rider', 'open311'] as const;
+export const requestChannels = ['qr', 'web', 'group', 'phone', 'visit', 'rider', 'open311', 'hotline'] as const;
 export type RequestChannel = (typeof requestChannels)[number];
+/** Channels staff record a request by for a resident (issue 10): a 12345 transfer, a call, a chat group, a field visit. */
+export const staffChannels = ['hotline', 'phone', 'group', 'visit'] as const satisfies readonly RequestChannel[];
 
 // ---------------------------------------------------------------- places
 
@@ -204,3 +206,12 @@ export const deadlineWarningMinutes = 30;
 /** Ways a message leaves the system: e-mail (SMTP) and SMS through the webhook sender. */
 export const outboxChannels = ['email', 'sms'] as const;
 export type OutboxChannel = (typeof outboxChannels)[number];
+
+// ---------------------------------------------------------------- issue 10: a bad rating reopens
+
+/**
+ * A request the resident rated poorly, and so reopened, while it is handled again (居民不满意):
+ * its outcome on record is the one superseded. A new resolution clears the rating (api/loop/moves.ts).
+ */
+export const reopenedByRating = (r: { status: RequestStatus; rating: number | null }): boolean =>
+  r.rating != null && r.rating <= ratingRange.reopenAtMost && isOpenStatus(r.status);

@@ -3,7 +3,7 @@ import { errorCodes, type ErrorCode } from './errors.ts';
 import { minPasswordLength, usernamePattern } from './accounts.ts';
 import {
   areaKinds, areaLevels, auditActions, escalationReasons, notificationKinds, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses,
-  staffRoles, timelineSteps,
+  staffChannels, staffRoles, timelineSteps,
 } from './vocabulary.ts';
 
 // The wire contract: what crosses between the API and its clients, as zod schemas. The API
@@ -56,8 +56,20 @@ export const NewRequest = z.strictObject({
     .regex(/^\+?[0-9][0-9 -]{4,19}$/, { error: 'contact must be a phone number (digits, spaces, dashes; 5–20 characters)' })
     .optional(),
   channel: z.enum(requestChannels, { error: `channel must be one of: ${requestChannels.join(', ')}` }).optional(),
+  /** the building found by search on the form (issue 10): staff see it beside the point */
+  buildingId: z.string({ error: 'buildingId must be text' }).trim().regex(/^[A-Za-z0-9_.:-]{1,80}$/, { error: 'buildingId must be a building id' }).optional(),
 });
 export type NewRequest = z.infer<typeof NewRequest>;
+
+/** POST /api/staff/requests (issue 10): a request staff record for a resident, by hotline, chat group or field visit. */
+export const StaffFiling = NewRequest.omit({ channel: true }).extend({
+  channel: z.enum(staffChannels, { error: `channel must be one of: ${staffChannels.join(', ')}` }),
+  /** the hotline's own case number (12345 transfers) */
+  channelRef: optionalText(40, 'channelRef'),
+  /** the resident's name, if they gave it: private like the contact */
+  reporterName: optionalText(40, 'reporterName'),
+});
+export type StaffFiling = z.infer<typeof StaffFiling>;
 
 export const SimilarQuery = PointQuery.extend({
   category: z.enum(requestCategories, { error: `category must be one of: ${requestCategories.join(', ')}` }),
@@ -138,6 +150,12 @@ export const PublicRequest = z.object({
 });
 export type PublicRequest = z.infer<typeof PublicRequest>;
 
+/** A building as staff find the place by it: its number, name, compound and (when found by nearness) how far. */
+export const BuildingRef = z.object({
+  id, number: z.string().nullable(), name: z.string().nullable(), compound: z.string().nullable(), distanceMeters: z.number().nullable(),
+});
+export type BuildingRef = z.infer<typeof BuildingRef>;
+
 /** What staff in scope see: the public fields, the reporter's contact, who holds it, the exact place. */
 export const StaffRequest = PublicRequest.extend({
   /** the resident's own words */
@@ -152,6 +170,10 @@ export const StaffRequest = PublicRequest.extend({
   duplicateOf: z.string().nullable(),
   lon: z.number(),
   lat: z.number(),
+  // issue 10: the building picked by search when filing; staff intake's case number and the reporter's name (private)
+  building: BuildingRef.nullable(),
+  channelRef: z.string().nullable(),
+  reporterName: z.string().nullable(),
 });
 export type StaffRequest = z.infer<typeof StaffRequest>;
 
@@ -186,7 +208,12 @@ export type AuditEvent = z.infer<typeof AuditEvent>;
 export const Photo = z.object({ id: z.number().int(), kind: z.enum(['report', 'progress', 'outcome']), url: z.string() });
 export type Photo = z.infer<typeof Photo>;
 
-export const StaffRequestDetail = StaffRequest.extend({ events: z.array(AuditEvent), photos: z.array(Photo) });
+export const StaffRequestDetail = StaffRequest.extend({
+  events: z.array(AuditEvent), photos: z.array(Photo),
+  /** issue 10: the building nearest the point (within 50 m), and links that open the phone's map apps on it */
+  nearBuilding: BuildingRef.nullable(),
+  navigation: z.object({ amap: z.string(), baidu: z.string() }),
+});
 export type StaffRequestDetail = z.infer<typeof StaffRequestDetail>;
 
 export const Assignee = z.object({
@@ -215,8 +242,15 @@ export const Ticket = PublicRequest.pick({
   lat: z.number().optional(),
   /** the reporter's own view: is their phone number still kept (they may have it erased: DELETE …/contact) */
   hasContact: z.boolean().optional(),
+  /** issue 10: who holds it now (0 grid worker … 3 street): said to a resident whose bad rating reopened it */
+  escalationLevel: z.number().int(),
+  /** the reporter's own view only: the code that opens it on another phone */
+  lookupCode: z.string().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
+
+/** POST /api/requests/{ticket}/lookup (issue 10): the code typed on another phone. */
+export const LookupInput = z.object({ code: requiredText(40, 'code') });
 
 /** An open request like the one being filed, nearby: public fields only (no words unless published). */
 export const SimilarRequest = z.object({
@@ -237,6 +271,8 @@ export const Filed = z.object({
   claimDeadline: iso,
   resolveDeadline: iso,
   reportToken: z.string(),
+  /** issue 10: typed with the ticket number on another phone to reach the reporter's view */
+  lookupCode: z.string(),
   similar: z.array(SimilarRequest),
 });
 export type Filed = z.infer<typeof Filed>;

@@ -137,6 +137,14 @@ export const requests = pgTable('requests', {
   publishedDescription: text('published_description'),
   publishedAt: timestamp('published_at', { withTimezone: true }),
   publishedBy: text('published_by'),
+  // issue 10 (worker's place, staff intake, lookup code): the building the resident or staff
+  // picked by search, the hotline's own case number (12345), the reporter's name taken by staff
+  // (PRIVATE, like contact), and failed lookup-code tries (throttled: api/loop/lookup-code.ts)
+  buildingId: text('building_id').references(() => buildings.id),
+  channelRef: text('channel_ref'),
+  reporterName: text('reporter_name'),
+  codeFailures: smallint('code_failures').notNull().default(0),
+  codeFailedAt: timestamp('code_failed_at', { withTimezone: true }),
 }, (t) => [
   uniqueIndex('requests_ticket_idx').on(t.ticket),
   index('requests_geom_idx').using('gist', t.geom),

@@ -4,39 +4,48 @@ import { deadlinesOf, openStatuses, type RequestCategory, type RequestChannel } 
 import type { Filed, SimilarRequest } from '../contract/wire.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError } from '../errors.ts';
-import { reportToken } from './report-token.ts';
+import { lookupCode, reportToken } from './report-token.ts';
 import { whereStreetIs } from '../places/street-hint.ts';
 import type { RequestRow } from './request-row.ts';
 
 // Filing: the first step of a request's life (./moves.ts has the others).
 
-export type Filing = { category: RequestCategory; description: string; lon: number; lat: number; contact?: string; channel?: RequestChannel };
+export type Filing = {
+  category: RequestCategory; description: string; lon: number; lat: number; contact?: string; channel?: RequestChannel;
+  /** the building the resident (or staff) picked by search: shown to staff beside the point */
+  buildingId?: string;
+  /** staff intake: the hotline's case number (12345), the reporter's name (private), who recorded it */
+  channelRef?: string; reporterName?: string; staffId?: string;
+};
 
 /**
  * Files a request in one statement, so one atomic write: the request, its assignment to the
  * areas that cover the point (assign_point, docs/architecture.md) and its first audit event.
  * Answers the ticket and where it went; 422 for a point outside every street.
  */
-export async function fileRequest(database: Pick<Database, 'rows'>, input: Filing): Promise<Omit<Filed, 'reportToken' | 'similar'>> {
+export async function fileRequest(database: Pick<Database, 'rows'>, input: Filing): Promise<Omit<Filed, 'reportToken' | 'lookupCode' | 'similar'>> {
   const deadlines = deadlinesOf(input.category);
   const channel = input.channel ?? 'qr';
+  if (input.buildingId) await requireBuilding(database, input.buildingId);
   const [row] = await database.rows<FiledRow>(sql`
     WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${input.lon}, ${input.lat}), 4326) AS geom),
     a AS (SELECT * FROM pt, assign_point(pt.geom)),
     n AS (SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id),
     ins AS (
       INSERT INTO requests (id, ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id, contact, geom,
-                            claim_deadline, resolve_deadline)
+                            claim_deadline, resolve_deadline, building_id, channel_ref, reporter_name)
       SELECT n.id, 'GM' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(n.id::text, 4, '0'),
              ${input.category}, ${input.description}, ${channel}, 'collected',
              a.street_id, a.community_id, a.grid_id, a.microgrid_id, ${input.contact ?? null}, a.geom,
-             now() + make_interval(mins => ${deadlines.claimMinutes}), now() + make_interval(mins => ${deadlines.resolveMinutes})
+             now() + make_interval(mins => ${deadlines.claimMinutes}), now() + make_interval(mins => ${deadlines.resolveMinutes}),
+             ${input.buildingId ?? null}, ${input.channelRef ?? null}, ${input.reporterName ?? null}
       FROM a, n
       RETURNING id, ticket, status, created_at, street_id, community_id, grid_id, microgrid_id, claim_deadline, resolve_deadline
     ),
     ev AS (
       INSERT INTO request_events (request_id, actor, action, to_status, note)
-      SELECT id, 'resident', 'filed', 'collected', ${channel} FROM ins
+      -- staff intake names who recorded it in the audit trail; the note is the channel (the timeline words it)
+      SELECT id, ${input.staffId ?? 'resident'}, 'filed', 'collected', ${channel} FROM ins
     )
     -- the names in the same statement: filing is one round trip
     SELECT ins.ticket, ins.status, to_json(ins.created_at) #>> '{}' AS "createdAt",
@@ -66,6 +75,11 @@ export async function fileRequest(database: Pick<Database, 'rows'>, input: Filin
   };
 }
 
+async function requireBuilding(database: Pick<Database, 'rows'>, buildingId: string) {
+  const [found] = await database.rows(sql`SELECT id FROM buildings WHERE id = ${buildingId}`);
+  if (!found) throw new ApiError('building_not_found', `no building with id ${buildingId}`, { field: 'buildingId', buildingId });
+}
+
 type FiledRow = Pick<RequestRow, 'ticket' | 'status' | 'createdAt' | 'streetId' | 'streetName' | 'communityId' | 'communityName'
   | 'gridId' | 'gridName' | 'microgridId' | 'microgridName'> & { claimDeadline: string; resolveDeadline: string };
 
@@ -83,6 +97,7 @@ export async function fileWithSimilar(database: Database, input: Filing): Promis
   return {
     ...filed,
     reportToken: await reportToken(database, filed.ticket),
+    lookupCode: await lookupCode(database, filed.ticket),
     similar: nearby.filter((r) => r.ticket !== filed.ticket), // had the write won the race
   };
 }

@@ -121,7 +121,8 @@ export async function changeStatus(database: Database, row: RequestRow, user: St
   assertTransition(row.status, to);
   if (to === 'resolved') {
     const outcome = outcomeRequired(row.status, to) ? need('outcome') : null;
-    return transition(database, { row, to, actor: user.staffId, action: 'status', note: outcome, set: sql`, outcome = ${outcome}, resolved_at = now()` });
+    // a new outcome is rated anew: the resident's earlier rating (of the outcome it replaces) stays in the audit trail
+    return transition(database, { row, to, actor: user.staffId, action: 'status', note: outcome, set: sql`, outcome = ${outcome}, resolved_at = now(), rating = NULL, rating_note = NULL` });
   }
   if (to === 'rejected') {
     const reason = reasonRequired(row.status, to) ? need('note') : change.note ?? null;

@@ -37,3 +37,24 @@ export async function checkReportToken(database: Database, ticket: string, token
   const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+// ---------------------------------------------------------------- the lookup code (issue 10)
+
+/**
+ * The code a resident types on another phone (or in WeChat's browser) beside the ticket number to
+ * reach their own view: 8 letters and digits with no look-alikes (no I, L, O, 0, 1), derived like
+ * the token from the server's secret, so it is stored nowhere and a leaked database reveals none.
+ * 31⁸ ≈ 8.5·10¹¹ codes against 5 tries per 15 minutes a ticket (./lookup-code.ts).
+ */
+export const lookupAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const lookupCodeLength = 8;
+
+export async function lookupCode(database: Database, ticket: string): Promise<string> {
+  const digest = createHmac('sha256', await secretOf(database)).update(`lookup:${ticket}`).digest();
+  let code = '';
+  for (let i = 0; i < lookupCodeLength; i++) code += lookupAlphabet[digest.readUInt32BE(i * 4) % lookupAlphabet.length];
+  return code;
+}
+
+/** The code as a person types it: any case, spaces and dashes between groups. */
+export const normaliseLookupCode = (typed: string) => typed.toUpperCase().replace(/[\s-]/g, '');

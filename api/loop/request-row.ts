@@ -54,6 +54,13 @@ export type RequestRow = {
   publicLat: number;
   timeLeftMinutes: number | null;
   overdue: boolean;
+  buildingId: string | null;
+  buildingNumber: string | null;
+  buildingName: string | null;
+  buildingCompound: string | null;
+  channelRef: string | null;
+  /** PRIVATE, like contact: the name a resident gave staff */
+  reporterName: string | null;
 };
 
 const time = (column: string) => sql.raw(`to_json(${column}) #>> '{}'`);
@@ -71,13 +78,16 @@ export const requestColumns = sql`
   r.duplicate_of AS "duplicateOf", dup.ticket AS "duplicateOfTicket",
   r.published_description AS "publishedDescription", ${time('r.published_at')} AS "publishedAt",
   ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, ST_X(${publicPointSql}) AS "publicLon", ST_Y(${publicPointSql}) AS "publicLat",
-  ${timeLeftSql()} AS "timeLeftMinutes", ${overdueSql()} AS overdue`;
+  ${timeLeftSql()} AS "timeLeftMinutes", ${overdueSql()} AS overdue,
+  r.building_id AS "buildingId", b.number AS "buildingNumber", b.name AS "buildingName", bc.name AS "buildingCompound",
+  r.channel_ref AS "channelRef", r.reporter_name AS "reporterName"`;
 
 /** The joins `requestColumns` reads names through. */
 export const requestJoins = sql`
   LEFT JOIN areas s ON s.id = r.street_id LEFT JOIN areas cm ON cm.id = r.community_id
   LEFT JOIN areas g ON g.id = r.grid_id LEFT JOIN areas m ON m.id = r.microgrid_id
-  LEFT JOIN staff st ON st.id = r.assignee_id LEFT JOIN requests dup ON dup.id = r.duplicate_of`;
+  LEFT JOIN staff st ON st.id = r.assignee_id LEFT JOIN requests dup ON dup.id = r.duplicate_of
+  LEFT JOIN buildings b ON b.id = r.building_id LEFT JOIN compounds bc ON bc.id = b.compound_id`;
 
 /** Drivers answer numbers as text and booleans as 't' on some paths: one place makes them what RequestRow says. */
 export function readRequestRow(raw: Record<string, unknown>): RequestRow {
@@ -162,5 +172,10 @@ export function toStaffRequest(row: RequestRow): StaffRequest {
     duplicateOf: row.duplicateOfTicket ?? null,
     lon: row.lon,
     lat: row.lat,
+    building: row.buildingId
+      ? { id: row.buildingId, number: row.buildingNumber, name: row.buildingName, compound: row.buildingCompound, distanceMeters: null }
+      : null,
+    channelRef: row.channelRef ?? null,
+    reporterName: row.reporterName ?? null,
   });
 }

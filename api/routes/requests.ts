@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { Database } from '../db/client.ts';
-import { NewRequest, RatingInput, SimilarQuery, Ticket, TokenQuery } from '../contract/wire.ts';
+import { LookupInput, NewRequest, RatingInput, SimilarQuery, Ticket, TokenQuery } from '../contract/wire.ts';
+import { redeemLookupCode } from '../loop/lookup-code.ts';
 import { ApiError } from '../errors.ts';
 import { json, query } from '../validate.ts';
 import { fileWithSimilar, similarRequests } from '../loop/file.ts';
 import { meToo, rate } from '../loop/moves.ts';
 import { addReporterPhoto, photoBodyLimit, photoFromForm, photosOf } from '../loop/photos.ts';
-import { checkReportToken } from '../loop/report-token.ts';
+import { checkReportToken, lookupCode } from '../loop/report-token.ts';
 import { requireRequest, toPublicRequest } from '../loop/request-row.ts';
 import { publicSteps } from '../loop/timeline.ts';
 import { eraseContact } from '../loop/retention.ts';
@@ -32,13 +33,21 @@ export const requestRoutes = (database: Database) => new Hono()
       ...toPublicRequest(row),
       steps: await publicSteps(database, row.id),
       own,
+      escalationLevel: row.escalationLevel,
       // the reporter (with the token) sees their own words, place and photos (theirs and the outcome's)
       ...(own ? {
         description: row.description, lon: row.lon, lat: row.lat, hasContact: row.contact !== null,
         photos: (await photosOf(database, row.id)).map((p) => ({ ...p, url: `${p.url}?token=${token}` })),
+        lookupCode: await lookupCode(database, row.ticket),
       } : {}),
     });
     return c.json(ticket);
+  })
+
+  /** Ticket + lookup code, typed on another phone (issue 10): answers the report token that phone keeps; tries are throttled. */
+  .post('/:ticket/lookup', json(LookupInput), async (c) => {
+    const row = await requireRequest(database, c.req.param('ticket'));
+    return c.json({ ticket: row.ticket, reportToken: await redeemLookupCode(database, row, c.req.valid('json').code) });
   })
 
   .post('/:ticket/me-too', async (c) => {

@@ -4,7 +4,10 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { currentUser, mayAct, scopeSql, type StaffUser } from '../auth/session.ts';
 import { mayDispatch, openStatuses } from '../contract/vocabulary.ts';
-import { DispatchInput, NoteInput, QueueQuery, StaffRequestDetail, StatusChange } from '../contract/wire.ts';
+import { DispatchInput, NoteInput, QueueQuery, StaffFiling, StaffRequestDetail, StatusChange, type BuildingRef } from '../contract/wire.ts';
+import { navigationLinks } from '../geo/navigation.ts';
+import { nearBuilding } from '../places/near-building.ts';
+import { fileWithSimilar } from '../loop/file.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError, forbidden, unauthorized } from '../errors.ts';
 import { json, query } from '../validate.ts';
@@ -50,7 +53,19 @@ async function scopedRequest(database: Database, user: StaffUser, ticket: string
 
 async function detail(database: Database, ticket: string): Promise<StaffRequestDetail> {
   const row = await requireRequest(database, ticket);
-  return StaffRequestDetail.parse({ ...toStaffRequest(row), events: await eventsOf(database, row.id), photos: await photosOf(database, row.id) });
+  const near = await nearBuilding(database, row.lon, row.lat);
+  return StaffRequestDetail.parse({
+    ...toStaffRequest(row), events: await eventsOf(database, row.id), photos: await photosOf(database, row.id),
+    nearBuilding: near,
+    navigation: navigationLinks(row.lon, row.lat, placeName(row, near) ?? row.ticket),
+  });
+}
+
+/** What the map app's marker says: the building picked when filing, else the nearest one, with its compound. */
+function placeName(row: RequestRow, near: BuildingRef | null): string | null {
+  const b = row.buildingId ? { compound: row.buildingCompound, number: row.buildingNumber, name: row.buildingName } : near;
+  if (!b) return null;
+  return [b.compound, b.number ?? b.name].filter(Boolean).join(' ') || null;
 }
 
 const PhotoKind = (kind: unknown): 'progress' | 'outcome' => {
@@ -69,6 +84,12 @@ export const staffRequestRoutes = (database: Database) => new Hono<Staff>()
     const open = status === 'open' ? sql`r.status IN ${sqlList(openStatuses)}` : sql`TRUE`;
     const rows = await loadRequests(database, sql`${who} AND ${open}`, { orderBy: sql`(${dueSql}) IS NULL, ${dueSql} ASC, r.created_at DESC`, limit: 500 });
     return c.json({ requests: rows.map(toStaffRequest) });
+  })
+
+  /** Staff intake (issue 10): a request recorded for a resident — hotline, chat group, call or field visit — by the staff member signed in. */
+  .post('/', json(StaffFiling), async (c) => {
+    const filed = await fileWithSimilar(database, { ...c.req.valid('json'), staffId: c.var.user.staffId });
+    return c.json(filed, 201, { location: `/api/staff/requests/${filed.ticket}` });
   })
 
   .get('/:ticket', async (c) => {

@@ -3,7 +3,8 @@
  * can point straight at /rider/{compoundId} or /ticket/{ticket}. Each page is its own chunk:
  * a rider's phone loads the rider guide, not the wall screen.
  */
-export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'rates';
+export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'rates'
+  | 'intake'; // staff record a request for a resident
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -17,6 +18,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/rider\/([^/]+)\/?$/, 'rider', ['compoundId']],
   [/^\/circle\/?$/, 'circle', []],
   [/^\/rates\/?$/, 'rates', []],
+  [/^\/worker\/intake\/?$/, 'intake', []],
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {

@@ -151,3 +151,16 @@ export function openNotificationStream(onnotification: (n: StaffNotification) =>
   source.addEventListener('notification', (message) => onnotification(JSON.parse((message as MessageEvent).data) as StaffNotification));
   return () => source.close();
 }
+
+/**
+ * The signed-in staff member's stream (the session's cookie: their own scope) as a bare signal:
+ * `onchange` runs on every change in it and when the server says we fell too far behind. The
+ * worker's queue reloads on it (issue 10). Returns a function that closes the stream.
+ */
+export function watchStaffStream(onchange: () => void): () => void {
+  if (typeof EventSource === 'undefined') return () => {};
+  const source = new EventSource(eventsUrl(null));
+  source.addEventListener('request', onchange);
+  source.addEventListener('reset', onchange);
+  return () => source.close();
+}

@@ -64,3 +64,13 @@ export const fetchStats = (kiosk: string | null, signal?: AbortSignal, areaId: s
 export const fetchNotifications = (signal?: AbortSignal) => read(api.notifications.$get(undefined, signalled(signal)));
 export const markNotificationsRead = (which: { ids: number[] } | { all: true }, signal?: AbortSignal) =>
   read(api.notifications.read.$post({ json: which }, signalled(signal)));
+
+// issue 10: the worker's walk to a request, the staff intake, the resident's lookup code
+export type { StaffFiling } from '../../../../api/contract/wire.ts';
+const pair = (lon: number, lat: number) => `${lon.toFixed(7)},${lat.toFixed(7)}`;
+export const fetchWalk = (from: [number, number], to: [number, number], signal?: AbortSignal) =>
+  read(api.route.$get({ query: { from: pair(...from), to: pair(...to) } }, signalled(signal)));
+export const fileForResident = (filing: import('../../../../api/contract/wire.ts').StaffFiling, signal?: AbortSignal) =>
+  read(staff.$post({ json: filing }, signalled(signal)));
+export const redeemLookupCode = (ticket: string, code: string, signal?: AbortSignal) =>
+  read(api.requests[':ticket'].lookup.$post({ ...one(ticket), json: { code } }, signalled(signal)));

@@ -20,3 +20,19 @@ export function readReportToken(ticket: string): string | null {
     return null;
   }
 }
+
+/** Every ticket this phone filed and keeps a token for (我的反映, issue 10), newest ticket number first. */
+export function keptTickets(): { ticket: string; token: string }[] {
+  const kept: { ticket: string; token: string }[] = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key?.startsWith(keyOf(''))) continue;
+      const token = localStorage.getItem(key);
+      if (token) kept.push({ ticket: key.slice(keyOf('').length), token });
+    }
+  } catch {
+    // private mode: nothing kept
+  }
+  return kept.sort((a, b) => b.ticket.localeCompare(a.ticket));
+}

@@ -19,6 +19,7 @@ export type ErrorDetail = Record<string, unknown> & {
   /** outside_service_area: the nearest street, which way (n, ne, …) and how far from the pin */
   street?: string;
   direction?: string;
+  retryAfterMinutes?: number; // issue 10: too_many_attempts
 };
 
 export type ErrorMessages = Record<ErrorCode | 'network', (d: ErrorDetail) => string>;

@@ -23,6 +23,8 @@ export class ReportForm {
   description = $state('');
   pin = $state<[number, number] | null>(null);
   pinFromLink = $state(false);
+  /** the building the pin stands for (found by search, or the QR code's): staff see it (issue 10); cleared when the pin moves */
+  buildingId = $state<string | null>(null);
   photo = $state<File | null>(null);
   contact = $state('');
   similar = $state<SimilarRequest[]>([]);
@@ -86,6 +88,7 @@ export class ReportForm {
         lat: this.pin[1],
         ...(this.contact.trim() ? { contact: this.contact.trim() } : {}),
         channel,
+        ...(this.buildingId ? { buildingId: this.buildingId } : {}),
       });
       keepReportToken(filed.ticket, filed.reportToken);
       let photo: ReportResult['photo'] = 'none';

@@ -3,7 +3,11 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { fetchNearby, locate, type Located, type NearbyService } from '../api/residents.ts';
 import { serviceGroups } from './categories.ts';
 
-export type Place = { lon: number; lat: number; label: string | null; source: 'gps' | 'map' | 'search' | 'link' };
+export type Place = {
+  lon: number; lat: number; label: string | null; source: 'gps' | 'map' | 'search' | 'link';
+  /** the building found by search: the report carries it to staff (issue 10) */
+  buildingId?: string | null;
+};
 
 const PLACE_KEY = 'gm-resident-place';
 

@@ -31,6 +31,7 @@ export function stepViews(ticket: Pick<Ticket, 'status' | 'steps' | 'createdAt'>
     else if (i < current) state = at ? 'done' : 'skipped';
     else state = 'pending';
     const claimedAt = i === 0 ? (ticket.steps.find((s) => s.status === 'claimed')?.at ?? null) : undefined;
-    return { status, state, at, notes, escalatedTo, claimedAt };
+    // a step the request went back before (a bad rating reopened it) keeps no notes: its outcome was superseded
+    return { status, state, at, notes: state === 'pending' ? [] : notes, escalatedTo, claimedAt };
   });
 }

@@ -1,6 +1,8 @@
 import { ApiError, claimRequest, fetchQueue, type StaffRequest, type StaffUser } from '../api/loop.ts';
+import { watchStaffStream } from '../api/live.svelte.ts';
 
-const REFRESH_INTERVAL = 30_000; // ms: the queue is also reloaded after every action
+const REFRESH_INTERVAL = 30_000; // ms: the queue is also reloaded after every action and on every change the stream tells
+const STREAM_SETTLE = 250; // ms: a burst of events (filing, then its assignment) reloads once
 
 /**
  * The worker's queue. Claims are optimistic — the card turns "claimed" at the tap — but honest:
@@ -18,6 +20,8 @@ export class Queue {
   lostTo = $state<Record<string, string | null>>({});
   #controller: AbortController | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
+  #unwatch: (() => void) | null = null;
+  #settle: ReturnType<typeof setTimeout> | undefined;
 
   async load() {
     this.#controller?.abort();
@@ -65,12 +69,21 @@ export class Queue {
   start() {
     void this.load();
     this.#timer ??= setInterval(() => void this.load(), REFRESH_INTERVAL);
+    // the staff stream (the session's cookie: the worker's own scope) says when anything in it
+    // changes, a new request first of all; the queue reloads at once instead of at the next poll
+    this.#unwatch ??= watchStaffStream(() => {
+      clearTimeout(this.#settle);
+      this.#settle = setTimeout(() => void this.load(), STREAM_SETTLE);
+    });
   }
 
   stop() {
     this.#controller?.abort();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    clearTimeout(this.#settle);
+    this.#unwatch?.();
+    this.#unwatch = null;
   }
 }
 

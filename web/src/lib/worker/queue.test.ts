@@ -13,7 +13,7 @@ const request = (ticket: string): StaffRequest => ({
   streetId: 'S', communityId: 'C', gridId: 'G1', microgridId: null, community: null, grid: null, microgrid: null,
   claimDeadline: '2026-12-04T12:00:00.000Z', resolveDeadline: '2026-12-07T08:00:00.000Z', timeLeftMinutes: 120, overdue: false,
   outcome: null, rating: null, meToo: 0, contact: null, assignee: null, claimedAt: null, resolvedAt: null, escalationLevel: 0,
-  ratingNote: null, duplicateOf: null, lon: 113.2, lat: 35.2,
+  ratingNote: null, duplicateOf: null, lon: 113.2, lat: 35.2, building: null, channelRef: null, reporterName: null,
 });
 
 /** Answers the queue's calls: the list on GET, `claim` on the claim's POST. */

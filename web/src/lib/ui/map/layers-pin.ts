@@ -1,8 +1,8 @@
 import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap, MapLayerMouseEvent, MapLayerTouchEvent, MapMouseEvent, MapTouchEvent } from 'maplibre-gl';
-import type { Feature, FeatureCollection, Point } from 'geojson';
-import { ui } from '../colours.ts';
+import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
+import { rider, ui } from '../colours.ts';
 import { fontNames as fonts } from './fonts-spec.ts';
-import { PIN_SOURCE, SPOTS_SOURCE } from './sources.ts';
+import { PIN_SOURCE, SPOTS_SOURCE, WALK_SOURCE } from './sources.ts';
 
 // The resident's small map: numbered service points (the list below the map uses the same
 // numbers) and one red pin, the resident's place or the problem's, that can be dragged.
@@ -117,4 +117,22 @@ export function dragPin(map: MapLibreMap, ondrop: (lon: number, lat: number) => 
     for (const [type, listener] of Object.entries(onPin)) map.off(type as 'mousedown', 'pin', listener);
     for (const [type, listener] of Object.entries(anywhere)) map.off(type as 'mousemove', listener);
   };
+}
+
+// ---------------------------------------------------------------- the walking path (issue 10)
+
+/** The way on foot from the worker to the request: a blue line on a white casing, under the labels. */
+export function layersWalk(source: string): LayerSpecification[] {
+  const round = { 'line-cap': 'round', 'line-join': 'round' } as const;
+  return [
+    { id: 'walk-casing', type: 'line', source, layout: round, paint: { 'line-color': ui.onColour, 'line-width': 9 } },
+    { id: 'walk', type: 'line', source, layout: round, paint: { 'line-color': rider.route, 'line-width': 5 } },
+  ];
+}
+
+export function setWalk(map: MapLibreMap, path: [number, number][] | null): void {
+  const features: Feature<LineString>[] = path && path.length > 1
+    ? [{ type: 'Feature', geometry: { type: 'LineString', coordinates: path }, properties: {} }]
+    : [];
+  map.getSource<GeoJSONSource>(WALK_SOURCE)?.setData({ type: 'FeatureCollection', features });
 }

@@ -9,6 +9,8 @@ export const LIVE_SOURCE = 'live';
 export const CIRCLE_SOURCE = 'circle';
 export const PIN_SOURCE = 'pin';
 export const SPOTS_SOURCE = 'spots';
+/** the pin theme's walking path (the worker's way to a request, issue 10) */
+export const WALK_SOURCE = 'walk';
 
 /** The TileJSON (`/api/tiles.json`) names the tile URLs; features are keyed by their `id` for feature-state. */
 export const tilesSource = (url: string): VectorSourceSpecification => ({ type: 'vector', url, promoteId: 'id' });

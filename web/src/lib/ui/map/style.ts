@@ -1,12 +1,12 @@
 import type { FontFacesSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { Theme } from './theme.ts';
-import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource } from './sources.ts';
+import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource, WALK_SOURCE } from './sources.ts';
 import { layersBackground, layersBasemapLabels, layersBuildings, layersLanduse, layersRoads } from './layers-basemap.ts';
 import { layersAreaFills, layersAreaLabels, layersAreaLines } from './layers-areas.ts';
 import { layersPois, layersRequests } from './layers-points.ts';
 import { layersGridLoad, layersLive } from './layers-wall.ts';
 import { layersCircle } from './layers-circle.ts';
-import { layersPin, layersSpots } from './layers-pin.ts';
+import { layersPin, layersSpots, layersWalk } from './layers-pin.ts';
 
 export type MapStyleOptions = {
   /** Absolute URL of our TileJSON (`/api/tiles.json`): the basemap, the areas, the service points. */
@@ -49,8 +49,10 @@ const compositions: Record<Theme, () => Composition> = {
     layers: [...ground('circle'), ...layersCircle(CIRCLE_SOURCE), ...labels('circle'), ...layersPois(TILES_SOURCE, 'circle')],
   }),
   pin: () => ({
-    sources: { [SPOTS_SOURCE]: emptySource(), [PIN_SOURCE]: emptySource() },
-    layers: [...ground('pin'), ...labels('pin'), ...layersPois(TILES_SOURCE, 'pin'), ...layersSpots(SPOTS_SOURCE), ...layersPin(PIN_SOURCE)],
+    sources: { [WALK_SOURCE]: emptySource(), [SPOTS_SOURCE]: emptySource(), [PIN_SOURCE]: emptySource() },
+    layers: [
+      ...ground('pin'), ...layersWalk(WALK_SOURCE), ...labels('pin'), ...layersPois(TILES_SOURCE, 'pin'), ...layersSpots(SPOTS_SOURCE), ...layersPin(PIN_SOURCE),
+    ],
   }),
 };
 
