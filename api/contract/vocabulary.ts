@@ -201,6 +201,8 @@ export const circleCategories = [
  */
 export const notificationKinds = ['new_request', 'dispatched', 'escalated', 'bad_rating', 'deadline_soon'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
+/** The areas whose people are told of each new request in them (a grid's team, a micro-grid's leader); migration 0008 says the same. */
+export const newRequestLevels = areaLevels.slice(2) satisfies readonly AreaLevel[]; // grid, microgrid: the two finest
 /** Minutes before a claim or resolve deadline at which the people working against it are warned. */
 export const deadlineWarningMinutes = 30;
 /** Ways a message leaves the system: e-mail (SMTP) and SMS through the webhook sender. */

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { StaffUser } from '../auth/session.ts';
-import { deadlineWarningMinutes, heldStatuses } from '../contract/vocabulary.ts';
+import { deadlineWarningMinutes, heldStatuses, newRequestLevels } from '../contract/vocabulary.ts';
 import { StaffNotification, type NotificationList } from '../contract/wire.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { dueSql } from '../loop/deadlines.ts';
@@ -74,7 +74,7 @@ export async function warnDeadlines(database: Database, now: Date = new Date()):
     INSERT INTO notifications (recipient_id, kind, request_id, due_at)
     SELECT s.id, 'deadline_soon', r.id, ${dueSql}
     FROM requests r JOIN staff s ON (r.status IN ${sqlList(heldStatuses)} AND s.id = r.assignee_id)
-      OR (r.status = 'collected' AND EXISTS (SELECT 1 FROM areas a WHERE a.id = s.area_id AND a.level IN ('grid', 'microgrid')
+      OR (r.status = 'collected' AND EXISTS (SELECT 1 FROM areas a WHERE a.id = s.area_id AND a.level IN ${sqlList(newRequestLevels)}
         AND staff_in_scope(s.role, s.area_id, a.level, r)))
     WHERE ${dueSql} > ${at} AND ${dueSql} <= ${at} + make_interval(mins => ${deadlineWarningMinutes})
     ON CONFLICT (recipient_id, request_id, due_at) WHERE kind = 'deadline_soon' DO NOTHING
