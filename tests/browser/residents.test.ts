@@ -231,7 +231,7 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     await page.locator('textarea').fill('路灯不亮');
     await page.getByRole('button', { name: '提交' }).click();
     const message = page.locator('#field-pin [role=alert]');
-    await expect(message.textContent({ timeout: 15_000 })).resolves.toContain('不在本街道的服务范围内');
+    await expect(message.textContent({ timeout: 15_000 })).resolves.toMatch(/不在民生街道范围内：民生街道在图钉西南方约 [0-9.]+ 公里/);
     const box = (await message.boundingBox())!;
     const bar = (await page.locator('.bottom-bar').boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(bar.y);
