@@ -99,7 +99,8 @@ async function shutdown(signal: string) {
   const graceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
   console.log(`${signal}: stopping — no new connections; finishing ${inFlight} request(s) in flight (at most ${graceMs / 1000} s)`);
   const http = listening as import('node:http').Server;
-  http.close();
+  let closed = false;
+  http.close(() => { closed = true; });
   http.closeIdleConnections();
   stopBackgroundJobs();
   if (database) LiveHub.of(database).closeAll();
@@ -110,6 +111,12 @@ async function shutdown(signal: string) {
   ]);
   clearTimeout(timer);
   if (inFlight > 0) console.error(`${inFlight} request(s) still running after ${graceMs / 1000} s: stopping anyway`);
+  // a handler that has returned may still be writing its answer: close each connection once it
+  // is idle (its answer sent), and cut the rest only after a second more
+  for (let i = 0; i < 20 && !closed; i++) {
+    http.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   http.closeAllConnections();
   await database?.close().catch((error) => console.error('could not close the database cleanly:', error));
   console.log('stopped');

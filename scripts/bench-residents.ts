@@ -62,14 +62,22 @@ async function bench(label: string, database: Database) {
     runs.push(performance.now() - t1);
     buildings = circle.buildings.length;
   }
-  // the baseline: the same question asked of PostGIS in straight lines (ST_DWithin 1,125 m per building and category)
-  const t2 = performance.now();
-  await database.rows(sql`
-    SELECT b.id, p.category FROM buildings b JOIN pois p ON ST_DWithin(b.geom::geography, p.geom::geography, 1125)
-    WHERE b.use = 'residential' GROUP BY b.id, p.category`);
-  const straight = performance.now() - t2;
+  // the baseline: the same question asked of PostGIS in straight lines (1,125 m per building and
+  // category), fairly: the GiST index on pois.geom finds the candidates (a box in degrees wide
+  // enough at the building's latitude, no cast on the indexed side), geography decides the
+  // metres; as many runs as the circle, median and worst
+  const straightRuns: number[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    const t2 = performance.now();
+    await database.rows(sql`
+      SELECT b.id, p.category FROM buildings b JOIN pois p
+        ON p.geom && ST_Expand(b.geom, 1125 / (111320 * cos(radians(ST_Y(ST_Centroid(b.geom))))))
+        AND ST_DWithin(b.geom::geography, p.geom::geography, 1125)
+      WHERE b.use = 'residential' GROUP BY b.id, p.category`);
+    straightRuns.push(performance.now() - t2);
+  }
   console.log(`[${label}] 15-minute circle for ${buildings} residential buildings (walking): median ${ms(pct(runs, 50))}, worst ${ms(Math.max(...runs))}  (target < 5 s)`);
-  console.log(`[${label}]   baseline straight-line ST_DWithin join (same question, no walking): ${ms(straight)}`);
+  console.log(`[${label}]   baseline straight-line ST_DWithin join on the GiST index (same question, no walking, ${straightRuns.length} runs): median ${ms(pct(straightRuns, 50))}, worst ${ms(Math.max(...straightRuns))}`);
 }
 
 async function run(label: string, open: () => Promise<Database>) {

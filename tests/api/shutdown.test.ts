@@ -35,14 +35,17 @@ describe.runIf(modes().includes('postgres'))('stopping the server', () => {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ category: 'street_light', description: 'shutdown marker 停机时在途', lon: 113.235, lat: 35.216 }),
       });
-      await new Promise((r) => setTimeout(r, 500)); // the filing now waits on the lock inside the server
+      // the filing has reached the database and waits there on the lock
+      await expect.poll(async () => (await holder.rows<{ n: number }>(sql`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO requests%'`))[0].n, { timeout: 20_000 }).toBe(1);
       server.child.kill('SIGTERM');
       await until(() => /SIGTERM: stopping/.test(server.output()), 10_000);
       expect(await stream.waitForEnd(5000)).toBe(true); // the live stream was ended, not cut
       release();
       await locked;
 
-      const res = await filing;
+      const res = await filing.catch((error) => { throw new Error(`the filing was cut: ${server.output()}`, { cause: error }); });
       expect(res.status).toBe(201);
       const { ticket } = await res.json();
       expect(await server.exited).toBe(0);
