@@ -23,6 +23,7 @@ import { statsRoutes } from './routes/stats.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import type { TileIndex } from './tiles/tile-index.ts';
 import { publicBase } from './urls.ts';
+import { open311Error } from './open311/errors.ts';
 import { isDemo } from './demo/mode.ts';
 import { limitsFromEnv, type Limits } from './guard/limits.ts';
 import { limitOf } from './guard/rate-limit.ts';
@@ -107,7 +108,12 @@ export function createApp(context: AppContext) {
   const app = new Hono()
     .route('/api', apiRoutes(context, limits))
     .route('/open311/v2', open311Routes(context.database, limitOf('open311', limits)));
-  app.notFound((c) => errorResponse(new ApiError('not_found', `nothing at ${new URL(c.req.url).pathname}; the API starts at /api`), c));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    // under /open311 (a path the sub-app never saw: `..` folded away, a method it has no route for) GeoReport's own format
+    if (path.startsWith('/open311')) return open311Error(c, 404, `nothing at ${path} for ${c.req.method}; start at /open311/v2/discovery.json`);
+    return errorResponse(new ApiError('not_found', `nothing at ${path}; the API starts at /api`), c);
+  });
   app.onError(errorResponse); // the one place errors are answered (Open311 keeps its spec's format: api/routes/open311.ts)
   return app;
 }

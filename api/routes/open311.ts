@@ -4,7 +4,6 @@ import { cors } from 'hono/cors';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError, fromDatabase, retryAfterHeader } from '../errors.ts';
-import type { ErrorHttpStatus } from '../contract/errors.ts';
 import { openStatuses } from '../contract/vocabulary.ts';
 import { Lat, Lon } from '../contract/wire.ts';
 import { sqlList } from '../db/sql-list.ts';
@@ -12,6 +11,7 @@ import {
   changeset, isServiceCode, loadRequests, serviceDefinition, serviceName, services,
 } from '../open311/georeport.ts';
 import { toXml, type XmlValue } from '../open311/xml.ts';
+import { open311Error } from '../open311/errors.ts';
 import { inputError } from '../validate.ts';
 import { fileRequest } from '../loop/file.ts';
 import { publicBase } from '../urls.ts';
@@ -29,7 +29,7 @@ export function open311Routes(database: Database, postLimit: MiddlewareHandler) 
   const app = new Hono();
   app.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }));
   app.use('*', (c, next) => (c.req.method === 'POST' ? postLimit(c, next) : next())); // per client (api/guard/rate-limit.ts)
-  app.use('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => fail(c, 413, 'the request body is larger than 64 KB') }));
+  app.use('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => open311Error(c, 413, 'the request body is larger than 64 KB') }));
 
   app.get('/:file', async (c) => {
     const [name, format] = resource(c.req.param('file'));
@@ -105,17 +105,17 @@ export function open311Routes(database: Database, postLimit: MiddlewareHandler) 
     }]);
   });
 
-  app.notFound((c) => fail(c, 404, `nothing at ${new URL(c.req.url).pathname}; start at /open311/v2/discovery.json`));
+  app.notFound((c) => open311Error(c, 404, `nothing at ${new URL(c.req.url).pathname}; start at /open311/v2/discovery.json`));
   // the one error handler besides app.onError, because GeoReport v2 answers errors in its own
   // format ([{ code, description }] or <errors>, by the path's .json/.xml), not as { error }
   app.onError((error, c) => {
     const known = error instanceof ApiError ? error : fromDatabase(error);
     if (known) {
       for (const [name, value] of Object.entries(retryAfterHeader(known))) c.header(name, value);
-      return fail(c, known.status === 422 ? 400 : known.status, known.message);
+      return open311Error(c, known.status === 422 ? 400 : known.status, known.message);
     }
     console.error(error);
-    return fail(c, 500, 'internal error; the request was not completed, please try again');
+    return open311Error(c, 500, 'internal error; the request was not completed, please try again');
   });
   return app;
 }
@@ -127,7 +127,9 @@ function resource(file: string): [string, Format] {
   if (dot <= 0 || (format !== 'json' && format !== 'xml')) {
     throw new ApiError('not_found', `${file}: add the format, .json or .xml (e.g. services.json)`);
   }
-  return [decodeURIComponent(file.slice(0, dot)), format];
+  // Hono decodes the path parameter already; decoding again turned `%25…` into another id, and threw
+  // (a 500) where the first decoding had left a sequence that is no UTF-8, e.g. a lone surrogate's %ED%A0%80
+  return [file.slice(0, dot), format];
 }
 
 const notFound = (name: string) => new ApiError('not_found', `no resource ${name}; these exist: discovery, services, requests, tokens`);
@@ -135,13 +137,6 @@ const notFound = (name: string) => new ApiError('not_found', `no resource ${name
 function answer(c: Context, format: Format, root: string, value: XmlValue) {
   if (format === 'json') return c.json(value as object, 200);
   return c.body(toXml(root, value), 200, { 'content-type': 'text/xml; charset=utf-8' });
-}
-
-/** Errors in the spec's shape; XML unless the path asked for .json. */
-function fail(c: Context, status: ErrorHttpStatus, description: string) {
-  const errors = [{ code: status, description }];
-  if (c.req.path.endsWith('.json')) return c.json(errors, status);
-  return c.body(toXml('errors', errors), status, { 'content-type': 'text/xml; charset=utf-8' });
 }
 
 function discovery(c: Context) {
@@ -165,7 +160,13 @@ async function formOf(c: Context): Promise<Record<string, string | undefined>> {
   const fields: Record<string, string | undefined> = { ...c.req.query() };
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-    const body = await c.req.parseBody();
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.parseBody();
+    } catch (error) {
+      // e.g. multipart/form-data without its boundary: the body cannot be split into fields
+      throw new ApiError('invalid_body', 'the form body could not be read; send application/x-www-form-urlencoded', undefined, { cause: error });
+    }
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') fields[k] = v;
   } else if (type && !type.startsWith('text/plain')) {
     throw new ApiError('invalid_body', 'send the fields as application/x-www-form-urlencoded, as GeoReport v2 asks');

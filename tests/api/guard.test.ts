@@ -16,7 +16,7 @@ let nextClient = 1;
 /** A fresh client address, unique to the test that asks. */
 const newClient = () => `198.51.100.${nextClient++}`;
 
-function send(t: TestApp, method: string, path: string, client: string, init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}) {
+async function send(t: TestApp, method: string, path: string, client: string, init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { 'x-forwarded-for': client, ...init.headers };
   let body = init.body;
   if (init.json !== undefined) {
@@ -204,10 +204,10 @@ describe.each(modes())('abuse resistance (%s)', (mode) => {
   });
 
   it('marks the session cookie Secure behind HTTPS: PUBLIC_URL https, or X-Forwarded-Proto from a trusted proxy only', async () => {
-    const signInAt = (app: ReturnType<typeof createApp>, headers: Record<string, string>) => app.request(`${base}/api/session`, {
+    const signInAt = async (app: ReturnType<typeof createApp>, headers: Record<string, string>) => (await app.request(`${base}/api/session`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': newClient(), ...headers },
       body: JSON.stringify({ username: 'xsl-shuji', password: demoPassword }),
-    }).then((r) => r.headers.get('set-cookie')!);
+    })).headers.get('set-cookie')!;
     expect(await signInAt(t.app, {})).not.toMatch(/Secure/);
     expect(await signInAt(t.app, { 'x-forwarded-proto': 'https' })).toMatch(/; Secure/);
     const direct = createApp({ database: t.database, tiles: t.tiles, limits: defaultLimits });

@@ -56,7 +56,11 @@ const rawBodies: { body: string | Uint8Array; type?: string }[] = [
 
 type Case = { name: string; method: string; path: string; body?: string | Uint8Array | FormData; type?: string; staff?: boolean; headers?: Record<string, string> };
 
-function corpus(ticket: string, other: string): Case[] {
+// the tickets are filed per engine; the table names them by placeholder
+const ticket = '{ticket}';
+const other = '{other}';
+
+function corpus(): Case[] {
   const cases: Case[] = [];
   const add = (c: Case) => cases.push(c);
 
@@ -127,16 +131,18 @@ function corpus(ticket: string, other: string): Case[] {
   return cases;
 }
 
+const cases = corpus();
+const chunk = 150; // cases per test: one test stays well inside its time on a loaded machine
+const slices = Array.from({ length: Math.ceil(cases.length / chunk) }, (_, i) => ({ from: i * chunk, to: Math.min(cases.length, (i + 1) * chunk) }));
+
 describe.each(modes())('hostile input (%s)', (mode) => {
   let t: TestApp;
   let cookie: string;
-  let cases: Case[] = [];
+  let tickets: { ticket: string; other: string };
   beforeAll(async () => {
     t = await openTestApp(mode);
     cookie = await signIn(t, 'xsl-g01-zhao');
-    const ticket = (await fileIn(t, 'MS-XSL-G01')).ticket;
-    const other = (await fileIn(t, 'MS-XSL-G02')).ticket;
-    cases = corpus(ticket, other);
+    tickets = { ticket: (await fileIn(t, 'MS-XSL-G01')).ticket, other: (await fileIn(t, 'MS-XSL-G02')).ticket };
   });
   afterAll(() => t?.close());
 
@@ -144,16 +150,17 @@ describe.each(modes())('hostile input (%s)', (mode) => {
     expect(cases.length).toBeGreaterThanOrEqual(500);
   });
 
-  it('answers every case below 500, and every 4xx with a code that says what to fix', async () => {
+  it.each(slices)('answers cases $from–$to below 500, and every 4xx with a code that says what to fix', async ({ from, to }) => {
     const failures: string[] = [];
-    for (const c of cases) {
+    for (const c of cases.slice(from, to)) {
+      const path = c.path.replace(ticket, tickets.ticket).replace(other, tickets.other);
       const headers: Record<string, string> = { ...c.headers };
       if (c.type) headers['content-type'] = c.type;
       if (c.staff) headers.cookie = cookie;
-      const res = await t.app.request(`http://localhost${c.path}`, { method: c.method, headers, body: c.body as BodyInit | undefined });
+      const res = await t.app.request(`http://localhost${path}`, { method: c.method, headers, body: c.body as BodyInit | undefined });
       const text = res.headers.get('content-type')?.includes('event-stream') ? (await res.body?.cancel(), '') : await res.text();
       const problem = judge(c, res, text);
-      if (problem) failures.push(`${c.name} (${c.method} ${c.path.slice(0, 80)}): ${problem}`);
+      if (problem) failures.push(`${c.name} (${c.method} ${path.slice(0, 80)}): ${problem}`);
     }
     expect(failures).toEqual([]);
   });
