@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -75,7 +76,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
     .route('/', searchRoutes(database))
     .route('/rider', riderRoutes(database))
     .route('/qr', qrRoutes(database))
-    .route('/circle', circleRoutes(database));
+    .route('/circle', circleRoutes(database))
+    // the administration console (issue 8)
+    .route('/admin', adminRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

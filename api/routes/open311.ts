@@ -14,6 +14,7 @@ import {
 import { toXml, type XmlValue } from '../open311/xml.ts';
 import { inputError } from '../validate.ts';
 import { fileRequest } from '../loop/file.ts';
+import { hashToken } from '../auth/session.ts';
 import { z } from 'zod';
 
 type Format = 'json' | 'xml';
@@ -65,7 +66,7 @@ export function open311Routes(database: Database) {
     const form = await formOf(c);
     const key = form.api_key;
     if (!key) throw new ApiError('api_key_missing', 'api_key is missing; ask the street office for a key to file requests');
-    const [known] = await database.rows(sql`SELECT 1 FROM api_keys WHERE key = ${key.slice(0, 200)}`);
+    const [known] = await database.rows(sql`SELECT 1 FROM api_keys WHERE key_hash = ${hashToken(key.slice(0, 200))} AND revoked_at IS NULL`);
     if (!known) throw new ApiError('api_key_invalid', 'Invalid api_key received -- cannot proceed with create_request');
 
     const code = form.service_code;
