@@ -37,10 +37,10 @@ const jsonLimit = 64 * 1024; // bytes: a request with its text, never an attachm
 function apiRoutes({ database, tiles, loadedInMs }: AppContext) {
   return new Hono()
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
-    .use('*', (c, next) => (c.req.method === 'POST' && c.req.path.endsWith('/photos') ? next() : bodyLimit({
+    .use('*', (c, next) => (c.req.method === 'POST' && (c.req.path.endsWith('/photos') || c.req.path.startsWith('/api/admin/') && c.req.path.includes('/import')) ? next() : bodyLimit({
       maxSize: jsonLimit,
       onError: (c) => errorResponse(new ApiError('body_too_large', 'the body is larger than 64 KB; send the request without attachments', { maximum: jsonLimit }), c),
-    })(c, next))) // photo uploads have their own limit (api/loop/photos.ts)
+    })(c, next))) // photo uploads and imports have their own limits (api/loop/photos.ts, api/routes/admin.ts)
     .get('/', (c) => {
       const base = origin(c.req.url);
       return c.json({

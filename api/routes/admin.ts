@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
@@ -6,11 +6,25 @@ import { NewApiKey, NewKioskLink, NewStaff, StaffChange } from '../contract/admi
 import { addStaff, disableStaffAccount, listRoster, resetStaffPassword, updateStaff } from '../admin/people.ts';
 import { createApiKey, createKioskLink, listApiKeys, listKioskLinks, recentAdminEvents, revokeApiKey, revokeKioskLink } from '../admin/links.ts';
 import { administrator, assignableRoles, managedAreaList, streetAdministrator } from '../admin/scope.ts';
+import { importRoster, previewRoster, rosterTemplate } from '../admin/roster-import.ts';
 import { ApiError } from '../errors.ts';
 import { publicBase } from '../urls.ts';
 import { json, Limit, query } from '../validate.ts';
 
 const noStore = { 'cache-control': 'no-store' };
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const maxImportBytes = 20 * 1024 * 1024; // a roster or a layer file; larger ones go through npm run import
+
+/** The uploaded file of a multipart body (field `file`), within the size limit. */
+async function uploaded(c: Context): Promise<{ name: string; bytes: ArrayBuffer }> {
+  if (Number(c.req.header('content-length') ?? 0) > maxImportBytes) {
+    throw new ApiError('body_too_large', `the file is larger than ${maxImportBytes / 1024 / 1024} MB: import it with npm run import`, { maximum: maxImportBytes });
+  }
+  const form = await c.req.formData().catch(() => null);
+  const file = form?.get('file');
+  if (!(file instanceof File) || file.size === 0) throw new ApiError('required', 'send the file as multipart field "file"', 'file');
+  return { name: file.name, bytes: await file.arrayBuffer() };
+}
 const numericId = (value: string, what: 'kiosk_not_found' | 'api_key_not_found') => {
   if (!/^\d{1,9}$/.test(value)) throw new ApiError(what, `no such id ${value.slice(0, 20)}`);
   return Number(value);
@@ -30,6 +44,22 @@ export const adminRoutes = (database: Database) => new Hono()
   .post('/staff', json(NewStaff), async (c) => {
     const user = administrator(await currentUser(c, database));
     return c.json(await addStaff(database, user, c.req.valid('json')), 201, noStore);
+  })
+  // the 花名册 from Excel: the template, a preview with every problem, the import all or nothing
+  .get('/staff/template', async (c) => {
+    const user = administrator(await currentUser(c, database));
+    return c.body(new Uint8Array(await rosterTemplate(database, user)), 200, {
+      'content-type': xlsxType, 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent('花名册模板.xlsx')}`, ...noStore,
+    });
+  })
+  .post('/staff/import/preview', async (c) => {
+    const user = administrator(await currentUser(c, database));
+    return c.json({ preview: await previewRoster(database, user, (await uploaded(c)).bytes) }, 200, noStore);
+  })
+  .post('/staff/import', async (c) => {
+    const user = administrator(await currentUser(c, database));
+    const file = await uploaded(c);
+    return c.json({ report: await importRoster(database, user, file.bytes, file.name) }, 201, noStore);
   })
   .patch('/staff/:id', json(StaffChange), async (c) => {
     const user = administrator(await currentUser(c, database));

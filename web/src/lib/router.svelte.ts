@@ -3,7 +3,7 @@
  * can point straight at /rider/{compoundId} or /ticket/{ticket}. Each page is its own chunk:
  * a rider's phone loads the rider guide, not the wall screen.
  */
-export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle';
+export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'admin';
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -16,6 +16,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/report\/?$/, 'report', []],
   [/^\/rider\/([^/]+)\/?$/, 'rider', ['compoundId']],
   [/^\/circle\/?$/, 'circle', []],
+  [/^\/admin\/?$/, 'admin', []], // the administration console (issue 8)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {

@@ -26,3 +26,14 @@ export const createApiKey = (label: string) => read(admin['api-keys'].$post({ js
 export const revokeApiKey = (id: number) => read(admin['api-keys'][':id'].revoke.$post({ param: { id: String(id) } }));
 
 export const fetchAdminEvents = (signal?: AbortSignal) => read(admin.events.$get({ query: {} }, signalled(signal)));
+
+// the 花名册 from Excel: the template is a plain link (a download), the file goes as multipart `file`
+export const rosterTemplateUrl = () => admin.staff.template.$url().href;
+const withFile = (file: File) => {
+  const form = new FormData();
+  form.set('file', file, file.name);
+  return { init: { method: 'POST', body: form, credentials: 'same-origin' as const } };
+};
+export const previewRosterImport = (file: File) => read(admin.staff.import.preview.$post(undefined, withFile(file)));
+export const importRoster = (file: File) => read(admin.staff.import.$post(undefined, withFile(file)));
+export type RosterPreview = Awaited<ReturnType<typeof previewRosterImport>>['preview'];
