@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -48,10 +49,10 @@ const jsonLimit = 64 * 1024; // bytes: a request with its text, never an attachm
 function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) {
   return new Hono()
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
-    .use('*', (c, next) => (c.req.method === 'POST' && c.req.path.endsWith('/photos') ? next() : bodyLimit({
+    .use('*', (c, next) => (c.req.method === 'POST' && (c.req.path.endsWith('/photos') || c.req.path.startsWith('/api/admin/') && c.req.path.includes('/import')) ? next() : bodyLimit({
       maxSize: jsonLimit,
       onError: (c) => errorResponse(new ApiError('body_too_large', 'the body is larger than 64 KB; send the request without attachments', { maximum: jsonLimit }), c),
-    })(c, next))) // photo uploads have their own limit (api/loop/photos.ts)
+    })(c, next))) // photo uploads and imports have their own limits (api/loop/photos.ts, api/routes/admin.ts)
     // trust (issue 9 §2): signed-in writes from our own pages only; per-client limits on what strangers can repeat
     .use('*', sameOriginWrites)
     .use('/requests', onPost(limitOf('filings', limits)))
@@ -99,7 +100,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     .route('/circle', circleRoutes(database))
     .route('/', rateRoutes(database))
     // staff notifications (issue 9 §4): their list, mark read, their own live stream
-    .route('/notifications', notificationRoutes(database));
+    .route('/notifications', notificationRoutes(database))
+    // the administration console (issue 8)
+    .route('/admin', adminRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -75,6 +75,15 @@ export const errorStatus = {
   wrong_lookup_code: 403, // the ticket's lookup code does not match
   too_many_attempts: 429, // `retryAfterMinutes`: too many wrong lookup codes for this ticket
   building_not_found: 404, // `buildingId`
+  // the administration console and imports (issue 8)
+  not_admin: 403, // only the street administrator and community secretaries administer
+  role_not_allowed: 403, // `allowed`: the roles this administrator may give
+  staff_not_found: 404,
+  kiosk_not_found: 404,
+  api_key_not_found: 404,
+  own_account: 409, // one does not disable or reset one's own account in the console
+  import_unreadable: 400, // `file`: not a file of the kind its name says (xlsx, csv, GeoJSON)
+  import_problems: 422, // `problems`: [{ row, field, code, value }]; nothing was imported
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

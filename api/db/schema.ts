@@ -224,20 +224,31 @@ export const requestPhotos = pgTable('request_photos', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('request_photos_request_idx').on(t.requestId)]);
 
-/** Read-only links for wall screens (kiosks): the token in the URL opens /wall without a login. */
+/**
+ * Read-only links for wall screens (kiosks): the token in the URL opens /wall without a login.
+ * Only the token's sha256 is kept (a stolen table opens no wall); the link is shown once, when made.
+ */
 export const kioskTokens = pgTable('kiosk_tokens', {
-  token: text('token').primaryKey(),
+  id: serial('id').primaryKey(),
+  tokenHash: text('token_hash').notNull(),
+  hint: text('hint').notNull(), // the token's last 4 characters: which link is which, in a list
   areaId: text('area_id').notNull().references(() => areas.id),
   label: text('label').notNull(),
+  createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+  revokedAt: timestamp('revoked_at', { withTimezone: true }), // a revoked link opens nothing; kept for the record
+}, (t) => [uniqueIndex('kiosk_tokens_hash_idx').on(t.tokenHash)]);
 
-/** Open311 API keys for systems that file requests on residents' behalf. */
+/** Open311 API keys for systems that file requests on residents' behalf: kept as sha256, shown once. */
 export const apiKeys = pgTable('api_keys', {
-  key: text('key').primaryKey(),
+  id: serial('id').primaryKey(),
+  keyHash: text('key_hash').notNull(),
+  hint: text('hint').notNull(),
   label: text('label').notNull(),
+  createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('api_keys_hash_idx').on(t.keyHash)]);
 
 /** Key/value facts about this database: which demo data it holds, when it was loaded. */
 export const meta = pgTable('meta', {

@@ -3,6 +3,7 @@ import { rowsOf, type Db } from '../db/client.ts';
 import { deadlinesOf, refusedStatuses, teamRoles } from '../contract/vocabulary.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { hashToken } from '../auth/session.ts';
 import { defaultDemoPassword, demoAccounts } from './accounts.ts';
 
 /** What a resident is told when the demo's past requests were resolved, per category. */
@@ -128,8 +129,9 @@ export async function seedDemoAccess(db: Db): Promise<void> {
     await db.execute(sql`INSERT INTO accounts (username, staff_id, password_hash) VALUES (${a.username}, ${a.staffId}, ${hashes[i]})
       ON CONFLICT (username) DO NOTHING`);
   }
-  await db.execute(sql`INSERT INTO kiosk_tokens (token, area_id, label) VALUES ('demo-wall-xsl', 'MS-XSL', '学生路社区 大屏（演示）')
-    ON CONFLICT (token) DO NOTHING`);
-  await db.execute(sql`INSERT INTO api_keys (key, label) VALUES ('demo-open311-key', 'Open311 演示密钥 / demo key')
-    ON CONFLICT (key) DO NOTHING`);
+  // kept as their sha256 like every token (api/admin/links.ts); the demo's are printed in the README
+  await db.execute(sql`INSERT INTO kiosk_tokens (token_hash, hint, area_id, label, created_by)
+    VALUES (${hashToken('demo-wall-xsl')}, '-xsl', 'MS-XSL', '学生路社区 大屏（演示）', 'demo') ON CONFLICT (token_hash) DO NOTHING`);
+  await db.execute(sql`INSERT INTO api_keys (key_hash, hint, label, created_by)
+    VALUES (${hashToken('demo-open311-key')}, '-key', 'Open311 演示密钥 / demo key', 'demo') ON CONFLICT (key_hash) DO NOTHING`);
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { sql, type SQL } from 'drizzle-orm';
-import { currentUser, inScope, scopeSql, type StaffUser } from '../auth/session.ts';
+import { currentUser, hashToken, inScope, scopeSql, type StaffUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import type { AreaLevel } from '../contract/vocabulary.ts';
@@ -38,7 +38,8 @@ export const publicViewer: Viewer = {
 export async function kioskArea(database: Database, token: string): Promise<{ id: string; level: AreaLevel; name: string } | null> {
   if (token.length > 200) return null;
   const [row] = await database.rows<{ id: string; level: AreaLevel; name: string }>(sql`
-    SELECT a.id, a.level, a.name FROM kiosk_tokens k JOIN areas a ON a.id = k.area_id WHERE k.token = ${token}`);
+    SELECT a.id, a.level, a.name FROM kiosk_tokens k JOIN areas a ON a.id = k.area_id
+    WHERE k.token_hash = ${hashToken(token)} AND k.revoked_at IS NULL`); // only the sha256 is kept (api/admin/links.ts)
   return row ?? null;
 }
 

@@ -15,6 +15,7 @@ import { open311Error } from '../open311/errors.ts';
 import { inputError } from '../validate.ts';
 import { fileRequest } from '../loop/file.ts';
 import { publicBase } from '../urls.ts';
+import { hashToken } from '../auth/session.ts';
 import { z } from 'zod';
 
 type Format = 'json' | 'xml';
@@ -67,7 +68,7 @@ export function open311Routes(database: Database, postLimit: MiddlewareHandler) 
     const form = await formOf(c);
     const key = form.api_key;
     if (!key) throw new ApiError('api_key_missing', 'api_key is missing; ask the street office for a key to file requests');
-    const [known] = await database.rows(sql`SELECT 1 FROM api_keys WHERE key = ${key.slice(0, 200)}`);
+    const [known] = await database.rows(sql`SELECT 1 FROM api_keys WHERE key_hash = ${hashToken(key.slice(0, 200))} AND revoked_at IS NULL`);
     if (!known) throw new ApiError('api_key_invalid', 'Invalid api_key received -- cannot proceed with create_request');
 
     const code = form.service_code;

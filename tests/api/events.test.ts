@@ -143,7 +143,7 @@ describe.each(modes())('the live event stream on %s', (mode) => {
 
   it('shows a kiosk only its own area, without contacts', async () => {
     const token = `kiosk-${newToken()}`;
-    await t.database.rows(sql`INSERT INTO kiosk_tokens (token, area_id, label) VALUES (${token}, 'MS-XSL', 'test wall')`);
+    await t.database.rows(sql`INSERT INTO kiosk_tokens (token_hash, hint, area_id, label) VALUES (${hashToken(token)}, 'test', 'MS-XSL', 'test wall')`);
     const stream = await open(`/api/events?kiosk=${token}`);
     await file('MS-MSL', '别的社区的诉求');
     const mine = await file('MS-XSL-G03', '学生路社区的诉求');

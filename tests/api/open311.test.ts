@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { requestCategories } from '../../api/contract/vocabulary.ts';
+import { hashToken } from '../../api/auth/session.ts';
 import { zhCN } from '../../web/src/lib/i18n/zh-CN.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { modes } from '../helpers/databases.ts';
@@ -130,7 +131,7 @@ describe.each(modes())('Open311 GeoReport v2 on %s', (mode) => {
   const contact = '135-2468-1357';
   beforeAll(async () => {
     t = await openTestApp(mode);
-    await t.database.rows(sql`INSERT INTO api_keys (key, label) VALUES (${apiKey}, 'tests') ON CONFLICT DO NOTHING`);
+    await t.database.rows(sql`INSERT INTO api_keys (key_hash, hint, label) VALUES (${hashToken(apiKey)}, 'test', 'tests') ON CONFLICT DO NOTHING`);
   });
   afterAll(async () => { await t?.close(); });
 

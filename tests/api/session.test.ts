@@ -4,7 +4,7 @@ import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { call, demoPassword, signIn } from '../helpers/staff.ts';
 import { hashPassword, verifyPassword } from '../../api/auth/passwords.ts';
-import { inScope, type StaffUser } from '../../api/auth/session.ts';
+import { hashToken, inScope, type StaffUser } from '../../api/auth/session.ts';
 
 describe('password hashing', () => {
   it('verifies the password it hashed and refuses another', async () => {
@@ -169,8 +169,10 @@ describe.each(modes())('staff sign-in on %s', (mode) => {
     expect(JSON.stringify(accounts)).not.toMatch(/scrypt|password|demo1234/);
   });
 
-  it('creates the demo kiosk token and Open311 key rows with the demo data', async () => {
-    expect(await t.database.rows(sql`SELECT area_id FROM kiosk_tokens WHERE token = 'demo-wall-xsl'`)).toEqual([{ area_id: 'MS-XSL' }]);
-    expect((await t.database.rows(sql`SELECT 1 FROM api_keys WHERE key = 'demo-open311-key'`)).length).toBe(1);
+  it('creates the demo kiosk token and Open311 key rows with the demo data, kept as their sha256', async () => {
+    expect(await t.database.rows(sql`SELECT area_id FROM kiosk_tokens WHERE token_hash = ${hashToken('demo-wall-xsl')}`)).toEqual([{ area_id: 'MS-XSL' }]);
+    expect((await t.database.rows(sql`SELECT 1 FROM api_keys WHERE key_hash = ${hashToken('demo-open311-key')}`)).length).toBe(1);
+    expect(JSON.stringify(await t.database.rows(sql`SELECT (SELECT json_agg(k) FROM kiosk_tokens k) AS kiosks, (SELECT json_agg(k) FROM api_keys k) AS keys`)))
+      .not.toMatch(/demo-wall-xsl|demo-open311-key/);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../api/db/client.ts';
+import { hashToken } from '../../api/auth/session.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { modes } from '../helpers/databases.ts';
 
@@ -199,7 +200,7 @@ describe.each(modes())('the wall screen statistics on %s', (mode) => {
   });
 
   it('shows a kiosk the figures of its own area', async () => {
-    await t.database.rows(sql`INSERT INTO kiosk_tokens (token, area_id, label) VALUES ('stats-wall', 'MS-XSL', 'test') ON CONFLICT DO NOTHING`);
+    await t.database.rows(sql`INSERT INTO kiosk_tokens (token_hash, hint, area_id, label) VALUES (${hashToken('stats-wall')}, 'wall', 'MS-XSL', 'test') ON CONFLICT DO NOTHING`);
     const kiosk = await stats('?kiosk=stats-wall');
     const byArea = await stats('?areaId=MS-XSL');
     expect(kiosk.today).toEqual(byArea.today);

@@ -4,7 +4,8 @@
  * a rider's phone loads the rider guide, not the wall screen.
  */
 export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'rates'
-  | 'intake'; // staff record a request for a resident
+  | 'intake' // staff record a request for a resident
+  | 'admin'; // the administration console
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -19,6 +20,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/circle\/?$/, 'circle', []],
   [/^\/rates\/?$/, 'rates', []],
   [/^\/worker\/intake\/?$/, 'intake', []],
+  [/^\/admin\/?$/, 'admin', []], // the administration console (issue 8)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {

@@ -1,0 +1,39 @@
+import { api, read, signalled, type Answer } from './client.ts';
+import type { NewStaff, StaffChange } from '../../../../api/contract/admin.ts';
+
+// The administration console's calls (/api/admin, api/routes/admin.ts): the roster, kiosk links,
+// Open311 keys and the audit trail. Secrets come back once, in the answer that makes them.
+
+const admin = api.admin;
+
+export const fetchRoster = (signal?: AbortSignal) => read(admin.staff.$get(undefined, signalled(signal)));
+export type Roster = Answer<typeof admin.staff.$get>;
+export type RosterEntry = Roster['staff'][number];
+export type ManagedArea = Roster['areas'][number];
+
+export const addStaff = (input: NewStaff) => read(admin.staff.$post({ json: input }));
+export const updateStaff = (id: string, change: StaffChange) => read(admin.staff[':id'].$patch({ param: { id }, json: change }));
+export const disableStaff = (id: string) => read(admin.staff[':id'].disable.$post({ param: { id } }));
+export const resetStaffPassword = (id: string) => read(admin.staff[':id']['reset-password'].$post({ param: { id } }));
+
+export const fetchKioskLinks = (signal?: AbortSignal) => read(admin.kiosks.$get(undefined, signalled(signal)));
+export type KioskLink = Answer<typeof admin.kiosks.$get>['kiosks'][number];
+export const createKioskLink = (input: { label: string; areaId: string }) => read(admin.kiosks.$post({ json: input }));
+export const revokeKioskLink = (id: number) => read(admin.kiosks[':id'].revoke.$post({ param: { id: String(id) } }));
+
+export const fetchApiKeys = (signal?: AbortSignal) => read(admin['api-keys'].$get(undefined, signalled(signal)));
+export const createApiKey = (label: string) => read(admin['api-keys'].$post({ json: { label } }));
+export const revokeApiKey = (id: number) => read(admin['api-keys'][':id'].revoke.$post({ param: { id: String(id) } }));
+
+export const fetchAdminEvents = (signal?: AbortSignal) => read(admin.events.$get({ query: {} }, signalled(signal)));
+
+// the 花名册 from Excel: the template is a plain link (a download), the file goes as multipart `file`
+export const rosterTemplateUrl = () => admin.staff.template.$url().href;
+const withFile = (file: File) => {
+  const form = new FormData();
+  form.set('file', file, file.name);
+  return { init: { method: 'POST', body: form, credentials: 'same-origin' as const } };
+};
+export const previewRosterImport = (file: File) => read(admin.staff.import.preview.$post(undefined, withFile(file)));
+export const importRoster = (file: File) => read(admin.staff.import.$post(undefined, withFile(file)));
+export type RosterPreview = Awaited<ReturnType<typeof previewRosterImport>>['preview'];
