@@ -11,6 +11,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../api/db/client.ts';
+import { sqlList } from '../api/db/sql-list.ts';
+import { refusedStatuses, resolvedStatuses } from '../api/contract/vocabulary.ts';
 import { loadRates, loadTrend, periodOf, type RatesArea } from '../api/rates/rates.ts';
 import { monthlyReport } from '../api/rates/monthly-report.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
@@ -35,8 +37,8 @@ async function makeHistory(database: Database, n: number, now: Date) {
     SELECT 'B' || h.i, 'street_light', 'bench', 'web', h.status, a.street, a.community, a.grid, a.grid || '-M1',
       h.created, h.created, a.point, h.created + interval '4 hours', h.created + interval '3 days',
       CASE WHEN h.status <> 'collected' THEN h.created + h.v * interval '6 hours' END,
-      CASE WHEN h.status IN ('archived', 'revisited') THEN h.created + h.v * interval '6 hours' + h.w * interval '4 days' END,
-      CASE WHEN h.status IN ('archived', 'revisited') AND h.w < 0.85 THEN CASE WHEN h.v < 0.08 THEN 2 ELSE 3 + floor(h.w * 3)::int END END
+      CASE WHEN h.status IN ${sqlList(resolvedStatuses)} THEN h.created + h.v * interval '6 hours' + h.w * interval '4 days' END,
+      CASE WHEN h.status IN ${sqlList(resolvedStatuses)} AND h.w < 0.85 THEN CASE WHEN h.v < 0.08 THEN 2 ELSE 3 + floor(h.w * 3)::int END END
     FROM (
       SELECT g.i, g.v, g.w, ${now.toISOString()}::timestamptz - g.age * interval '1 day' AS created,
         CASE WHEN g.age < 0.2 AND g.u < 0.5 THEN 'collected' WHEN g.u < 0.03 THEN 'rejected' WHEN g.u < 0.06 THEN 'resolving'
@@ -53,11 +55,12 @@ async function makeHistory(database: Database, n: number, now: Date) {
 /** The plain SQL aggregate: one statement, the total of one area and month, the same definitions written out. */
 async function plainAggregate(database: Database, column: string | null, id: string | null, from: string, to: string, now: Date) {
   const where = column ? sql`${sql.raw(column)} = ${id} AND ` : sql``;
+  const [refused, resolved] = [sqlList(refusedStatuses), sqlList(resolvedStatuses)];
   await database.rows(sql`
-    SELECT count(*) FILTER (WHERE status NOT IN ('rejected', 'duplicate') AND (claimed_at IS NOT NULL OR claim_deadline < ${now.toISOString()}::timestamptz)) AS claim_due,
-           count(*) FILTER (WHERE status NOT IN ('rejected', 'duplicate') AND claimed_at <= claim_deadline) AS claimed_on_time,
-           count(*) FILTER (WHERE status NOT IN ('rejected', 'duplicate') AND (status IN ('resolved', 'revisited', 'archived') OR resolve_deadline < ${now.toISOString()}::timestamptz)) AS resolve_due,
-           count(*) FILTER (WHERE status IN ('resolved', 'revisited', 'archived') AND resolved_at <= resolve_deadline) AS resolved_on_time,
+    SELECT count(*) FILTER (WHERE status NOT IN ${refused} AND (claimed_at IS NOT NULL OR claim_deadline < ${now.toISOString()}::timestamptz)) AS claim_due,
+           count(*) FILTER (WHERE status NOT IN ${refused} AND claimed_at <= claim_deadline) AS claimed_on_time,
+           count(*) FILTER (WHERE status NOT IN ${refused} AND (status IN ${resolved} OR resolve_deadline < ${now.toISOString()}::timestamptz)) AS resolve_due,
+           count(*) FILTER (WHERE status IN ${resolved} AND resolved_at <= resolve_deadline) AS resolved_on_time,
            count(*) FILTER (WHERE rating IS NOT NULL) AS rated, count(*) FILTER (WHERE rating > 2) AS satisfied
     FROM requests WHERE ${where} created_at >= (${from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
       AND created_at < (${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import type { StaffRole } from '../contract/vocabulary.ts';
+import { adminRoles, areaLevels, secretaryAssignableRoles, staffRoles, type StaffRole } from '../contract/vocabulary.ts';
 import type { StaffUser } from '../contract/wire.ts';
 import { installationAdmin } from '../auth/session.ts';
 import { ApiError, unauthorized } from '../errors.ts';
@@ -9,11 +9,6 @@ import { ApiError, unauthorized } from '../errors.ts';
 // (an installation administrator, with no area, everything there is); a community secretary their
 // community and the grids and micro-grids inside it. Every other role may not administer at all.
 
-/** Roles that open the console. */
-export const adminRoles = ['street_admin', 'secretary'] as const satisfies readonly StaffRole[];
-
-/** The roles a secretary may give: the people of their community's grids, never their own rank or above. */
-const secretaryMayAssign: readonly StaffRole[] = ['grid_leader', 'grid_worker', 'microgrid_leader', 'party_household', 'mediator'];
 
 /** The signed-in administrator, or 401 (nobody) / 403 not_admin (a role that does not administer). */
 export function administrator(user: StaffUser | null): StaffUser {
@@ -63,18 +58,18 @@ export async function checkManagedArea(database: Database, user: StaffUser, area
 /** 403 role_not_allowed when the administrator may not give this role. */
 export function checkAssignableRole(user: StaffUser, role: StaffRole): void {
   if (user.role === 'street_admin') return;
-  if (!secretaryMayAssign.includes(role)) {
-    throw new ApiError('role_not_allowed', `a secretary gives these roles only: ${secretaryMayAssign.join(', ')}`, { field: 'role', allowed: secretaryMayAssign });
+  if (!(secretaryAssignableRoles as readonly StaffRole[]).includes(role)) {
+    throw new ApiError('role_not_allowed', `a secretary gives these roles only: ${secretaryAssignableRoles.join(', ')}`, { field: 'role', allowed: [...secretaryAssignableRoles] });
   }
 }
 
 /** The roles an administrator may give (the console's choice list). */
 export const assignableRoles = (user: StaffUser): readonly StaffRole[] =>
-  user.role === 'street_admin' ? ['street_admin', 'secretary', ...secretaryMayAssign] : secretaryMayAssign;
+  user.role === 'street_admin' ? staffRoles : secretaryAssignableRoles;
 
 /** The areas an administrator manages, top down: the console's choice of area. */
 export async function managedAreaList(database: Database, user: StaffUser) {
   return database.rows<{ id: string; name: string; level: string; parentId: string | null }>(sql`
     SELECT id, name, level, parent_id AS "parentId" FROM areas WHERE ${inManagedAreas(user, sql`id`)}
-    ORDER BY array_position(ARRAY['district', 'street', 'community', 'grid', 'microgrid'], level), id`);
+    ORDER BY array_position(ARRAY[${sql.join(areaLevels.map((l) => sql`${l}`), sql`, `)}]::text[], level), id`);
 }

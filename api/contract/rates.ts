@@ -8,6 +8,14 @@ import { z } from 'zod';
 export const rateBreakdowns = ['street', 'community', 'grid', 'worker'] as const;
 export type RateBreakdown = (typeof rateBreakdowns)[number];
 
+/** The breakdowns an area offers, the default first: its parts one level down, then further down, then workers. */
+export function breakdownsOf(level: string | null): RateBreakdown[] {
+  if (level === 'microgrid') return ['worker']; // below the grid, only people
+  // above the street (the installation, a district): everything, streets first
+  const first = rateBreakdowns.indexOf(level as RateBreakdown) + 1;
+  return rateBreakdowns.slice(Math.min(first, rateBreakdowns.length - 1));
+}
+
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: 'must be a real calendar date' });
 

@@ -123,6 +123,11 @@ export const teamRoles = ['grid_leader', 'grid_worker', 'microgrid_leader', 'med
 /** Whom a request is offered to when dispatching: who walks the grid first, who backs them up after. */
 export const dispatchOrder = ['grid_worker', 'grid_leader', 'microgrid_leader', 'mediator', 'secretary', 'street_admin'] as const satisfies readonly StaffRole[];
 
+/** Roles that open the administration console (issue 8): the street administrator, community secretaries. */
+export const adminRoles = ['street_admin', 'secretary'] as const satisfies readonly StaffRole[];
+/** The roles a secretary may give: the people of their community's grids, never their own rank or above. */
+export const secretaryAssignableRoles = ['grid_leader', 'grid_worker', 'microgrid_leader', 'party_household', 'mediator'] as const satisfies readonly StaffRole[];
+
 export const isWorkingRole = (role: string): boolean => (workingRoles as readonly string[]).includes(role);
 export const mayDispatch = (role: string | null | undefined): boolean => !!role && (dispatcherRoles as readonly string[]).includes(role);
 export const hasWideScope = (role: string | null | undefined): boolean => !!role && (wideScopeRoles as readonly string[]).includes(role);

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { openStatuses, ratingRange, refusedStatuses, resolvedStatuses } from '../contract/vocabulary.ts';
-import type { Rate, RateBreakdown, RateRow, RatesAnswer, RatesTrend } from '../contract/rates.ts';
+import { breakdownsOf, type Rate, type RateBreakdown, type RateRow, type RatesAnswer, type RatesTrend } from '../contract/rates.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import { installationAdmin, type StaffUser } from '../auth/session.ts';
@@ -107,16 +107,8 @@ export async function ratesArea(database: Database, user: StaffUser, asked: stri
   return { id: row.id, name: row.name, level: row.level };
 }
 
-/** The breakdown one level down from an area: street → communities → grids → workers. */
-export function defaultBreakdown(level: string | null): RateBreakdown {
-  switch (level) {
-    case null: return 'street';
-    case 'street': return 'community';
-    case 'community': return 'grid';
-    case 'grid': case 'microgrid': return 'worker';
-    default: return 'street'; // above the street (district, county)
-  }
-}
+/** The breakdown one level down from an area: the installation → streets → communities → grids → workers. */
+export const defaultBreakdown = (level: string | null): RateBreakdown => breakdownsOf(level)[0];
 
 export type Period = { from: string; to: string };
 

@@ -56,7 +56,8 @@ export const ENUMS: Record<string, Record<string, string[]>> = {
   landuse: { class: ['park', 'water', 'school', 'hospital', 'plaza', 'green'] },
   pois: { category: [...poiCategories] },
   staff: { role: [...staffRoles] },
-  // the demo's past requests came by every channel but Open311 (no outside system filed them) and
-  // the residents' own page (`web`, recorded apart from QR codes since the demo was generated)
-  requests: { category: [...requestCategories], channel: requestChannels.filter((c) => c !== 'open311' && c !== 'web'), status: [...requestStatuses] },
+  // the demo's past requests came by every channel but Open311 (no outside system filed them), the
+  // residents' own page (`web`) and 12345 transfers (`hotline`), both recorded apart (from QR codes
+  // and phone calls) only since the demo was generated
+  requests: { category: [...requestCategories], channel: requestChannels.filter((c) => !['open311', 'web', 'hotline'].includes(c)), status: [...requestStatuses] },
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { inScope, userOfStaff } from '../../api/auth/session.ts';
+import { hashToken, inScope, userOfStaff } from '../../api/auth/session.ts';
 import { readRequestRow, requestColumns, requestJoins } from '../../api/loop/request-row.ts';
 import { warnDeadlines } from '../../api/notify/notifications.ts';
 import { modes } from '../helpers/databases.ts';
@@ -124,7 +124,7 @@ describe.each(modes())('staff notifications on %s', (mode) => {
 
   it('pushes a notification to its recipient’s own stream and to no public, kiosk or other staff stream', async () => {
     const marker = `MARKER-${Math.random().toString(36).slice(2)}`;
-    await t.database.rows(sql`INSERT INTO kiosk_tokens (token, area_id, label) VALUES ('kiosk-notify-test', 'MS-XSL', 'test wall') ON CONFLICT DO NOTHING`);
+    await t.database.rows(sql`INSERT INTO kiosk_tokens (token_hash, hint, area_id, label) VALUES (${hashToken('kiosk-notify-test')}, 'test', 'MS-XSL', 'test wall') ON CONFLICT DO NOTHING`);
     const open = async (path: string, cookie?: string) => {
       const res = await t.app.request(`http://localhost${path}`, { headers: cookie ? { cookie } : {} });
       expect(res.status).toBe(200);

@@ -4,7 +4,8 @@ import { api, read, signalled, type Answer } from './client.ts';
 
 export type RatesAnswer = Answer<typeof api.rates.$get>;
 export type RateRow = RatesAnswer['rows'][number];
-export type RatesQuery = { area?: string; month?: string; from?: string; to?: string; by?: 'street' | 'community' | 'grid' | 'worker' };
+export type { RateBreakdown } from '../../../../api/contract/rates.ts';
+export type RatesQuery = { area?: string; month?: string; from?: string; to?: string; by?: import('../../../../api/contract/rates.ts').RateBreakdown };
 
 export type RatesTrend = Answer<typeof api.rates.trend.$get>;
 

@@ -625,7 +625,8 @@ export const en: Messages = {
   },
   // ── what happened, worded from an event's action and its detail (issue 10: the server stores data, not sentences) ──
   events: {
-    levels: ['grid worker', 'mediator', 'community', 'street'],
+    // who holds it at each escalation level (vocabulary: escalationLevels), as a sentence says them
+    levels: [enNames.roles.grid_worker, enNames.roles.mediator, enNames.levels.community, enNames.levels.street].map((n) => n.toLowerCase()),
     reasons: { claim_overdue: 'Not claimed in time', resolve_overdue: 'Not resolved in time' } as Record<string, string>,
     escalated: (from: string, to: string) => `Escalated: ${from} → ${to}`,
     autoEscalated: (reason: string, from: string, to: string) => `${reason}; escalated automatically: ${from} → ${to}`,
