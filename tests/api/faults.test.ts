@@ -90,7 +90,8 @@ describe.each(modes())('load with faults on %s', (mode: Mode) => {
     expect(missing).toEqual([]);
   }, 600_000);
 
-  it.runIf(mode === 'postgres')('restores a backup taken under load with every filing acknowledged before it began', async () => {
+  // PostgreSQL only: an embedded database is backed up with its server stopped (docs/operations.md)
+  if (mode === 'postgres') it('restores a backup taken under load with every filing acknowledged before it began', async () => {
     const templateUrl = inject('postgresTemplateUrl')!;
     const urlOf = (name: string) => templateUrl.replace(/\/gridmap_template$/, `/${name}`);
     const admin = await openDatabase({ url: urlOf('postgres'), migrate: false });
