@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../api/db/client.ts';
-import { emptyDatabaseFor, modes, type Mode } from '../helpers/databases.ts';
+import { modes, type Mode } from '../helpers/databases.ts';
 import { runScript, startServer, until } from '../helpers/server.ts';
 
 // Load with faults (issue 9 §5): clients file requests while the server is killed with SIGKILL and
@@ -15,6 +15,30 @@ import { runScript, startServer, until } from '../helpers/server.ts';
 
 const [lon, lat] = [113.235, 35.216]; // inside the demo's streets
 const clients = 4;
+
+/**
+ * A database of the server's own, already holding the demo (so the server starts in seconds):
+ * a data directory loaded from the PGlite template, or a copy of the PostgreSQL template.
+ */
+async function demoDatabaseFor(mode: Mode): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (mode === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'gridmap-faults-'));
+    const seeded = await openDatabase({ dataDir: dir, loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+    await seeded.close();
+    return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const templateUrl = inject('postgresTemplateUrl')!;
+  const name = `k_${randomBytes(5).toString('hex')}`;
+  const admin = await openDatabase({ url: templateUrl.replace(/\/gridmap_template$/, '/postgres'), migrate: false });
+  await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE gridmap_template`));
+  return {
+    env: { DATABASE_URL: templateUrl.replace(/\/gridmap_template$/, `/${name}`) },
+    async drop() {
+      await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin.close();
+    },
+  };
+}
 
 /** `clients` loops filing one request after another until `stop()`; answers the acknowledged tickets with when each was acknowledged. */
 function load(base: string) {
@@ -64,7 +88,7 @@ describe.each(modes())('load with faults on %s', (mode: Mode) => {
   });
 
   it('loses no acknowledged filing when the server is killed with SIGKILL under load and started again', async () => {
-    const database = await emptyDatabaseFor(mode);
+    const database = await demoDatabaseFor(mode);
     dropAfter.push(database.drop);
     const port = 58_500 + (process.pid % 200) + (mode === 'postgres' ? 200 : 0);
     const base = `http://localhost:${port}`;

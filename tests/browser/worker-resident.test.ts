@@ -87,7 +87,8 @@ describe.each(inject('browserTargets'))('the worker\'s and residents\' pages of 
     const filed = await fileAt(b.lon, b.lat);
     const page = await signInOnPhone(browser, 'xsl-g01-zhao', { geolocation: { longitude: b.lon + 0.002, latitude: b.lat + 0.001 }, permissions: ['geolocation'] });
     await page.goto(url(`/worker?ticket=${filed.ticket}`));
-    await expect(page.locator('[data-testid=building]').textContent({ timeout: 15_000 })).resolves.toContain(b.number);
+    // up to 30 s: the embedded server answers every browser file of both test workers, one query at a time
+    await expect(page.locator('[data-testid=building]').textContent({ timeout: 30_000 })).resolves.toContain(b.number);
     // the map is drawn with the pin on the request's place
     await page.waitForFunction(() => {
       const map = (window as any).__placeMap;
