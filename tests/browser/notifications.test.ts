@@ -59,6 +59,7 @@ describe.each(inject('browserTargets'))('notifications in Chromium on %s', (_eng
     await page.locator('header button.ring').waitFor();
     // the list is read on load; then mark everything read so the count starts from zero
     await page.click('header button.ring');
+    await page.locator('.bell-panel[data-loaded=true]').waitFor({ timeout: 15_000 });
     const markAll = page.getByRole('button', { name: '全部已读' });
     if (await markAll.isEnabled()) await markAll.click();
     await page.click('header button.ring');

@@ -14,6 +14,8 @@ const RELOAD_MS = 60_000; // the list is read again now and then: a notification
 class StaffNotifications {
   items = $state<StaffNotification[]>([]);
   unread = $state(0);
+  /** true once the list has been read from the API (until then an empty list means "not known yet") */
+  loaded = $state(false);
   muted = $state(typeof localStorage !== 'undefined' && localStorage.getItem(MUTED_KEY) === '1');
   permission = $state<SystemPermission>(typeof window === 'undefined' ? 'unsupported' : systemPermission());
   /** words for a system notification, given by the page that shows the bell (it knows the language) */
@@ -45,6 +47,7 @@ class StaffNotifications {
       const list = await fetchNotifications(controller.signal);
       this.items = list.notifications;
       this.unread = list.unread;
+      this.loaded = true;
     } catch {
       // signed out or offline: the bell keeps what it had; the stream's reconnection reads again
     }
@@ -68,6 +71,7 @@ class StaffNotifications {
   async markRead(ids: number[]) {
     const unread = ids.filter((id) => this.items.some((n) => n.id === id && !n.readAt));
     if (!unread.length) return;
+    this.#controller?.abort();
     const now = new Date().toISOString();
     this.items = this.items.map((n) => (unread.includes(n.id) ? { ...n, readAt: now } : n));
     this.unread = Math.max(0, this.unread - unread.length);
@@ -79,6 +83,7 @@ class StaffNotifications {
   }
 
   async markAllRead() {
+    this.#controller?.abort(); // a read in flight would bring back the counts from before
     const now = new Date().toISOString();
     this.items = this.items.map((n) => (n.readAt ? n : { ...n, readAt: now }));
     this.unread = 0;
