@@ -189,6 +189,9 @@ export const EventDetail = z.object({
   assigneeName: z.string().optional(),
   ticket: z.string().optional(),
   rating: z.number().int().optional(),
+  /** a boundary import moved the request: the smallest area it was in and is in now, by name */
+  fromArea: z.string().optional(),
+  toArea: z.string().optional(),
 }).nullable();
 export type EventDetail = z.infer<typeof EventDetail>;
 

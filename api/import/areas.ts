@@ -281,14 +281,18 @@ async function reassignRequests(database: Database, report: ImportReport) {
   for (let i = 0; i < moved.length; i += 500) {
     const batch = moved.slice(i, i + 500);
     const values = sql.join(batch.map((m) => sql`(${m.id}::int, ${m.to.streetId}::text, ${m.to.communityId}::text,
-      ${m.to.gridId}::text, ${m.to.microgridId}::text, ${`boundary import: ${smallest(m.from) ?? '—'} → ${smallest(m.to) ?? '—'}`}::text)`), sql`, `);
+      ${m.to.gridId}::text, ${m.to.microgridId}::text, ${smallest(m.from)}::text)`), sql`, `);
     await db.execute(sql`
       UPDATE requests r SET street_id = v.s, community_id = v.c, grid_id = v.g, microgrid_id = v.m, updated_at = now()
-      FROM (VALUES ${values}) AS v(id, s, c, g, m, note) WHERE r.id = v.id`);
-    // the audit trail says why a request changed hands
+      FROM (VALUES ${values}) AS v(id, s, c, g, m, was) WHERE r.id = v.id`);
+    // the audit trail says why a request changed hands: the areas by name, as data the pages word
     await db.execute(sql`
-      INSERT INTO request_events (request_id, actor, action, note)
-      SELECT v.id, 'system', 'reassigned', v.note FROM (VALUES ${values}) AS v(id, s, c, g, m, note)`);
+      INSERT INTO request_events (request_id, actor, action, detail)
+      SELECT v.id, 'system', 'reassigned', jsonb_strip_nulls(jsonb_build_object(
+        'fromArea', coalesce(fa.name, v.was), 'toArea', coalesce(ta.name, coalesce(v.m, v.g, v.c, v.s))))
+      FROM (VALUES ${values}) AS v(id, s, c, g, m, was)
+      LEFT JOIN areas fa ON fa.id = v.was
+      LEFT JOIN areas ta ON ta.id = coalesce(v.m, v.g, v.c, v.s)`);
   }
 }
 

@@ -217,7 +217,11 @@ describe.each(modes())('importing area boundaries on %s', (mode) => {
     const admin = await signIn(t, 'admin');
     const detail = await call(t, 'GET', `/api/staff/requests/${filed[0]}`, { cookie: admin });
     expect(detail.status).toBe(200);
-    expect((await detail.json()).events.map((e: { action: string }) => e.action)).toContain('reassigned');
+    const moved = ((await detail.json()).events as { action: string; note: string | null; detail: Record<string, string> | null }[])
+      .find((e) => e.action === 'reassigned');
+    // the areas by name, as data the page words in its language; no sentence stored
+    const names = new Map((await t.database.rows<{ id: string; name: string }>(sql`SELECT id, name FROM areas WHERE id IN (${ma}, ${mb})`)).map((r) => [r.id, r.name]));
+    expect(moved).toMatchObject({ note: null, detail: { fromArea: names.get(mb), toArea: names.get(ma) } });
     expect((await t.get('/api/stats')).status).toBe(200);
   });
 

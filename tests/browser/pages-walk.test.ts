@@ -107,6 +107,20 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
     // the figures are the community's, each with its definition on hover
     await expect(page.locator('.figure').first().getAttribute('title')).resolves.toMatch(/今天/);
     await expect(page.locator('.figure[title*="重新办理"]').count()).resolves.toBe(1);
+    // the feed shows whole lines only: each line is inside the panel or not shown at all, never cut
+    await page.locator('.feed li').first().waitFor({ timeout: 30_000 });
+    const cut = await page.evaluate(() => {
+      // what shows of a line: its box within the boxes that clip it (the panel's part and its list)
+      const clip = ['.feed', '.feed ol'].map((s) => document.querySelector(s)!.getBoundingClientRect());
+      const [left, top] = [Math.max(...clip.map((b) => b.left)), Math.max(...clip.map((b) => b.top))];
+      const [right, bottom] = [Math.min(...clip.map((b) => b.right)), Math.min(...clip.map((b) => b.bottom))];
+      return [...document.querySelectorAll('.feed li')].map((li) => li.getBoundingClientRect()).filter((r) => {
+        const w = Math.min(r.right, right) - Math.max(r.left, left), h = Math.min(r.bottom, bottom) - Math.max(r.top, top);
+        const shown = w > 0.5 && h > 0.5;
+        return shown && (w < r.width - 0.5 || h < r.height - 0.5);
+      }).length;
+    });
+    expect(cut).toBe(0);
   });
 
   it.each(['zh-CN', 'en'])('says on the wall what happened in the page\u2019s language only (%s)', async (lang) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { launchChromium, newContext, screenshot } from '../helpers/browser.ts';
 import { outsideRequestsSeen } from '../helpers/browser.ts';
+import { lowContrastText } from '../helpers/contrast.ts';
 
 // The residents' and riders' pages in a real Chromium at phone size, in Chinese, against the
 // running server of the global setup: what a resident or a rider would read on the screen.
@@ -282,6 +283,33 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     await page.getByRole('button', { name: '提交' }).click();
     await expect(page.getByRole('alert').first().innerText()).resolves.toContain('请在地图上点出问题的位置');
     expect(posts).toEqual([]);
+  });
+
+  it('shows every text of the residents\u2019 and riders\u2019 pages at AA contrast, in both languages', async () => {
+    const here = middle(guide.bounds);
+    const filed = await api<{ ticket: string }>('/api/requests', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'street_light', description: '对比度测试', lon: here.longitude, lat: here.latitude }),
+    });
+    const pages = ['/resident', `/report?lon=${here.longitude}&lat=${here.latitude}`, `/rider/${guide.compound.id}`, '/circle', `/ticket/${filed.ticket}`, '/login'];
+    for (const locale of ['zh-CN', 'en']) {
+      const context = await phone({ locale });
+      const page = await context.newPage();
+      await page.goto(url('/resident'));
+      await page.evaluate((l) => localStorage.setItem('gridmap.locale', l), locale);
+      for (const path of pages) {
+        await page.goto(url(path));
+        // loaded when its words stop changing (lists and places arrive after the first frame)
+        let last = '';
+        await expect.poll(async () => {
+          const now = await page.evaluate(() => document.body.innerText);
+          const settled = now.length > 40 && now === last;
+          last = now;
+          return settled;
+        }, { interval: 300, timeout: 15_000 }).toBe(true);
+        expect(await lowContrastText(page), `${path} in ${locale}`).toEqual([]);
+      }
+    }
   });
 
   it('loaded nothing from outside this machine in any of the pages above', () => {

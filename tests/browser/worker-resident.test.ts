@@ -188,6 +188,15 @@ describe.each(inject('browserTargets'))('the worker\'s and residents\' pages of 
     const page = await signInOnPhone(browser, 'xsl-g01-zhao');
     await page.locator('a.intake').click();
     await page.waitForURL('**/worker/intake');
+    // the map opens on the worker's own grid, not the whole street
+    const grid = await api<any>('/api/collections/grids/items/MS-XSL-G01');
+    const lons = JSON.stringify(grid.body.geometry.coordinates).match(/-?\d+\.\d+/g)!.map(Number).filter((_, i) => i % 2 === 0);
+    await expect.poll(() => page.evaluate(() => {
+      const map = (window as any).__pinMap;
+      if (!map) return null;
+      const b = map.getBounds();
+      return [b.getWest(), b.getEast()];
+    }), { timeout: 30_000 }).toSatisfy((b: [number, number] | null) => !!b && b[0] >= Math.min(...lons) - 0.003 && b[1] <= Math.max(...lons) + 0.003);
     await page.getByLabel('群内反映').check();
     await page.fill('#intake-text', '【十号院业主群】3号楼2单元楼道里又有人拉飞线给电动车充电，太危险了');
     await expect(page.locator('[data-testid=suggested]').textContent()).resolves.toContain('飞线充电');

@@ -2,6 +2,7 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon
 import type {
   AreaProperties, BuildingProperties, CompoundProperties, PoiProperties, RequestProperties,
 } from '../../../../api/contract/wire.ts';
+import type { AreaLevel } from '../../../../api/contract/vocabulary.ts';
 import { api, read, signalled } from './client.ts';
 
 // The OGC API – Features collections the pages read (docs/api.md). Their answers are GeoJSON
@@ -26,3 +27,8 @@ export const fetchItem = <C extends keyof Collections>(collection: C, id: string
 
 /** The area panel: an area with its public team and request counts. */
 export const fetchArea = (id: string, signal?: AbortSignal) => read(api.areas[':id'].$get({ param: { id } }, signalled(signal)));
+
+/** The collection holding the areas of a level. */
+export const areaCollection = {
+  street: 'streets', community: 'communities', grid: 'grids', microgrid: 'microgrids',
+} as const satisfies Record<AreaLevel, keyof Collections>;

@@ -634,6 +634,7 @@ export const en: Messages = {
     dispatchedTo: (name: string) => `To ${name}`,
     duplicateOf: (ticket: string) => `Duplicate of ${ticket}`,
     mergedHere: (ticket: string) => `${ticket} merged here as a duplicate`,
+    reassigned: (from: string, to: string) => `Boundaries redrawn; area: ${from} → ${to}`,
     rated: (n: number) => `Rated ${n} ${n === 1 ? 'star' : 'stars'}`,
     /** the wall's feed: what happened, in a few words */
     feed: {

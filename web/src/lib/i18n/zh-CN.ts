@@ -633,6 +633,7 @@ export const zhCN = {
     dispatchedTo: (name: string) => `派给 ${name}`,
     duplicateOf: (ticket: string) => `与 ${ticket} 重复`,
     mergedHere: (ticket: string) => `重复诉求 ${ticket} 并入`,
+    reassigned: (from: string, to: string) => `边界调整，所属区域：${from} → ${to}`,
     rated: (n: number) => `评价 ${n} 星`,
     /** the wall's feed: what happened, in a few words */
     feed: {

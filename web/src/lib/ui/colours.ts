@@ -18,7 +18,7 @@ export const ui = {
   text: '#222',
   textSoft: '#333',
   muted: '#666', // labels of fields, meta lines
-  faint: '#999', // separators, steps not reached yet
+  faint: '#767676', // separators, steps not reached yet: the lightest grey text that still reads (AA 4.5:1 on white)
   borderStrong: '#555', // the residents' inputs: seen by old eyes
   border: '#999',
   borderSoft: '#bbb',
@@ -32,7 +32,7 @@ export const ui = {
   dangerSoft: '#fff0f0',
   ok: '#11692b', // done, sent, open now
   okSoft: '#eafaf1',
-  done: '#2bb673', // steps a request has passed on its timeline
+  done: '#1e8449', // steps a request has passed on its timeline (white ✓ on it at AA 4.5:1)
   caution: '#a35400', // a move that needs thought (escalate, me too)
   cautionLine: '#e07b00',
   notice: '#e0b84c', // "the same problem nearby?" boxes

@@ -22,6 +22,8 @@ describe('an audit event worded in the page\u2019s language', () => {
     expect(detailLine(en.events, 'reopened', { rating: 1 })).toBe('Rated 1 star');
     expect(detailLine(zhCN.events, 'status', { ticket: 'GM20261207-0001' })).toBe('与 GM20261207-0001 重复');
     expect(detailLine(zhCN.events, 'note', null)).toBeNull();
+    expect(detailLine(zhCN.events, 'reassigned', { fromArea: '第一网格', toArea: '第二网格' })).toBe('边界调整，所属区域：第一网格 → 第二网格');
+    expect(detailLine(en.events, 'reassigned', { fromArea: '第一网格', toArea: '第二网格' })).toBe('Boundaries redrawn; area: 第一网格 → 第二网格');
   });
 
   it('says on the wall what happened: a note is not a claim, a photo and an escalation say so', () => {

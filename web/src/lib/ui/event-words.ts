@@ -16,6 +16,7 @@ export function detailLine(words: Words, action: string, detail: EventDetail): s
     const from = levelName(words, detail.fromLevel), to = levelName(words, detail.toLevel);
     return detail.reason ? words.autoEscalated(words.reasons[detail.reason] ?? detail.reason, from, to) : words.escalated(from, to);
   }
+  if (action === 'reassigned' && (detail.fromArea || detail.toArea)) return words.reassigned(detail.fromArea ?? '—', detail.toArea ?? '—');
   if (detail.assigneeName) return words.dispatchedTo(detail.assigneeName);
   if (detail.rating !== undefined) return words.rated(detail.rating);
   if (detail.ticket) return action === 'me_too' ? words.mergedHere(detail.ticket) : words.duplicateOf(detail.ticket);
