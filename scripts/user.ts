@@ -2,10 +2,11 @@
 //   npm run user -- add USERNAME --role street_admin [--area ID] [--name 姓名] [--phone 电话] [--public]
 //   npm run user -- reset-password USERNAME
 //   npm run user -- disable USERNAME
+//   npm run user -- enable USERNAME
 // Opens the database as the server does (DATABASE_URL, or DATA_DIR for PGlite: stop the server first).
 // A new or reset password is printed once; only its hash is kept.
 import { parseArgs } from 'node:util';
-import { createAccount, disableAccount, resetPassword } from '../api/auth/admin.ts';
+import { createAccount, disableAccount, enableAccount, resetPassword } from '../api/auth/admin.ts';
 import { staffRoles, type StaffRole } from '../api/contract/vocabulary.ts';
 import { ApiError } from '../api/errors.ts';
 import { fail, openForScript } from './lib/open-database.ts';
@@ -14,6 +15,7 @@ const usage = `用法 usage:
   npm run user -- add USERNAME --role ROLE [--area AREA_ID] [--name 姓名] [--phone 电话] [--public]
   npm run user -- reset-password USERNAME
   npm run user -- disable USERNAME
+  npm run user -- enable USERNAME
 ROLE: ${staffRoles.join(', ')}`;
 
 const { values, positionals } = parseArgs({
@@ -29,7 +31,7 @@ if (values.help) {
 }
 const [command, username] = positionals;
 if (!command || !username || positionals.length > 2) fail(usage);
-if (!['add', 'reset-password', 'disable'].includes(command)) fail(`未知命令 unknown command "${command}"\n${usage}`);
+if (!['add', 'reset-password', 'disable', 'enable'].includes(command)) fail(`未知命令 unknown command "${command}"\n${usage}`);
 if (command === 'add' && !values.role) fail(`需要 --role / add needs --role\n${usage}`);
 
 const database = await openForScript();
@@ -45,6 +47,9 @@ try {
     const password = await resetPassword(database, username, 'cli');
     console.log(`✓ 已重置密码，原有登录已退出 / password reset, every session of ${username} ended`);
     console.log(`  新密码（只显示这一次）/ new password, shown this once: ${password}`);
+  } else if (command === 'enable') {
+    await enableAccount(database, username, 'cli');
+    console.log(`✓ 已恢复 ${username}：可用原密码登录 / enabled: signs in with the password it had`);
   } else {
     await disableAccount(database, username, 'cli');
     console.log(`✓ 已停用 ${username}：不能再登录，原有登录已退出 / disabled: no more sign-ins, every session ended`);

@@ -3,7 +3,7 @@ import type { Database } from '../db/client.ts';
 import { isWorkingRole, type StaffRole } from '../contract/vocabulary.ts';
 import type { StaffUser } from '../contract/wire.ts';
 import type { RosterEntry, StaffChange, NewStaff } from '../contract/admin.ts';
-import { createAccount, disableAccount, newStaffId, resetPassword } from '../auth/admin.ts';
+import { createAccount, disableAccount, enableAccount, newStaffId, resetPassword } from '../auth/admin.ts';
 import { ApiError } from '../errors.ts';
 import { checkAssignableRole, checkManagedArea, inManagedAreas } from './scope.ts';
 
@@ -61,6 +61,11 @@ export async function addStaff(database: Database, user: StaffUser, input: NewSt
 /** Changes what is given of name, role, area, phone and whether the phone is public. */
 export async function updateStaff(database: Database, user: StaffUser, staffId: string, change: StaffChange): Promise<RosterEntry> {
   const before = await managedStaff(database, user, staffId);
+  // one's own role or area would take one's own rights away (or widen them): another administrator does it
+  const ownRights = (change.role !== undefined && change.role !== before.role) || (change.areaId !== undefined && change.areaId !== before.areaId);
+  if (before.username === user.username && ownRights) {
+    throw new ApiError('own_account', 'you cannot change your own role or area: ask another administrator', { field: change.role !== undefined ? 'role' : 'areaId' });
+  }
   if (change.role !== undefined) {
     checkAssignableRole(user, change.role);
     if (before.username && !isWorkingRole(change.role)) {
@@ -92,6 +97,12 @@ async function accountOf(database: Database, user: StaffUser, staffId: string): 
 /** Disables the staff member's account: no more sign-ins, every session ended. */
 export async function disableStaffAccount(database: Database, user: StaffUser, staffId: string): Promise<RosterEntry> {
   await disableAccount(database, await accountOf(database, user, staffId), user.username);
+  return managedStaff(database, user, staffId);
+}
+
+/** Enables the staff member's disabled account again. */
+export async function enableStaffAccount(database: Database, user: StaffUser, staffId: string): Promise<RosterEntry> {
+  await enableAccount(database, await accountOf(database, user, staffId), user.username);
   return managedStaff(database, user, staffId);
 }
 

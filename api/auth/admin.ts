@@ -92,6 +92,16 @@ export async function resetPassword(database: Database, username: string, actor:
   return password;
 }
 
+/** Enables a disabled account again: it signs in with its password as before (reset it if that is in doubt). */
+export async function enableAccount(database: Database, username: string, actor: string): Promise<void> {
+  const [done] = await database.rows<{ username: string }>(sql`
+    WITH a AS (UPDATE accounts SET disabled_at = NULL WHERE username = ${username} RETURNING username),
+    f AS (DELETE FROM sign_in_failures WHERE username IN (SELECT username FROM a)),
+    e AS (INSERT INTO admin_events (actor, action, subject) SELECT ${actor}, 'account_enabled', username FROM a)
+    SELECT username FROM a`);
+  if (!done) throw new ApiError('account_not_found', `no account ${username}`, { field: 'username' });
+}
+
 /** Disables an account: it signs in no more and its sessions end; the row stays for the audit trail. */
 export async function disableAccount(database: Database, username: string, actor: string): Promise<void> {
   const [done] = await database.rows<{ username: string }>(sql`

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
 import { NewApiKey, NewKioskLink, NewStaff, StaffChange } from '../contract/admin.ts';
-import { addStaff, disableStaffAccount, listRoster, resetStaffPassword, updateStaff } from '../admin/people.ts';
+import { addStaff, disableStaffAccount, enableStaffAccount, listRoster, resetStaffPassword, updateStaff } from '../admin/people.ts';
 import { createApiKey, createKioskLink, listApiKeys, listKioskLinks, recentAdminEvents, revokeApiKey, revokeKioskLink } from '../admin/links.ts';
 import { administrator, assignableRoles, managedAreaList, streetAdministrator } from '../admin/scope.ts';
 import { importRoster, previewRoster, rosterTemplate } from '../admin/roster-import.ts';
@@ -68,6 +68,10 @@ export const adminRoutes = (database: Database) => new Hono()
   .post('/staff/:id/disable', async (c) => {
     const user = administrator(await currentUser(c, database));
     return c.json({ staff: await disableStaffAccount(database, user, c.req.param('id')) }, 200, noStore);
+  })
+  .post('/staff/:id/enable', async (c) => {
+    const user = administrator(await currentUser(c, database));
+    return c.json({ staff: await enableStaffAccount(database, user, c.req.param('id')) }, 200, noStore);
   })
   .post('/staff/:id/reset-password', async (c) => {
     const user = administrator(await currentUser(c, database));

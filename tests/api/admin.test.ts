@@ -85,9 +85,12 @@ describe.each(modes())('the administration console on %s', (mode) => {
       expect(res.status).toBe(403);
       expect((await res.json()).code).toBe('out_of_scope');
     }
-    const moved = await as('mzl-shuji', 'PATCH', `/api/admin/staff/${other.id}`, { areaId: 'MS-XSL' });
+    // a secretary cannot move one of their people out of their community (nor themself: own_account, below)
+    const [worker] = await t.database.rows<{ id: string; area: string }>(sql`
+      SELECT id, area_id AS area FROM staff WHERE role = 'grid_worker' AND area_id LIKE 'MS-MZL-%' ORDER BY id LIMIT 1`);
+    const moved = await as('mzl-shuji', 'PATCH', `/api/admin/staff/${worker.id}`, { areaId: 'MS-XSL' });
     expect((await moved.json()).code).toBe('out_of_scope');
-    expect(await t.database.rows(sql`SELECT area_id FROM staff WHERE id = ${other.id}`)).toEqual([{ area_id: 'MS-MZL' }]);
+    expect(await t.database.rows(sql`SELECT area_id FROM staff WHERE id = ${worker.id}`)).toEqual([{ area_id: worker.area }]);
   });
 
   it('edits phone and whether it is public, audited with the fields changed', async () => {
@@ -137,6 +140,26 @@ describe.each(modes())('the administration console on %s', (mode) => {
     expect((await (await as('admin', 'POST', `/api/admin/staff/${mediator.id}/disable`)).json()).staff.disabled).toBe(true);
     const [boss] = await t.database.rows<{ id: string }>(sql`SELECT staff_id AS id FROM accounts WHERE username = 'admin'`);
     expect((await (await as('admin', 'POST', `/api/admin/staff/${boss.id}/disable`)).json()).code).toBe('own_account');
+
+    // enabled again: the same password signs in, and the change is in the log
+    const enabled = await (await as('xsl-shuji', 'POST', `/api/admin/staff/${zhou.id}/enable`)).json();
+    expect(enabled.staff.disabled).toBe(false);
+    expect((await t.post('/api/session', { username: 'xsl-g01-zhou', password: reset.password })).status).toBe(200);
+    expect(await events('account_enabled')).toContainEqual({ actor: 'xsl-shuji', subject: 'xsl-g01-zhou', note: null });
+    expect((await as('mzl-shuji', 'POST', `/api/admin/staff/${zhou.id}/enable`)).status).toBe(403); // not their community
+  });
+
+  it('does not let an administrator change their own role or area, and writes nothing when refused', async () => {
+    const [secretary] = await t.database.rows<{ id: string; role: string; area: string }>(sql`
+      SELECT s.id, s.role, s.area_id AS area FROM accounts a JOIN staff s ON s.id = a.staff_id WHERE a.username = 'xsl-shuji'`);
+    const demote = await as('xsl-shuji', 'PATCH', `/api/admin/staff/${secretary.id}`, { role: 'grid_worker' });
+    expect(demote.status).toBe(409);
+    expect(await demote.json()).toMatchObject({ code: 'own_account', field: 'role' });
+    const move = await as('xsl-shuji', 'PATCH', `/api/admin/staff/${secretary.id}`, { areaId: 'MS-XSL-G01' });
+    expect((await move.json()).code).toBe('own_account');
+    expect(await t.database.rows(sql`SELECT role, area_id AS area FROM staff WHERE id = ${secretary.id}`)).toEqual([{ role: secretary.role, area: secretary.area }]);
+    // their own phone they may change
+    expect((await as('xsl-shuji', 'PATCH', `/api/admin/staff/${secretary.id}`, { phone: '0391-1234567' })).status).toBe(200);
   });
 
   it('creates a kiosk link that opens the wall once made and not once revoked; only its hash is kept', async () => {

@@ -14,6 +14,7 @@ export type ManagedArea = Roster['areas'][number];
 export const addStaff = (input: NewStaff) => read(admin.staff.$post({ json: input }));
 export const updateStaff = (id: string, change: StaffChange) => read(admin.staff[':id'].$patch({ param: { id }, json: change }));
 export const disableStaff = (id: string) => read(admin.staff[':id'].disable.$post({ param: { id } }));
+export const enableStaff = (id: string) => read(admin.staff[':id'].enable.$post({ param: { id } }));
 export const resetStaffPassword = (id: string) => read(admin.staff[':id']['reset-password'].$post({ param: { id } }));
 
 export const fetchKioskLinks = (signal?: AbortSignal) => read(admin.kiosks.$get(undefined, signalled(signal)));

@@ -428,6 +428,7 @@ export const en: Messages = {
     cancel: 'Cancel',
     edit: 'Edit',
     disable: 'Disable account',
+    enable: 'Enable account',
     resetPassword: 'Reset password',
     confirmDisable: (name: string) => `Disable ${name}'s account? They can no longer sign in, and open sessions end.`,
     confirmReset: (name: string) => `Make a new password for ${name}? The old one stops working at once.`,
@@ -482,7 +483,7 @@ export const en: Messages = {
       duplicate_in_file: 'Repeats an earlier row (same name, same grid)', already_on_roster: 'Already on the roster: edit them in the list',
     } as Record<string, string>,
     actionNames: {
-      account_created: 'account created', password_reset: 'password reset', account_disabled: 'account disabled', demo_removed: 'demo removed',
+      account_created: 'account created', password_reset: 'password reset', account_disabled: 'account disabled', account_enabled: 'account enabled', demo_removed: 'demo removed',
       staff_added: 'person added', staff_updated: 'person changed', kiosk_created: 'wall-screen link created', kiosk_revoked: 'wall-screen link revoked',
       api_key_created: 'API key created', api_key_revoked: 'API key revoked', staff_imported: 'roster imported',
     } as Record<string, string>,

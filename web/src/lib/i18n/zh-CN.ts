@@ -428,6 +428,7 @@ export const zhCN = {
     cancel: '取消',
     edit: '编辑',
     disable: '停用账号',
+    enable: '恢复账号',
     resetPassword: '重置密码',
     confirmDisable: (name: string) => `确定停用 ${name} 的账号？停用后不能再登录，已登录的也会退出。`,
     confirmReset: (name: string) => `为 ${name} 生成新密码？原密码立即失效。`,
@@ -481,7 +482,7 @@ export const zhCN = {
       duplicate_in_file: '与表中前面一行重复（同名同网格）', already_on_roster: '已在花名册中：请在列表里直接修改',
     } as Record<string, string>,
     actionNames: {
-      account_created: '创建账号', password_reset: '重置密码', account_disabled: '停用账号', demo_removed: '删除演示数据',
+      account_created: '创建账号', password_reset: '重置密码', account_disabled: '停用账号', account_enabled: '恢复账号', demo_removed: '删除演示数据',
       staff_added: '登记人员', staff_updated: '修改人员', kiosk_created: '生成大屏链接', kiosk_revoked: '撤销大屏链接',
       api_key_created: '生成接口密钥', api_key_revoked: '撤销接口密钥', staff_imported: '导入花名册',
     } as Record<string, string>,
