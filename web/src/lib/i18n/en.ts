@@ -581,6 +581,9 @@ export const en: Messages = {
     own_account: () => 'You cannot do this to your own account; ask another administrator',
     import_unreadable: () => 'This file cannot be read; check its type (.xlsx, .csv or .geojson)',
     import_problems: (d) => `The file has ${Array.isArray(d.problems) ? d.problems.length : ''} problem(s); nothing was imported. Fix the rows and upload it again`,
+    // care ledgers (issue 11 §2)
+    household_not_found: () => 'No such care household: it may have been removed, or the number is wrong',
+    colour_not_in_scheme: (d) => `That colour is not one of the household\u2019s scheme; allowed: ${Array.isArray(d.allowed) ? d.allowed.join(', ') : ''}`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {

@@ -581,6 +581,9 @@ export const zhCN = {
     own_account: () => '不能对自己的账号这样操作，请找另一位管理员',
     import_unreadable: () => '无法读取这个文件，请确认文件类型（.xlsx、.csv 或 .geojson）',
     import_problems: (d) => `文件有 ${Array.isArray(d.problems) ? d.problems.length : ''} 处问题，未导入任何数据；请逐行修改后重新上传`,
+    // care ledgers (issue 11 §2)
+    household_not_found: () => '找不到这户关爱对象，可能已被删除或编号有误',
+    colour_not_in_scheme: (d) => `这个颜色不属于该户的分级方案；可选：${Array.isArray(d.allowed) ? d.allowed.join('、') : ''}`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
