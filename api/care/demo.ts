@@ -52,7 +52,9 @@ export async function seedDemoCare(db: Db, now = Date.now()): Promise<void> {
     const k = i++;
     const { colour, categories, scheme } = pattern[k % pattern.length];
     const name = surnames[k % surnames.length] + given[(k * 7) % given.length];
-    const created = new Date(now - (120 + (k % 30)) * day);
+    const ago = lastVisitDaysAgo[k % lastVisitDaysAgo.length];
+    // written down before its first visit; a household never visited was added days ago
+    const created = new Date(now - (ago === null ? 2 + (k % 10) : ago + 40) * day);
     const [h] = rowsOf<{ id: number }>(await db.execute(sql`
       INSERT INTO care_households (street_id, community_id, grid_id, microgrid_id, building_id, name_sealed, name_index,
         id_number_sealed, phone_sealed, room_sealed, notes_sealed, scheme, colour, categories, worker_id, geom, created_at, updated_at)
@@ -63,7 +65,6 @@ export async function seedDemoCare(db: Db, now = Date.now()): Promise<void> {
         ${scheme}, ${colour}, ${JSON.stringify(categories)}::jsonb, ${place.worker_id},
         ST_SetSRID(ST_MakePoint(${place.lon}, ${place.lat}), 4326), ${created.toISOString()}::timestamptz, ${created.toISOString()}::timestamptz)
       RETURNING id`));
-    const ago = lastVisitDaysAgo[k % lastVisitDaysAgo.length];
     if (ago === null) continue;
     // an earlier visit a month before, at a worse colour for the red-turned-better ones
     const earlier = ['orange', 'yellow', 'green'].includes(colour) && k % 2 === 0 ? 'red' : colour;

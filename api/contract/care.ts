@@ -6,7 +6,7 @@ import { z } from 'zod';
 // frequency follows the colour; the frequencies below are this product's defaults, changed here.
 
 /** One colour of a scheme: how often the household is visited (days between visits), most urgent first. */
-export type CareColour = { colour: string; everyDays: number; hex: string };
+export type CareColour = { colour: CareColourName; everyDays: number; hex: string };
 
 /**
  * The schemes: the five-colour ledger for adults (red: needs help now … green: stable), and the
