@@ -11,14 +11,21 @@ import { nameIndex, seal } from './seal.ts';
 const surnames = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
 const given = ['桂芳', '秀兰', '德明', '淑珍', '建国', '玉梅', '长顺', '凤英', '守义', '兰香', '福生', '巧云', '振华', '月娥', '小宝', '欣怡'];
 const rooms = ['1单元101', '1单元302', '2单元201', '2单元502', '3单元402', '1单元601'];
-const findings = [
-  '老人身体尚可，冰箱里有菜，叮嘱按时吃药',
-  '血压偏高，已联系社区卫生服务站上门随访',
-  '家中暖气不热，已报物业维修',
-  '孩子在校情况良好，监护人外出务工，由祖母照看',
-  '低保年审材料已帮忙准备齐全',
-  '门口台阶湿滑，已请物业加装扶手',
-];
+/** what a visit found, by scheme: the adults' households and the children's */
+const findings: Record<CareScheme, string[]> = {
+  five: [
+    '老人身体尚可，冰箱里有菜，叮嘱按时吃药',
+    '血压偏高，已联系社区卫生服务站上门随访',
+    '家中暖气不热，已报物业维修',
+    '低保年审材料已帮忙准备齐全',
+    '门口台阶湿滑，已请物业加装扶手',
+  ],
+  children: [
+    '孩子在校情况良好，监护人外出务工，由祖母照看',
+    '作业辅导已安排到儿童之家，每周二、四放学后',
+    '冬衣不够，已联系爱心妈妈团送来两件棉衣',
+  ],
+};
 /** colour, categories and scheme of the demo's n-th household (a fixed cycle). */
 const pattern: { colour: string; categories: CareCategory[]; scheme: CareScheme }[] = [
   { colour: 'red', categories: ['living_alone', 'very_old'], scheme: 'five' },
@@ -69,8 +76,8 @@ export async function seedDemoCare(db: Db, now = Date.now()): Promise<void> {
     // an earlier visit a month before, at a worse colour for the red-turned-better ones
     const earlier = ['orange', 'yellow', 'green'].includes(colour) && k % 2 === 0 ? 'red' : colour;
     const visits = [
-      { at: now - (ago + 30) * day, before: earlier, after: earlier, finding: findings[(k + 3) % findings.length] },
-      { at: now - ago * day, before: earlier, after: colour, finding: findings[k % findings.length] },
+      { at: now - (ago + 30) * day, before: earlier, after: earlier, finding: findings[scheme][(k + 1) % findings[scheme].length] },
+      { at: now - ago * day, before: earlier, after: colour, finding: findings[scheme][k % findings[scheme].length] },
     ];
     for (const v of visits) {
       await db.execute(sql`

@@ -7,7 +7,7 @@ import {
   type CareCategory, type CareColourName, type CareHousehold, type CareHouseholdEdit, type CareHouseholdInput, type CareHouseholdRow,
   type CareScheme, type CareVisitInput,
 } from '../contract/care.ts';
-import { nameIndex, seal, sealOptional, unseal } from './seal.ts';
+import { careKeys, nameIndex, seal, sealOptional, unseal } from './seal.ts';
 
 // The care ledger (五色管理台账, docs/care.md): who may see which household, the list with the visits
 // owed, one household's card (each read audited in admin_events: who, when, which id — never a
@@ -240,4 +240,17 @@ export async function careCounts(database: Database, areaId: string | null) {
     WHERE grid_id IS NOT NULL AND (${areaId}::text IS NULL OR ${areaId} IN (street_id, community_id, grid_id, microgrid_id))
     GROUP BY grid_id, colour ORDER BY grid_id, colour`);
   return rows.map((r) => ({ gridId: r.grid_id, colour: r.colour, households: Number(r.n) }));
+}
+
+/**
+ * At start: reads the key (a malformed CARE_KEY stops the start with its name) and tries it on one
+ * sealed name. Answers a warning when the ledger was sealed under another key — a restore into a
+ * new DATA_DIR without its key file — or null. Never a name: only counts and where the key came from.
+ */
+export async function careKeyWarning(database: Database): Promise<string | null> {
+  const { source } = careKeys();
+  const [row] = await database.rows<{ name_sealed: string; n: number }>(sql`
+    SELECT (SELECT name_sealed FROM care_households ORDER BY id LIMIT 1) AS name_sealed, (SELECT count(*)::int FROM care_households) AS n`);
+  if (!row?.name_sealed || unseal(row.name_sealed, 'name') !== null) return null;
+  return `care ledger: ${row.n} household(s) were sealed under another key than ${source}; names, ID numbers and phones cannot be read. Set CARE_KEY, or CARE_KEY_FILE to the key file they were sealed with (docs/care.md)`;
 }
