@@ -71,9 +71,17 @@ export const CareHouseholdInput = z.strictObject({
 });
 export type CareHouseholdInput = z.infer<typeof CareHouseholdInput>;
 
-/** POST /api/care/households/:id: the fields to change; absent ones stay. */
-export const CareHouseholdEdit = CareHouseholdInput.partial().omit({ buildingId: true }).extend({
-  idNumber: idNumber.or(z.literal('')).optional(), phone: phone.or(z.literal('')).optional(),
+/** POST /api/care/households/:id: the fields to change; absent ones stay (no defaults here: a missing scheme is not `five`). */
+export const CareHouseholdEdit = z.strictObject({
+  name: text(40).min(1).optional(),
+  idNumber: idNumber.or(z.literal('')).optional(), // '' erases it
+  phone: phone.or(z.literal('')).optional(),
+  room: text(40).optional(),
+  scheme: scheme.optional(),
+  colour: colour.optional(),
+  categories: z.array(z.enum(careCategories)).max(careCategories.length).optional(),
+  workerId: z.string().trim().min(1).max(80).optional(),
+  notes: text(2000).optional(),
 });
 export type CareHouseholdEdit = z.infer<typeof CareHouseholdEdit>;
 

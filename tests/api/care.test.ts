@@ -233,6 +233,19 @@ describe.each(modes())('the care ledger on %s', (mode) => {
     expect(map.features.find((f: { id: number }) => f.id === late.id).properties).toMatchObject({ colour: 'green', state: 'ok', hex: '#2e9e4f' });
   });
 
+  it('edits the fields given, erases a phone on "", and audits which fields changed', async () => {
+    const res = await post(`/api/care/households/${household}`, { phone: '', categories: ['living_alone'], workerId: 'MS-S008' }, secretary);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const card = await (await get(`/api/care/households/${household}`, zhao)).json();
+    expect(card).toMatchObject({ phone: null, idNumber: marker.idNumber, categories: ['living_alone'], workerId: 'MS-S008', name: marker.name });
+    const [edit] = await t.database.rows<{ actor: string; note: string }>(sql`
+      SELECT actor, note FROM admin_events WHERE action = 'care_updated' AND subject = ${`care:${household}`} ORDER BY id DESC LIMIT 1`);
+    expect(edit).toEqual({ actor: 'xsl-shuji', note: 'phone,categories,workerId' });
+    // a worker from another street is refused
+    expect((await (await post(`/api/care/households/${household}`, { workerId: 'NO-SUCH' }, secretary)).json()).code).toBe('unknown_assignee');
+    expect((await (await post(`/api/care/households/${household}`, { scheme: 'children', colour: 'blue' }, secretary)).json()).code).toBe('colour_not_in_scheme');
+  });
+
   it('refuses what does not fit with a stable code, writing nothing', async () => {
     const count = async () => Number((await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM care_households`))[0].n);
     const n = await count();
