@@ -5,6 +5,7 @@ import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { areaRoutes } from './routes/areas.ts';
+import { careRoutes } from './routes/care.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -102,7 +103,8 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     // staff notifications (issue 9 §4): their list, mark read, their own live stream
     .route('/notifications', notificationRoutes(database))
     // the administration console (issue 8)
-    .route('/admin', adminRoutes(database));
+    .route('/admin', adminRoutes(database))
+    .route('/care', careRoutes(database)); // care ledgers (issue 11 §2)
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -16,6 +16,7 @@ import { retentionDays, startRetentionJob } from './loop/retention.ts';
 import { limitsFromEnv } from './guard/limits.ts';
 import { startNotifications } from './notify/start.ts';
 import { TileIndex } from './tiles/tile-index.ts';
+import { careKeyWarning } from './care/ledger.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
 // behind it, and the page shows their progress by polling /api/health.
@@ -135,6 +136,9 @@ async function startApi() {
       console.log(state === 'empty' ? 'starting empty (DEMO_DATA=off): no demo data, accounts, kiosk links or keys'
         : `the database holds ${state === 'own data' ? 'data of its own' : 'no demo any more'}: the demo is not loaded`);
     }
+    // the care ledger's key (docs/care.md): a malformed one stops the start; a wrong one is said
+    const careWarning = await careKeyWarning(database);
+    if (careWarning) console.error(careWarning);
     // an installation without any account: a one-time link for its first administrator
     const setupToken = await issueSetupToken(database);
     if (setupToken) {

@@ -84,6 +84,9 @@ export const errorStatus = {
   own_account: 409, // one does not disable or reset one's own account in the console
   import_unreadable: 400, // `file`: not a file of the kind its name says (xlsx, csv, GeoJSON)
   import_problems: 422, // `problems`: [{ row, field, code, value }]; nothing was imported
+  // care ledgers (issue 11 §2, api/care)
+  household_not_found: 404, // `id`: no such care household, or none the asker may see is told apart from it
+  colour_not_in_scheme: 422, // `allowed`: the colours of the household's scheme (blue is not a children's colour)
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

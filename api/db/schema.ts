@@ -291,8 +291,52 @@ export const outbox = pgTable('outbox', {
   lastError: text('last_error'), // never the recipient: the sender's status line
 }, (t) => [index('outbox_due_idx').on(t.nextAttemptAt).where(sql`sent_at IS NULL AND failed_at IS NULL`)]);
 
+// care ledgers (issue 11 §2, docs/care.md): personal data. Name, ID number, phone, room, notes and
+// findings are sealed with AES-256-GCM by api/care/seal.ts (key outside the database): a leaked
+// backup alone shows only colours, categories and which building.
+/** A household needing care (五色管理台账), at a building of a grid, with its colour level and worker. */
+export const careHouseholds = pgTable('care_households', {
+  id: serial('id').primaryKey(),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').references(() => areas.id),
+  microgridId: text('microgrid_id').references(() => areas.id),
+  buildingId: text('building_id').references(() => buildings.id),
+  nameSealed: text('name_sealed').notNull(),
+  nameIndex: text('name_index').notNull(), // keyed HMAC of the name: found by exact name without reading any
+  idNumberSealed: text('id_number_sealed'),
+  phoneSealed: text('phone_sealed'),
+  roomSealed: text('room_sealed'),
+  notesSealed: text('notes_sealed'),
+  scheme: text('scheme').notNull().default('five'),
+  colour: text('colour').notNull(),
+  categories: jsonb('categories').$type<string[]>().notNull().default([]),
+  workerId: text('worker_id').references(() => staff.id),
+  geom: point('geom').notNull(), // the building's point: PRIVATE, staff in scope only
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index('care_households_grid_idx').on(t.gridId),
+  index('care_households_community_idx').on(t.communityId),
+  index('care_households_street_idx').on(t.streetId),
+  index('care_households_worker_idx').on(t.workerId),
+  index('care_households_name_idx').on(t.nameIndex),
+]);
+
+/** A visit to a care household (入户走访): who, when, what was found (sealed), and the colour before and after. */
+export const careVisits = pgTable('care_visits', {
+  id: serial('id').primaryKey(),
+  householdId: integer('household_id').notNull().references(() => careHouseholds.id, { onDelete: 'cascade' }),
+  workerId: text('worker_id').references(() => staff.id),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  findingSealed: text('finding_sealed').notNull(),
+  colourBefore: text('colour_before'),
+  colourAfter: text('colour_after'),
+}, (t) => [index('care_visits_household_idx').on(t.householdId, t.at)]);
+
 export const tables = {
   areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents,
   accounts, adminEvents, sessions, requestPhotos, kioskTokens, apiKeys, meta,
   notifications, outbox,
+  careHouseholds, careVisits, // care ledgers (issue 11 §2)
 };

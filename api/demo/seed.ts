@@ -9,6 +9,7 @@ import * as t from '../db/schema.ts';
 import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
 import { seedDemoAccess, seedLoopHistory } from './history.ts';
+import { seedDemoCare } from '../care/demo.ts';
 
 export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
 const files = ['areas', 'compounds', 'gates', 'buildings', 'entrances', 'roads', 'landuse', 'pois', 'staff', 'requests'] as const;
@@ -88,6 +89,7 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await db.execute(sql`DELETE FROM outbox`);
     await db.execute(sql`DELETE FROM notifications`);
     await seedDemoAccess(db);
+    await seedDemoCare(db); // the care ledger's fictional households (issue 11 §2)
     await colourSiblings(db);
     await placeAreaLabels(db);
     await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });

@@ -1,32 +1,21 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { DESKTOP, launchChromium, newContext, PHONE, screenshot } from '../helpers/browser.ts';
+import { DESKTOP, launchChromium, newContext, PHONE, screenshot, signedInContext, staffCookie } from '../helpers/browser.ts';
 
 // 三率考核 in Chromium, in Chinese, as a community secretary reads it: the three figures each with
 // its definition beside it, the grids of the community to drill into, the monthly report to
 // download; and in English. Runs against the embedded default and PostgreSQL.
-
-const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo1234';
 
 describe.each(inject('browserTargets'))('the rates page in Chromium on %s', (engine, base) => {
   let browser: Browser;
   let cookie: string;
   beforeAll(async () => {
     browser = await launchChromium();
-    const res = await fetch(new URL('/api/session', base), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'xsl-shuji', password: PASSWORD }),
-    });
-    expect(res.status).toBe(200);
-    cookie = res.headers.get('set-cookie')!.split(';')[0];
+    cookie = await staffCookie(base, 'xsl-shuji');
   });
   afterAll(async () => browser?.close());
 
-  async function signedIn(options: Parameters<typeof newContext>[1]): Promise<BrowserContext> {
-    const context = await newContext(browser, options);
-    const [name, value] = cookie.split('=');
-    await context.addCookies([{ name, value, url: base }]);
-    return context;
-  }
+  const signedIn = (options: Parameters<typeof newContext>[1]): Promise<BrowserContext> => signedInContext(browser, base, cookie, options);
 
   it('sends a visitor without a session to sign in first', async () => {
     const page = await (await newContext(browser, { viewport: PHONE })).newPage();

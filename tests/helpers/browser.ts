@@ -92,3 +92,20 @@ export async function countColors(page: Page, png: Buffer, colors: readonly stri
     return counts;
   }, { base64: png.toString('base64'), colors: [...colors], tolerance });
 }
+
+/** Signs a demo account in over the API and answers its cookie (`gm_session=…`), for `signedInContext`. */
+export async function staffCookie(base: string, username: string, password = process.env.DEMO_PASSWORD ?? 'demo1234'): Promise<string> {
+  const res = await fetch(new URL('/api/session', base), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+/** A fresh context (as `newContext`) that carries a staff session's cookie. */
+export async function signedInContext(browser: Browser, base: string, cookie: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await newContext(browser, options);
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name, value, url: base }]);
+  return context;
+}

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { sql } from 'drizzle-orm';
@@ -25,6 +26,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const tmp = resolve('.tmp');
   mkdirSync(tmp, { recursive: true });
+  // the care ledger's key (api/care/seal.ts), one per run: the templates, the test files and the
+  // servers started here seal and unseal with the same one, and none writes a key file
+  process.env.CARE_KEY ||= randomBytes(32).toString('hex');
   const t0 = performance.now();
 
   // the app as `npm start` runs it, embedded PGlite in a data directory of its own: started first,

@@ -5,7 +5,8 @@
  */
 export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'rates'
   | 'intake' // staff record a request for a resident
-  | 'admin'; // the administration console
+  | 'admin' // the administration console
+  | 'care'; // care ledgers 关爱台账 (issue 11 §2)
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -21,6 +22,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/rates\/?$/, 'rates', []],
   [/^\/worker\/intake\/?$/, 'intake', []],
   [/^\/admin\/?$/, 'admin', []], // the administration console (issue 8)
+  [/^\/care\/?$/, 'care', []], // care ledgers (issue 11 §2)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {

@@ -2,6 +2,7 @@ import type { LoopStep } from '../../../../api/contract/vocabulary.ts';
 import { enNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
 import { enRateNames } from '../../../../api/contract/rate-names.ts';
+import { enCareNames } from '../../../../api/contract/care.ts';
 import type { Messages } from './zh-CN.ts';
 
 // which way the street lies from a pin dropped outside it (outside_service_area)
@@ -18,7 +19,7 @@ export const en: Messages = {
   colon: ': ',
   listSeparator: ', ',
   paren: (text: string) => ` (${text})`,
-  nav: { label: 'Other pages', wall: 'Wall screen', worker: 'Staff', resident: 'Residents', circle: '15-minute circle', rates: 'Rates' },
+  nav: { label: 'Other pages', wall: 'Wall screen', worker: 'Staff', resident: 'Residents', circle: '15-minute circle', rates: 'Rates', care: 'Care ledger' },
   layers: 'Layers',
   legend: 'Legend',
   close: 'Close',
@@ -582,6 +583,9 @@ export const en: Messages = {
     own_account: () => 'You cannot do this to your own account; ask another administrator',
     import_unreadable: () => 'This file cannot be read; check its type (.xlsx, .csv or .geojson)',
     import_problems: (d) => `The file has ${Array.isArray(d.problems) ? d.problems.length : ''} problem(s); nothing was imported. Fix the rows and upload it again`,
+    // care ledgers (issue 11 §2)
+    household_not_found: () => 'No such care household: it may have been removed, or the number is wrong',
+    colour_not_in_scheme: (d) => `That colour is not one of the household\u2019s scheme; allowed: ${Array.isArray(d.allowed) ? d.allowed.join(', ') : ''}`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -709,6 +713,46 @@ export const en: Messages = {
     reopened: (who: string, by: string) => `You were not satisfied, so it is being handled again: ${who} now has it, with a new result due by ${by}.`,
     earlierOutcome: 'Earlier outcome (you were not satisfied)',
     handlers: ['the grid worker', 'the community mediator', 'the community', 'the street office'] as string[],
+  },
+  // ── care ledgers (/care, issue 11 §2; colour and category names: api/contract/care.ts) ──
+  care: {
+    ...enCareNames,
+    title: 'Care ledger',
+    subtitle: 'Five-colour levels · home visits',
+    privacy: 'Personal data, for staff of this area only; every opened record is logged',
+    tabs: { list: 'List', due: 'Visits due', map: 'Health map' },
+    all: 'All',
+    overdue: 'Overdue',
+    dueSoon: 'Due within 7 days',
+    households: (n: number) => `${n} household${n === 1 ? '' : 's'}`,
+    dueLine: (state: 'overdue' | 'due_soon' | 'ok', days: number) =>
+      state === 'overdue' ? `${days} day${days === 1 ? '' : 's'} overdue` : state === 'due_soon' ? (days <= 0 ? 'due today' : `due in ${days} day${days === 1 ? '' : 's'}`) : `next visit in ${days} days`,
+    lastVisit: (when: string) => `last visit ${when}`,
+    neverVisited: 'not visited yet',
+    worker: 'Responsible',
+    unassigned: 'Unassigned',
+    nobodyOwed: 'No visit overdue or due within 7 days',
+    empty: 'No care households in this area yet',
+    back: '← Back to the list',
+    sealed: '(cannot be decrypted: the key does not match this database)',
+    card: {
+      colour: 'Level', scheme: 'Scheme', frequency: 'Visits', categories: 'Groups', place: 'Address', phone: 'Phone',
+      idNumber: 'ID number', show: 'Show', hide: 'Hide', notes: 'Notes', visits: 'Visits', noVisits: 'No visit recorded yet',
+      changed: (from: string, to: string) => `${from} → ${to}`,
+    },
+    visit: {
+      title: 'Record this visit',
+      finding: 'What you found',
+      findingHint: 'Health, daily life, needs, what was done…',
+      colour: 'Level after the visit',
+      save: 'Save the visit',
+      saving: 'Saving…',
+      saved: 'Visit recorded',
+    },
+    mapLabel: 'Health map: care households coloured by level',
+    mapLegend: 'Red needs most attention; green once the needs are met',
+    workerPage: 'Care ledger',
+    wallTitle: 'Care households',
   },
 };
 

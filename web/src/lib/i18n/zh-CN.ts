@@ -2,6 +2,7 @@ import type { LoopStep } from '../../../../api/contract/vocabulary.ts';
 import { zhCNNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
 import { zhCNRateNames } from '../../../../api/contract/rate-names.ts';
+import { zhCNCareNames } from '../../../../api/contract/care.ts';
 
 // which way the street lies from a pin dropped outside it (outside_service_area)
 const compassZh: Record<string, string> = { n: '北', ne: '东北', e: '东', se: '东南', s: '南', sw: '西南', w: '西', nw: '西北' };
@@ -17,7 +18,7 @@ export const zhCN = {
   colon: '：',
   listSeparator: '、',
   paren: (text: string) => `（${text}）`,
-  nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈', rates: '三率考核' },
+  nav: { label: '其他页面', wall: '指挥大屏', worker: '工作人员', resident: '便民服务', circle: '15分钟生活圈', rates: '三率考核', care: '关爱台账' },
   layers: '图层',
   legend: '图例',
   close: '关闭',
@@ -582,6 +583,9 @@ export const zhCN = {
     own_account: () => '不能对自己的账号这样操作，请找另一位管理员',
     import_unreadable: () => '无法读取这个文件，请确认文件类型（.xlsx、.csv 或 .geojson）',
     import_problems: (d) => `文件有 ${Array.isArray(d.problems) ? d.problems.length : ''} 处问题，未导入任何数据；请逐行修改后重新上传`,
+    // care ledgers (issue 11 §2)
+    household_not_found: () => '找不到这户关爱对象，可能已被删除或编号有误',
+    colour_not_in_scheme: (d) => `这个颜色不属于该户的分级方案；可选：${Array.isArray(d.allowed) ? d.allowed.join('、') : ''}`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -708,6 +712,46 @@ export const zhCN = {
     reopened: (who: string, by: string) => `您不满意，这件事已重新办理：现在由${who}负责，预计 ${by} 前给出新的结果。`,
     earlierOutcome: '之前的办理结果（您不满意）',
     handlers: ['网格员', '社区调解员', '社区', '街道'] as string[],
+  },
+  // ── care ledgers 关爱台账 (/care, issue 11 §2; colour and category names: api/contract/care.ts) ──
+  care: {
+    ...zhCNCareNames,
+    title: '关爱台账',
+    subtitle: '五色管理 · 入户走访',
+    privacy: '个人信息，仅限辖区工作人员查看；每次打开档案都会留痕',
+    tabs: { list: '名单', due: '待走访', map: '健康地图' },
+    all: '全部',
+    overdue: '已逾期',
+    dueSoon: '7 天内到期',
+    households: (n: number) => `${n} 户`,
+    dueLine: (state: 'overdue' | 'due_soon' | 'ok', days: number) =>
+      state === 'overdue' ? `逾期 ${days} 天` : state === 'due_soon' ? (days <= 0 ? '今天到期' : `${days} 天后到期`) : `${days} 天后走访`,
+    lastVisit: (when: string) => `上次走访 ${when}`,
+    neverVisited: '尚未走访',
+    worker: '责任人',
+    unassigned: '未分配',
+    nobodyOwed: '没有逾期或 7 天内到期的走访',
+    empty: '辖区内还没有关爱对象',
+    back: '← 返回名单',
+    sealed: '（无法解密：密钥与数据库不匹配）',
+    card: {
+      colour: '分级', scheme: '方案', frequency: '走访频次', categories: '类别', place: '住址', phone: '电话',
+      idNumber: '身份证号', show: '显示', hide: '隐藏', notes: '备注', visits: '走访记录', noVisits: '还没有走访记录',
+      changed: (from: string, to: string) => `${from} → ${to}`,
+    },
+    visit: {
+      title: '记录本次走访',
+      finding: '发现的情况',
+      findingHint: '身体、生活、需求、已办的事……',
+      colour: '走访后的分级',
+      save: '保存走访',
+      saving: '正在保存…',
+      saved: '走访已记录',
+    },
+    mapLabel: '健康地图：关爱对象按分级着色',
+    mapLegend: '红色最需关注；需求解决后改为绿色',
+    workerPage: '关爱台账',
+    wallTitle: '关爱对象',
   },
 };
 

@@ -1,5 +1,6 @@
 import type { AreaLevel, PoiCategory, RequestStatus } from '../../../../api/contract/vocabulary.ts';
 import type { Urgency } from './time-left.ts';
+import { careSchemes, type CareColourName } from '../../../../api/contract/care.ts';
 
 // Every colour of the app, once. The map style reads these values; the pages read the same ones
 // as CSS custom properties (`--gm-…`, put on :root at start-up by ./tokens.ts). The tables are
@@ -254,3 +255,9 @@ const night: MapColours = {
 export const mapColours = { day, night } as const;
 /** The wall's grid lines, and the grid its tour stands on. */
 export const wallGridColours = { line: '#6f93bf', focus: wall.focus } as const;
+
+// care ledgers (issue 11 §2): the colour levels, as the contract configures them (api/contract/care.ts)
+/** A care household's level colour: red needs most attention … green is stable (CSS: --gm-care-red …). */
+export const careColours: Readonly<Record<CareColourName, string>> = Object.fromEntries(
+  careSchemes.five.map((c) => [c.colour, c.hex]),
+) as Record<CareColourName, string>;
