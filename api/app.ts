@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { layerRoutes } from './routes/layers.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -102,7 +103,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     // staff notifications (issue 9 §4): their list, mark read, their own live stream
     .route('/notifications', notificationRoutes(database))
     // the administration console (issue 8)
-    .route('/admin', adminRoutes(database));
+    .route('/admin', adminRoutes(database))
+    // place layers in and out (issue 8 §2–3)
+    .route('/admin', layerRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -581,6 +581,17 @@ export const en: Messages = {
     own_account: () => 'You cannot do this to your own account; ask another administrator',
     import_unreadable: () => 'This file cannot be read; check its type (.xlsx, .csv or .geojson)',
     import_problems: (d) => `The file has ${Array.isArray(d.problems) ? d.problems.length : ''} problem(s); nothing was imported. Fix the rows and upload it again`,
+    // place layers in and out (issue 8 §2–3)
+    unknown_layer: () => 'No such layer: compounds, gates, buildings, entrances, pois and roads import and export',
+    unsupported_format: () => 'This kind of file is not read: upload GeoJSON, a Shapefile (.zip), KML, CSV or .xlsx',
+    layer_missing_field: (d) => `${d.fieldName ?? d.field ?? 'A required field'} is empty: fill it in, or map the column it comes from`,
+    layer_bad_value: (d) => `${d.fieldName ?? d.field ?? 'This value'} cannot be read${Array.isArray(d.allowed) ? `; write one of ${d.allowed.join(', ')}` : ''}`,
+    layer_bad_geometry: () => 'The shape is not valid: no coordinates, the wrong kind (area, point, line) or crossing itself; fix it where it was drawn',
+    layer_unknown_parent: (d) => `The ${d.fieldName ?? 'parent'} it belongs to does not exist: import that first, or check the id`,
+    layer_duplicate_id: () => 'The same id appears twice in this file',
+    layer_bad_opening_hours: () => 'Opening hours cannot be read: use OpenStreetMap syntax, e.g. Mo-Fr 08:00-12:00,14:30-17:30',
+    layer_swapped_coordinates: () => 'Longitude and latitude look swapped: in China longitude is about 73–135, latitude 18–54',
+    layer_outside_streets: () => 'Outside every street: imported all the same; check where it lies',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {

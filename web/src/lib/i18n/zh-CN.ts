@@ -581,6 +581,17 @@ export const zhCN = {
     own_account: () => '不能对自己的账号这样操作，请找另一位管理员',
     import_unreadable: () => '无法读取这个文件，请确认文件类型（.xlsx、.csv 或 .geojson）',
     import_problems: (d) => `文件有 ${Array.isArray(d.problems) ? d.problems.length : ''} 处问题，未导入任何数据；请逐行修改后重新上传`,
+    // place layers in and out (issue 8 §2–3)
+    unknown_layer: () => '没有这个图层：可导入导出 compounds（小区）、gates（小区门）、buildings（楼栋）、entrances（单元门）、pois（服务点）、roads（道路）',
+    unsupported_format: () => '不支持这种文件：请上传 GeoJSON、Shapefile（.zip）、KML、CSV 或 .xlsx',
+    layer_missing_field: (d) => `缺少必填项${d.fieldName ?? d.field ?? ''}：请填写，或在“对应列”中指定来自哪一列`,
+    layer_bad_value: (d) => `${d.fieldName ?? d.field ?? ''}的值无法识别${Array.isArray(d.allowed) ? `，可填：${d.allowed.join('、')}` : ''}`,
+    layer_bad_geometry: () => '图形无效：缺少坐标、类型不对（面、点、线）或自相交，请在原软件中修正',
+    layer_unknown_parent: (d) => `找不到所属的${d.fieldName ?? '上级'}：请先导入它，或检查编号`,
+    layer_duplicate_id: () => '同一文件中编号重复',
+    layer_bad_opening_hours: () => '营业时间写法无法识别：请用 OpenStreetMap 格式，如 Mo-Fr 08:00-12:00,14:30-17:30',
+    layer_swapped_coordinates: () => '经度和纬度似乎写反了：中国的经度约 73–135，纬度约 18–54',
+    layer_outside_streets: () => '位于所有街道范围之外：已导入，请核对位置',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
