@@ -240,6 +240,7 @@ function readRecords(layer: PlaceLayer, file: RawFile, mapping: ColumnMapping, o
     if (layer === 'pois' && mapping.activities !== undefined && values.activities === null) values.activities = [];
     for (const alternatives of spec.required) {
       if (alternatives.some((f) => values[f] !== null && values[f] !== undefined && values[f] !== '')) continue;
+      if (problems.slice(before).some((p) => alternatives.includes(p.field))) continue; // said already: a value that could not be read
       const unmapped = alternatives.every((f) => mapping[f] === undefined) && !(alternatives[0] === spec.parent?.field && options.parent);
       problem(alternatives[0], 'layer_missing_field', '', unmapped
         ? `no column gives ${alternatives.join(' or ')}: name one with --map ${alternatives[0]}=COLUMN${alternatives[0] === spec.parent?.field ? ` or give --parent ID` : ''}`
