@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { layerRoutes } from './routes/layers.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { careRoutes } from './routes/care.ts';
 import { circleRoutes } from './routes/circle.ts';
@@ -104,7 +105,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     .route('/notifications', notificationRoutes(database))
     // the administration console (issue 8)
     .route('/admin', adminRoutes(database))
-    .route('/care', careRoutes(database)); // care ledgers (issue 11 §2)
+    .route('/care', careRoutes(database)) // care ledgers (issue 11 §2)
+    // place layers in and out (issue 8 §2–3)
+    .route('/admin', layerRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
 import { dataChangedChannel, openDatabase, type Database } from './db/client.ts';
+import { reload as reloadWalkGraph } from './geo/walk-graph.ts';
 import { LiveHub } from './live/hub.ts';
 import { loadDemoData } from './demo/seed.ts';
 import { demoSetting, demoState } from './demo/mode.ts';
@@ -158,6 +159,13 @@ async function startApi() {
     stopBackgroundJobs = () => stopJobs.forEach((stop) => stop());
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
     await database.listen(dataChangedChannel, (what) => {
+      // roads imported by npm run import or another server: the walking network is built again (rider paths, 15-minute circle)
+      if (/roads|demo/.test(what)) {
+        reloadWalkGraph(opened).then(
+          () => console.log(`map data changed (${what}): walking network rebuilt`),
+          (error) => console.error('could not rebuild the walking network after a data change:', error),
+        );
+      }
       tiles.reload(opened).then(
         () => console.log(`map data changed (${what}): tiles re-cut`),
         (error) => console.error('could not re-cut the tiles after a data change:', error),

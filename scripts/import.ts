@@ -1,6 +1,8 @@
 // Import a layer from a file (docs/import.md):
 //   npm run import -- staff FILE.xlsx [--dry-run]     the 花名册 (姓名, 职务, 所属网格, 电话, 是否公开)
 //   npm run import -- areas FILE.geojson [--crs …]    boundaries: the same as npm run import:areas
+//   npm run import -- LAYER FILE [--crs wgs84|gcj02|bd09] [--map field=column,…] [--parent ID] [--dry-run]
+//     LAYER compounds, gates, buildings, entrances, pois or roads; FILE .geojson, .zip (Shapefile), .kml, .csv or .xlsx
 // Opens the database as api/server.ts does (DATABASE_URL, or DATA_DIR for PGlite: stop the server
 // first). Same checks and report as the console; all or nothing; exit code 1 when refused.
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,12 +13,15 @@ import { importRoster, previewRoster } from '../api/admin/roster-import.ts';
 import type { StaffUser } from '../api/contract/wire.ts';
 import { ApiError } from '../api/errors.ts';
 import { fail, openForScript } from './lib/open-database.ts';
+import { isPlaceLayer, placeLayers } from '../api/contract/layers.ts';
+import { importPlaceLayer } from './lib/import-layer.ts';
 
-const layers = ['staff', 'areas'] as const;
+const layers = ['staff', 'areas', ...placeLayers] as const;
 const usage = `用法 usage:
   npm run import -- staff FILE.xlsx [--dry-run]
   npm run import -- areas FILE.geojson [--crs wgs84|gcj02|bd09] [--dry-run]
-LAYER: ${layers.join(', ')} (compounds, gates, buildings, entrances, pois, roads: not yet — see docs/import.md)`;
+  npm run import -- LAYER FILE [--crs wgs84|gcj02|bd09] [--map field=column,…] [--parent ID] [--dry-run]
+LAYER: ${layers.join(', ')}; FILE: .geojson .zip(Shapefile) .kml .csv .xlsx — see docs/import.md`;
 
 const [layer, ...rest] = process.argv.slice(2);
 if (!layer || layer === '--help' || layer === '-h') {
@@ -27,6 +32,9 @@ if (layer === 'areas') {
   // the boundary import keeps its own script (npm run import:areas); this is the same command
   const run = spawnSync(process.execPath, ['--import', 'tsx', resolve('scripts/import-areas.ts'), ...rest], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
+}
+if (isPlaceLayer(layer)) {
+  process.exit(await importPlaceLayer(layer, rest, usage));
 }
 if (!(layers as readonly string[]).includes(layer)) fail(`未知图层 unknown layer "${layer}"\n${usage}`);
 

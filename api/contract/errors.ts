@@ -87,6 +87,17 @@ export const errorStatus = {
   // care ledgers (issue 11 §2, api/care)
   household_not_found: 404, // `id`: no such care household, or none the asker may see is told apart from it
   colour_not_in_scheme: 422, // `allowed`: the colours of the household's scheme (blue is not a children's colour)
+  // place layers in and out (issue 8 §2–3: api/import/layers.ts); the layer_* problems are also named per feature in a report
+  unknown_layer: 400, // `allowed`: the layers that import and export
+  unsupported_format: 415, // `allowed`: the file kinds read (by the file's extension)
+  layer_missing_field: 422, // `field`: a required field (name, number, parent …) is empty or not mapped
+  layer_bad_value: 422, // `field`, `allowed`: a number, yes/no or category that cannot be read
+  layer_bad_geometry: 422, // no geometry, the wrong kind, or invalid (PostGIS's reason)
+  layer_unknown_parent: 422, // `field`: the compound, building or micro-grid it names does not exist
+  layer_duplicate_id: 422, // the same id twice in one file
+  layer_bad_opening_hours: 422, // not OpenStreetMap opening_hours syntax
+  layer_swapped_coordinates: 422, // longitude and latitude look swapped
+  layer_outside_streets: 422, // a warning: outside every street (imported all the same)
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -148,3 +148,6 @@ export function nextChange(value: string | null | undefined, now?: Date): Date |
   const at = s.closesAt ?? s.opensAt;
   return at ? new Date(at) : null;
 }
+
+/** Whether a value is opening_hours syntax the package reads (checked on import: api/import/layers.ts). */
+export const readableOpeningHours = (value: string): boolean => parse(value.trim()) !== null;

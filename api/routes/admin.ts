@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
@@ -8,23 +8,12 @@ import { createApiKey, createKioskLink, listApiKeys, listKioskLinks, recentAdmin
 import { administrator, assignableRoles, managedAreaList, streetAdministrator } from '../admin/scope.ts';
 import { importRoster, previewRoster, rosterTemplate } from '../admin/roster-import.ts';
 import { ApiError } from '../errors.ts';
+import { uploaded } from '../admin/upload.ts';
 import { publicBase } from '../urls.ts';
 import { json, Limit, query } from '../validate.ts';
 
 const noStore = { 'cache-control': 'no-store' };
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const maxImportBytes = 20 * 1024 * 1024; // a roster or a layer file; larger ones go through npm run import
-
-/** The uploaded file of a multipart body (field `file`), within the size limit. */
-async function uploaded(c: Context): Promise<{ name: string; bytes: ArrayBuffer }> {
-  if (Number(c.req.header('content-length') ?? 0) > maxImportBytes) {
-    throw new ApiError('body_too_large', `the file is larger than ${maxImportBytes / 1024 / 1024} MB: import it with npm run import`, { maximum: maxImportBytes });
-  }
-  const form = await c.req.formData().catch(() => null);
-  const file = form?.get('file');
-  if (!(file instanceof File) || file.size === 0) throw new ApiError('required', 'send the file as multipart field "file"', 'file');
-  return { name: file.name, bytes: await file.arrayBuffer() };
-}
 const numericId = (value: string, what: 'kiosk_not_found' | 'api_key_not_found') => {
   if (!/^\d{1,9}$/.test(value)) throw new ApiError(what, `no such id ${value.slice(0, 20)}`);
   return Number(value);

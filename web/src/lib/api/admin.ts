@@ -30,11 +30,19 @@ export const fetchAdminEvents = (signal?: AbortSignal) => read(admin.events.$get
 
 // the 花名册 from Excel: the template is a plain link (a download), the file goes as multipart `file`
 export const rosterTemplateUrl = () => admin.staff.template.$url().href;
-const withFile = (file: File) => {
+const withFile = (file: File, fields: Record<string, string> = {}) => {
   const form = new FormData();
   form.set('file', file, file.name);
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
   return { init: { method: 'POST', body: form, credentials: 'same-origin' as const } };
 };
 export const previewRosterImport = (file: File) => read(admin.staff.import.preview.$post(undefined, withFile(file)));
 export const importRoster = (file: File) => read(admin.staff.import.$post(undefined, withFile(file)));
 export type RosterPreview = Awaited<ReturnType<typeof previewRosterImport>>['preview'];
+
+// place layers in and out (issue 8 §2–3): layer, crs, mapping (JSON) and parent beside the file
+export const previewLayerImport = (file: File, fields: Record<string, string>) => read(admin.import.preview.$post(undefined, withFile(file, fields)));
+export const importLayer = (file: File, fields: Record<string, string>) => read(admin.import.$post(undefined, withFile(file, fields)));
+export type LayerPreview = Awaited<ReturnType<typeof previewLayerImport>>['preview'];
+export type LayerReport = LayerPreview['report'];
+export const layerExportUrl = (file: string) => admin.export[':file'].$url({ param: { file } }).href;

@@ -408,7 +408,7 @@ export const en: Messages = {
   // ── the administration console (issue 8) ──
   admin: {
     title: 'Administration',
-    tabs: { people: 'People', kiosks: 'Wall-screen links', keys: 'API keys', log: 'Change log' },
+    tabs: { people: 'People', kiosks: 'Wall-screen links', keys: 'API keys', log: 'Change log', places: 'Places' },
     notAdmin: 'The administration console is for the street administrator and community secretaries.',
     name: 'Name',
     role: 'Role',
@@ -486,8 +486,42 @@ export const en: Messages = {
     actionNames: {
       account_created: 'account created', password_reset: 'password reset', account_disabled: 'account disabled', account_enabled: 'account enabled', demo_removed: 'demo removed',
       staff_added: 'person added', staff_updated: 'person changed', kiosk_created: 'wall-screen link created', kiosk_revoked: 'wall-screen link revoked',
-      api_key_created: 'API key created', api_key_revoked: 'API key revoked', staff_imported: 'roster imported',
+      api_key_created: 'API key created', api_key_revoked: 'API key revoked', staff_imported: 'roster imported', layer_imported: 'place layer imported',
     } as Record<string, string>,
+    // place layers in and out (issue 8 §2–3)
+    places: {
+      importTitle: 'Import a layer',
+      layer: 'Layer',
+      crs: 'Coordinate system',
+      file: 'File',
+      fileHint: 'GeoJSON, Shapefile (.zip), KML, CSV or .xlsx; points from 经度/纬度 (lon/lat) columns',
+      layers: { compounds: 'Compounds', gates: 'Compound gates', buildings: 'Buildings', entrances: 'Unit entrances', pois: 'Service points', roads: 'Roads and paths' } as Record<string, string>,
+      crsNames: { wgs84: 'WGS84 (GPS, QGIS, OpenStreetMap)', gcj02: 'GCJ-02 (Amap, Tencent)', bd09: 'BD-09 (Baidu)' } as Record<string, string>,
+      mapping: 'Columns → fields',
+      field: 'Field',
+      column: 'Column in the file',
+      none: '—',
+      fields: {
+        id: 'Id', name: 'Name', address: 'Address', microgridId: 'Micro-grid', compoundId: 'Compound', buildingId: 'Building', number: 'Number',
+        floors: 'Floors', units: 'Units', use: 'Use', unit: 'Unit', main: 'Main gate', category: 'Category', phone: 'Phone', openingHours: 'Opening hours',
+        activities: 'Activities', class: 'Road class', lon: 'Longitude', lat: 'Latitude', geometry: 'Geometry (GeoJSON/WKT)',
+      } as Record<string, string>,
+      checking: 'Checking the file…',
+      importing: 'Importing…',
+      summary: (features: number, inserted: number, updated: number, unchanged: number) => `${features} features: ${inserted} new, ${updated} changed, ${unchanged} unchanged`,
+      problems: (errors: number, warnings: number) => `${errors} error(s), ${warnings} warning(s)`,
+      row: 'Row / feature',
+      problem: 'Problem',
+      value: 'Written',
+      warning: 'warning',
+      importAll: 'Import, all or nothing',
+      fixFirst: 'Fix the errors in the file and choose it again: nothing is imported while one remains',
+      imported: (inserted: number, updated: number, unchanged: number) => `Imported: ${inserted} new, ${updated} changed, ${unchanged} unchanged`,
+      report: 'Download the report',
+      exportTitle: 'Export',
+      exportHint: 'Every layer in WGS84; edited in Excel or QGIS it imports again, and a file nobody edited changes nothing.',
+      map: 'The file on the map (errors in red)',
+    },
   },
   fieldNames: {
     category: 'problem type', description: 'description', lon: 'location', lat: 'location', contact: 'phone number', channel: 'channel',
@@ -586,6 +620,17 @@ export const en: Messages = {
     // care ledgers (issue 11 §2)
     household_not_found: () => 'No such care household: it may have been removed, or the number is wrong',
     colour_not_in_scheme: (d) => `That colour is not one of the household\u2019s scheme; allowed: ${Array.isArray(d.allowed) ? d.allowed.join(', ') : ''}`,
+    // place layers in and out (issue 8 §2–3)
+    unknown_layer: () => 'No such layer: compounds, gates, buildings, entrances, pois and roads import and export',
+    unsupported_format: () => 'This kind of file is not read: upload GeoJSON, a Shapefile (.zip), KML, CSV or .xlsx',
+    layer_missing_field: (d) => `${d.fieldName ?? d.field ?? 'A required field'} is empty: fill it in, or map the column it comes from`,
+    layer_bad_value: (d) => `${d.fieldName ?? d.field ?? 'This value'} cannot be read${Array.isArray(d.allowed) ? `; write one of ${d.allowed.join(', ')}` : ''}`,
+    layer_bad_geometry: () => 'The shape is not valid: no coordinates, the wrong kind (area, point, line) or crossing itself; fix it where it was drawn',
+    layer_unknown_parent: (d) => `The ${d.fieldName ?? 'parent'} it belongs to does not exist: import that first, or check the id`,
+    layer_duplicate_id: () => 'The same id appears twice in this file',
+    layer_bad_opening_hours: () => 'Opening hours cannot be read: use OpenStreetMap syntax, e.g. Mo-Fr 08:00-12:00,14:30-17:30',
+    layer_swapped_coordinates: () => 'Longitude and latitude look swapped: in China longitude is about 73–135, latitude 18–54',
+    layer_outside_streets: () => 'Outside every street: imported all the same; check where it lies',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {

@@ -408,7 +408,7 @@ export const zhCN = {
   // ── the administration console (issue 8) ──
   admin: {
     title: '管理后台',
-    tabs: { people: '人员', kiosks: '大屏链接', keys: '接口密钥', log: '操作记录' },
+    tabs: { people: '人员', kiosks: '大屏链接', keys: '接口密钥', log: '操作记录', places: '地点图层' },
     notAdmin: '管理后台只对街道管理员和社区书记开放。',
     name: '姓名',
     role: '职务',
@@ -485,8 +485,42 @@ export const zhCN = {
     actionNames: {
       account_created: '创建账号', password_reset: '重置密码', account_disabled: '停用账号', account_enabled: '恢复账号', demo_removed: '删除演示数据',
       staff_added: '登记人员', staff_updated: '修改人员', kiosk_created: '生成大屏链接', kiosk_revoked: '撤销大屏链接',
-      api_key_created: '生成接口密钥', api_key_revoked: '撤销接口密钥', staff_imported: '导入花名册',
+      api_key_created: '生成接口密钥', api_key_revoked: '撤销接口密钥', staff_imported: '导入花名册', layer_imported: '导入地点图层',
     } as Record<string, string>,
+    // place layers in and out (issue 8 §2–3)
+    places: {
+      importTitle: '导入图层',
+      layer: '图层',
+      crs: '坐标系',
+      file: '文件',
+      fileHint: 'GeoJSON、Shapefile（.zip）、KML、CSV 或 .xlsx；点位取自“经度/纬度”两列',
+      layers: { compounds: '小区', gates: '小区门', buildings: '楼栋', entrances: '单元门', pois: '服务点', roads: '道路和小路' } as Record<string, string>,
+      crsNames: { wgs84: 'WGS84（GPS、QGIS、OpenStreetMap）', gcj02: 'GCJ-02（高德、腾讯）', bd09: 'BD-09（百度）' } as Record<string, string>,
+      mapping: '对应列',
+      field: '字段',
+      column: '文件中的列',
+      none: '—',
+      fields: {
+        id: '编号', name: '名称', address: '地址', microgridId: '所属微网格', compoundId: '所属小区', buildingId: '所属楼栋', number: '楼号',
+        floors: '层数', units: '单元数', use: '用途', unit: '单元', main: '主门', category: '类别', phone: '电话', openingHours: '营业时间',
+        activities: '活动', class: '道路等级', lon: '经度', lat: '纬度', geometry: '几何（GeoJSON/WKT）',
+      } as Record<string, string>,
+      checking: '正在检查文件…',
+      importing: '正在导入…',
+      summary: (features: number, inserted: number, updated: number, unchanged: number) => `共 ${features} 个要素：新增 ${inserted}，更新 ${updated}，未变 ${unchanged}`,
+      problems: (errors: number, warnings: number) => `${errors} 处错误，${warnings} 处提醒`,
+      row: '行 / 要素',
+      problem: '问题',
+      value: '所填内容',
+      warning: '提醒',
+      importAll: '导入（全部成功或全部不导入）',
+      fixFirst: '请在文件中改正错误后重新选择：有错误时不会导入任何数据',
+      imported: (inserted: number, updated: number, unchanged: number) => `已导入：新增 ${inserted}，更新 ${updated}，未变 ${unchanged}`,
+      report: '下载导入报告',
+      exportTitle: '导出',
+      exportHint: '各图层均为 WGS84 坐标；在 Excel 或 QGIS 中修改后可再导入，未修改的文件导入后不会有任何变化。',
+      map: '文件在地图上的位置（错误标红）',
+    },
   },
   // ── errors by the API's code (api/contract/errors.ts); `d` carries the error's details ──
   fieldNames: {
@@ -586,6 +620,17 @@ export const zhCN = {
     // care ledgers (issue 11 §2)
     household_not_found: () => '找不到这户关爱对象，可能已被删除或编号有误',
     colour_not_in_scheme: (d) => `这个颜色不属于该户的分级方案；可选：${Array.isArray(d.allowed) ? d.allowed.join('、') : ''}`,
+    // place layers in and out (issue 8 §2–3)
+    unknown_layer: () => '没有这个图层：可导入导出 compounds（小区）、gates（小区门）、buildings（楼栋）、entrances（单元门）、pois（服务点）、roads（道路）',
+    unsupported_format: () => '不支持这种文件：请上传 GeoJSON、Shapefile（.zip）、KML、CSV 或 .xlsx',
+    layer_missing_field: (d) => `缺少必填项${d.fieldName ?? d.field ?? ''}：请填写，或在“对应列”中指定来自哪一列`,
+    layer_bad_value: (d) => `${d.fieldName ?? d.field ?? ''}的值无法识别${Array.isArray(d.allowed) ? `，可填：${d.allowed.join('、')}` : ''}`,
+    layer_bad_geometry: () => '图形无效：缺少坐标、类型不对（面、点、线）或自相交，请在原软件中修正',
+    layer_unknown_parent: (d) => `找不到所属的${d.fieldName ?? '上级'}：请先导入它，或检查编号`,
+    layer_duplicate_id: () => '同一文件中编号重复',
+    layer_bad_opening_hours: () => '营业时间写法无法识别：请用 OpenStreetMap 格式，如 Mo-Fr 08:00-12:00,14:30-17:30',
+    layer_swapped_coordinates: () => '经度和纬度似乎写反了：中国的经度约 73–135，纬度约 18–54',
+    layer_outside_streets: () => '位于所有街道范围之外：已导入，请核对位置',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
