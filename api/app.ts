@@ -26,6 +26,7 @@ import type { TileIndex } from './tiles/tile-index.ts';
 import { publicBase } from './urls.ts';
 import { open311Error } from './open311/errors.ts';
 import { isDemo } from './demo/mode.ts';
+import { mapRoutes } from './routes/map.ts';
 import { limitsFromEnv, type Limits } from './guard/limits.ts';
 import { limitOf } from './guard/rate-limit.ts';
 import { sameOriginWrites } from './guard/same-origin.ts';
@@ -102,7 +103,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     // staff notifications (issue 9 §4): their list, mark read, their own live stream
     .route('/notifications', notificationRoutes(database))
     // the administration console (issue 8)
-    .route('/admin', adminRoutes(database));
+    .route('/admin', adminRoutes(database))
+    // requests by viewport (issue 12 §2): markers or counts per area, never one list of them all
+    .route('/map', mapRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */
