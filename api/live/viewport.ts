@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import type { AreaLevel } from '../contract/vocabulary.ts';
+import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
 import { RequestView, type ViewArea } from '../contract/wire.ts';
 import { openStatusSql } from '../db/open-status.ts';
 import type { Bbox } from '../geo/bbox.ts';
@@ -35,10 +35,10 @@ export const markerZoom = 16;
 export const areaZoom = 12;
 
 /** The level counted at a zoom: streets for a county, communities for a street, grids nearer. */
-export const levelAt = (zoom: number): 'street' | 'community' | 'grid' => zoom < areaZoom ? 'street' : zoom < 14 ? 'community' : 'grid';
+export const levelAt = (zoom: number): AreaLevel => areaLevels[zoom < areaZoom ? 0 : zoom < 14 ? 1 : 2];
 
-const levelOrder: AreaLevel[] = ['street', 'community', 'grid', 'microgrid'];
-const levelColumn = { street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id` };
+/** `r.street_id` … `r.microgrid_id`: each level's column on requests */
+const levelColumn = (level: AreaLevel) => sql.raw(`r.${level}_id`);
 
 const open = openStatusSql();
 /** the local day's start, as timestamptz: the filter runs on `created_at` and its indexes */
@@ -97,8 +97,8 @@ export async function requestsInView(database: Database, view: View): Promise<Re
 async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[] }> {
   const wanted = levelAt(view.zoom);
   // a kiosk on a community counts that community, not the street around it
-  const level = view.area && levelOrder.indexOf(view.area.level) > levelOrder.indexOf(wanted) ? view.area.level : wanted;
-  const column = levelColumn[level];
+  const level = view.area && areaLevels.indexOf(view.area.level) > areaLevels.indexOf(wanted) ? view.area.level : wanted;
+  const column = levelColumn(level);
   const [w, s, e, n] = view.bbox ?? [-180, -90, 180, 90];
   const inside = view.area
     ? sql`a.id IN (WITH RECURSIVE inside AS (SELECT id FROM areas WHERE id = ${view.area.id}

@@ -26,3 +26,20 @@ export const fetchItem = <C extends keyof Collections>(collection: C, id: string
 
 /** The area panel: an area with its public team and request counts. */
 export const fetchArea = (id: string, signal?: AbortSignal) => read(api.areas[':id'].$get({ param: { id } }, signalled(signal)));
+
+/**
+ * Every feature of a collection inside a box, page after page (the API serves at most 10,000 a
+ * page): the wall's grids of a street or a county, with none dropped.
+ */
+export async function fetchAllIn<C extends keyof Collections>(collection: C, bbox: number[], signal?: AbortSignal) {
+  const features: CollectionFeature<C>[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await read(api.collections[':id'].items.$get({
+      param: { id: collection }, query: { limit: String(pageSize), offset: String(offset), bbox: bbox.join(',') },
+    }, signalled(signal))) as unknown as FeatureCollection<Shape<C>, Collections[C]> & { numberMatched: number };
+    features.push(...page.features);
+    if (page.features.length === 0 || features.length >= page.numberMatched) break;
+  }
+  return { type: 'FeatureCollection' as const, features };
+}
+const pageSize = 10_000; // the API's own cap per page

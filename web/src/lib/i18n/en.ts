@@ -30,7 +30,7 @@ export const en: Messages = {
     buildings: 'Buildings',
     pois: 'Service points',
     requests: 'Requests',
-    archivedRequests: 'Show archived requests',
+    archivedRequests: 'Show closed requests',
   },
   levels: enNames.levels,
   kinds: enNames.kinds,
@@ -707,6 +707,15 @@ export const en: Messages = {
     reopened: (who: string, by: string) => `You were not satisfied, so it is being handled again: ${who} now has it, with a new result due by ${by}.`,
     earlierOutcome: 'Earlier outcome (you were not satisfied)',
     handlers: ['the grid worker', 'the community mediator', 'the community', 'the street office'] as string[],
+  },
+  // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
+  view: {
+    counts: (open: number, overdue: number, closed: number) =>
+      `In view: ${open} open${overdue ? ` (${overdue} overdue)` : ''}${closed ? `, ${closed} closed` : ''}`,
+    newest: (shown: number, total: number) => `Showing the newest ${shown} of ${total}; zoom in to see more`,
+    byArea: (level: string) => `Counted per ${level.toLowerCase()}; zoom in for single requests`,
+    closedDays: 'Closed: filed in the last',
+    days: (n: number) => `${n} days`,
   },
 };
 

@@ -29,7 +29,7 @@ export const zhCN = {
     buildings: '楼栋',
     pois: '服务点',
     requests: '诉求',
-    archivedRequests: '显示已归档诉求',
+    archivedRequests: '显示已办结诉求',
   },
   levels: zhCNNames.levels,
   kinds: zhCNNames.kinds,
@@ -706,6 +706,15 @@ export const zhCN = {
     reopened: (who: string, by: string) => `您不满意，这件事已重新办理：现在由${who}负责，预计 ${by} 前给出新的结果。`,
     earlierOutcome: '之前的办理结果（您不满意）',
     handlers: ['网格员', '社区调解员', '社区', '街道'] as string[],
+  },
+  // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
+  view: {
+    counts: (open: number, overdue: number, closed: number) =>
+      `本视图 ${open} 件未办结${overdue ? `（${overdue} 件超期）` : ''}${closed ? `，${closed} 件已办结` : ''}`,
+    newest: (shown: number, total: number) => `显示最近 ${shown} 件，共 ${total} 件；放大查看更多`,
+    byArea: (level: string) => `按${level}汇总；放大查看单件`,
+    closedDays: '已办结：提交于近',
+    days: (n: number) => `${n} 天`,
   },
 };
 
