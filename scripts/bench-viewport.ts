@@ -8,7 +8,7 @@
  *   2. a district view at zoom 13: counts per community — baseline: GROUP BY over the same rows
  *   3. the county at zoom 10: counts per street, closed of the last 30 days — baseline as 2.
  * Target: < 50 ms a viewport. On embedded PGlite, then native PostgreSQL when installed.
- * Env: BENCH_VIEW_REQUESTS (1000000), BENCH_VIEW_RUNS (40), BENCH_ENGINE=pglite (PGlite only).
+ * Env: BENCH_VIEW_REQUESTS (1000000), BENCH_VIEW_RUNS (40), BENCH_ENGINE=pglite or postgres (that one only).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, type Database } from '../api/db/client.ts';
@@ -43,7 +43,7 @@ async function fileYear(database: Database) {
              CASE WHEN i % 250 = 0 THEN 'collected' ELSE 'archived' END, g.street, g.community, g.id,
              ST_SetSRID(ST_MakePoint(ST_X(g.p) + (random() - 0.5) * 0.002, ST_Y(g.p) + (random() - 0.5) * 0.002), 4326),
              t.at, t.at, t.at + CASE WHEN i % 500 = 0 THEN interval '1 hour' ELSE interval '400 days' END, t.at + interval '400 days'
-      FROM generate_series(${from}, ${Math.min(total, from + batch) - 1}) i, n, g,
+      FROM generate_series(${from}::int, ${Math.min(total, from + batch) - 1}::int) i, n, g,
         LATERAL (SELECT now() - random() * interval '365 days' AS at, i AS _) t
       WHERE g.k = i % n.n`);
   }
@@ -105,7 +105,7 @@ async function run(label: string, database: Database) {
 }
 
 console.log(`一图 viewport bench — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-{
+if (process.env.BENCH_ENGINE !== 'postgres') {
   const database = await openDatabase({ dataDir: 'memory://' });
   await run('pglite', database);
   await database.close();
