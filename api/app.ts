@@ -28,6 +28,7 @@ import type { TileIndex } from './tiles/tile-index.ts';
 import { publicBase } from './urls.ts';
 import { open311Error } from './open311/errors.ts';
 import { isDemo } from './demo/mode.ts';
+import { mapRoutes } from './routes/map.ts';
 import { limitsFromEnv, type Limits } from './guard/limits.ts';
 import { limitOf } from './guard/rate-limit.ts';
 import { sameOriginWrites } from './guard/same-origin.ts';
@@ -107,7 +108,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     .route('/admin', adminRoutes(database))
     .route('/care', careRoutes(database)) // care ledgers (issue 11 §2)
     // place layers in and out (issue 8 §2–3)
-    .route('/admin', layerRoutes(database));
+    .route('/admin', layerRoutes(database))
+    // requests by viewport (issue 12 §2): markers or counts per area, never one list of them all
+    .route('/map', mapRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

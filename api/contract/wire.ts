@@ -387,3 +387,35 @@ export type NotificationList = z.infer<typeof NotificationList>;
 export const MarkRead = z.strictObject({
   ids: z.array(z.number().int().positive()).max(500).optional(), all: z.boolean().optional(),
 });
+
+// ---------------------------------------------------------------- requests by viewport (issue 12 §2, docs/api.md "The grid map")
+
+/** One request marker in a view: the public request with its point on the public 0.001° grid. */
+export const ViewMarker = RequestProperties.extend({ lon: z.number(), lat: z.number() });
+export type ViewMarker = z.infer<typeof ViewMarker>;
+
+/** One area's counts in a view (low zoom): every request of the area, not only those inside the box. */
+export const ViewArea = z.object({
+  id, level: z.enum(areaLevels), name: z.string(), lon: z.number(), lat: z.number(),
+  open: z.number().int(), overdue: z.number().int(), closed: z.number().int(),
+});
+export type ViewArea = z.infer<typeof ViewArea>;
+
+/**
+ * GET /api/map/requests: what a map shows of the requests in its view. `markers` when they fit
+ * (at most `limit`, newest first; `shown < total` is said on screen), else `areas` with their counts.
+ * `total` counts every request the view matches, whatever is drawn.
+ */
+export const RequestView = z.object({
+  mode: z.enum(['markers', 'areas']),
+  level: z.enum(areaLevels).nullable(),
+  total: z.object({ open: z.number().int(), overdue: z.number().int(), closed: z.number().int() }),
+  limit: z.number().int(),
+  shown: z.number().int(),
+  markers: z.array(ViewMarker),
+  areas: z.array(ViewArea),
+  /** the asked area's extent [w, s, e, n] (a wall framed on its area), else null */
+  bounds: z.array(z.number()).length(4).nullable(),
+  generatedAt: iso,
+});
+export type RequestView = z.infer<typeof RequestView>;

@@ -4,6 +4,7 @@ import {
   boolean, customType, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
+import { openStatusSql } from './open-status.ts';
 import type { EventDetail } from '../contract/wire.ts';
 import { areaKinds, areaLevels, notificationKinds, outboxChannels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
 
@@ -154,6 +155,10 @@ export const requests = pgTable('requests', {
   index('requests_street_created_idx').on(t.streetId, t.createdAt),
   index('requests_community_created_idx').on(t.communityId, t.createdAt),
   index('requests_grid_created_idx').on(t.gridId, t.createdAt),
+  // requests by viewport (issue 12 §2): the open ones — a few thousand of a county's million — by
+  // place for markers and by area for the per-area counts (api/live/viewport.ts)
+  index('requests_open_geom_idx').using('gist', t.geom).where(openStatusSql('status')),
+  index('requests_open_grid_idx').on(t.gridId, t.communityId, t.streetId).where(openStatusSql('status')),
 ]);
 
 /** Append-only: every change to a request, who made it and when. */

@@ -34,7 +34,7 @@ export async function fileRequest(database: Pick<Database, 'rows'>, input: Filin
     ins AS (
       INSERT INTO requests (id, ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id, contact, geom,
                             claim_deadline, resolve_deadline, building_id, channel_ref, reporter_name)
-      SELECT n.id, 'GM' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(n.id::text, 4, '0'),
+      SELECT n.id, 'GM' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(n.id::text, greatest(4, length(n.id::text)), '0'), -- lpad cuts longer text: id 10123 would be 1012
              ${input.category}, ${input.description}, ${channel}, 'collected',
              a.street_id, a.community_id, a.grid_id, a.microgrid_id, ${input.contact ?? null}, a.geom,
              now() + make_interval(mins => ${deadlines.claimMinutes}), now() + make_interval(mins => ${deadlines.resolveMinutes}),

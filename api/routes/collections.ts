@@ -4,6 +4,7 @@ import { query } from '../validate.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
+import { bboxParam } from '../geo/bbox.ts';
 import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
 import { publicPointSql } from '../loop/public-point.ts';
 import { publicBase, publicUrl } from '../urls.ts';
@@ -185,18 +186,4 @@ function intParam(value: string | undefined, name: string, fallback: number, min
   if (value === undefined || value === '') return fallback;
   if (!/^\d+$/.test(value)) throw new ApiError('invalid_value', `${name} must be a whole number from ${min} to ${max}`, { field: name, minimum: min, maximum: max });
   return Math.min(Math.max(Number(value), min), max); // OGC: clamp limit rather than refuse it
-}
-
-/** `bbox=minLon,minLat,maxLon,maxLat` in CRS84. */
-function bboxParam(value: string | undefined): number[] | null {
-  if (value === undefined || value === '') return null;
-  const parts = value.split(',').map(Number);
-  const [w, s, e, n] = parts;
-  if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) {
-    throw new ApiError('invalid_value', 'bbox must be four numbers: minLon,minLat,maxLon,maxLat', { field: 'bbox' });
-  }
-  if (w < -180 || e > 180 || s < -90 || n > 90 || s > n || w > e) {
-    throw new ApiError('out_of_range', 'bbox must lie within -180,-90,180,90 with min ≤ max', { field: 'bbox' });
-  }
-  return parts;
 }

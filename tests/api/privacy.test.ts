@@ -44,6 +44,10 @@ describe.each(modes())('what the public sees of a request on %s', (mode) => {
       open311List: await text('/open311/v2/requests.json?service_code=elderly_help'),
       open311One: await text(`/open311/v2/requests/${ticket}.json`),
       open311Xml: await text(`/open311/v2/requests/${ticket}.xml`),
+      // requests by viewport (issue 12 §2): markers around the point, the kiosk's, counts per area
+      viewMarkers: await text(`/api/map/requests?zoom=17&bbox=${exact.lon - 0.01},${exact.lat - 0.01},${exact.lon + 0.01},${exact.lat + 0.01}`),
+      kioskView: await text('/api/map/requests?kiosk=demo-wall-xsl'),
+      viewAreas: await text('/api/map/requests?zoom=10&closedFrom=2000-01-01'),
     };
   }
 
@@ -69,6 +73,8 @@ describe.each(modes())('what the public sees of a request on %s', (mode) => {
     }
     expect(outputs.publicStream, 'the stream carried the filing').toContain(ticket);
     expect(outputs.kioskStream, 'the kiosk carried the filing').toContain(ticket);
+    expect(outputs.viewMarkers, 'the view showed the filing').toContain(ticket);
+    expect(outputs.kioskView, 'the kiosk’s view showed the filing').toContain(ticket);
   });
 
   it('places the request on the public grid of 0.001°', async () => {

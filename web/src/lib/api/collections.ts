@@ -32,3 +32,19 @@ export const fetchArea = (id: string, signal?: AbortSignal) => read(api.areas[':
 export const areaCollection = {
   street: 'streets', community: 'communities', grid: 'grids', microgrid: 'microgrids',
 } as const satisfies Record<AreaLevel, keyof Collections>;
+/**
+ * Every feature of a collection inside a box, page after page (the API serves at most 10,000 a
+ * page): the wall's grids of a street or a county, with none dropped.
+ */
+export async function fetchAllIn<C extends keyof Collections>(collection: C, bbox: number[], signal?: AbortSignal) {
+  const features: CollectionFeature<C>[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await read(api.collections[':id'].items.$get({
+      param: { id: collection }, query: { limit: String(pageSize), offset: String(offset), bbox: bbox.join(',') },
+    }, signalled(signal))) as unknown as FeatureCollection<Shape<C>, Collections[C]> & { numberMatched: number };
+    features.push(...page.features);
+    if (page.features.length === 0 || features.length >= page.numberMatched) break;
+  }
+  return { type: 'FeatureCollection' as const, features };
+}
+const pageSize = 10_000; // the API's own cap per page

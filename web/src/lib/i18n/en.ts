@@ -31,7 +31,7 @@ export const en: Messages = {
     buildings: 'Buildings',
     pois: 'Service points',
     requests: 'Requests',
-    archivedRequests: 'Show archived requests',
+    archivedRequests: 'Show closed requests',
   },
   levels: enNames.levels,
   kinds: enNames.kinds,
@@ -798,6 +798,15 @@ export const en: Messages = {
     mapLegend: 'Red needs most attention; green once the needs are met',
     workerPage: 'Care ledger',
     wallTitle: 'Care households',
+  },
+  // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
+  view: {
+    counts: (open: number, overdue: number, closed: number) =>
+      `In view: ${open} open${overdue ? ` (${overdue} overdue)` : ''}${closed ? `, ${closed} closed` : ''}`,
+    newest: (shown: number, total: number) => `Showing the newest ${shown} of ${total}; zoom in to see more`,
+    byArea: (level: string) => `Counted per ${level.toLowerCase()}; zoom in for single requests`,
+    closedDays: 'Closed: filed in the last',
+    days: (n: number) => `${n} days`,
   },
 };
 

@@ -30,7 +30,7 @@ export const zhCN = {
     buildings: '楼栋',
     pois: '服务点',
     requests: '诉求',
-    archivedRequests: '显示已归档诉求',
+    archivedRequests: '显示已办结诉求',
   },
   levels: zhCNNames.levels,
   kinds: zhCNNames.kinds,
@@ -797,6 +797,15 @@ export const zhCN = {
     mapLegend: '红色最需关注；需求解决后改为绿色',
     workerPage: '关爱台账',
     wallTitle: '关爱对象',
+  },
+  // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
+  view: {
+    counts: (open: number, overdue: number, closed: number) =>
+      `本视图 ${open} 件未办结${overdue ? `（${overdue} 件超期）` : ''}${closed ? `，${closed} 件已办结` : ''}`,
+    newest: (shown: number, total: number) => `显示最近 ${shown} 件，共 ${total} 件；放大查看更多`,
+    byArea: (level: string) => `按${level}汇总；放大查看单件`,
+    closedDays: '已办结：提交于近',
+    days: (n: number) => `${n} 天`,
   },
 };
 

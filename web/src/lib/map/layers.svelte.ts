@@ -10,6 +10,8 @@ class LayerToggles {
   requests = $state(true);
   /** Finished requests (archived, rejected, duplicate) are hidden unless asked for. */
   closedRequests = $state(false);
+  /** …and then those filed in the last so many days (the map reads closed ones by date, issue 12) */
+  closedDays = $state(30);
   /** Service-point categories shown; all by default. */
   poiCategories = $state<string[]>([...poiCategories]);
 

@@ -66,6 +66,8 @@ class WallLive {
     this.#statsTimer = setInterval(() => void this.loadStats(), STATS_INTERVAL);
     this.feed = this.stats?.latest ?? [];
     this.live.onEvent = (event) => this.#arrived(event);
+    // the open requests of the screen's area (the kiosk's, or the staff member's), not every request
+    this.live.setView(kiosk || !areaId ? {} : { area: areaId });
     await this.live.start(kiosk);
   }
 
@@ -89,7 +91,8 @@ class WallLive {
   }
 
   #arrived(event: LiveEvent) {
-    if (isOpen(this.live.requests.get(event.ticket)!)) this.onChange?.(event.ticket);
+    const shown = this.live.requests.get(event.ticket);
+    if (shown && isOpen(shown)) this.onChange?.(event.ticket);
     this.feed = [event, ...this.feed.filter((e) => e.id !== event.id)].slice(0, FEED_LENGTH);
     if (this.#debounce) clearTimeout(this.#debounce);
     this.#debounce = setTimeout(() => void this.loadStats(), STATS_DEBOUNCE);

@@ -1,13 +1,13 @@
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification, Map as MapLibreMap, GeoJSONSource } from 'maplibre-gl';
 import type { FeatureCollection, Point } from 'geojson';
 import { requestStatuses, transitions } from '../../../../../api/contract/vocabulary.ts';
-import { statusColours, ui } from '../colours.ts';
+import { statusColours, timeLeftColours, ui } from '../colours.ts';
 import { poiMarks, unknownPoiMark } from '../poi-marks.ts';
 import { coloursOf, type Theme } from './theme.ts';
 import { fontNames as fonts } from './fonts-spec.ts';
 import { matchBy } from './expressions.ts';
 import { layersOfGroup } from './groups.ts';
-import { REQUESTS_SOURCE } from './sources.ts';
+import { REQUEST_AREAS_SOURCE, REQUESTS_SOURCE } from './sources.ts';
 
 // Service points (from the `pois` tile layer) and requests (a GeoJSON source the page fills).
 
@@ -114,4 +114,44 @@ export function showFinishedRequests(map: MapLibreMap, show: boolean): void {
 export function showPoiCategories(map: MapLibreMap, categories: readonly string[]): void {
   const filter: FilterSpecification = ['in', ['get', 'category'], ['literal', [...categories]]];
   for (const id of layersOfGroup(map, 'pois')) map.setFilter(id, filter);
+}
+
+// ---------------------------------------------------------------- counts per area (issue 12 §2)
+
+/**
+ * A view too full for markers: one disc per street, community or grid at its label point, sized by
+ * its open requests and red when some are overdue, with the count written on it.
+ */
+export function layersRequestAreas(source: string): LayerSpecification[] {
+  // areas with nothing to count draw nothing; the disc sits below the area's name (drawn at the same point)
+  const base = { source, metadata: { group: 'requests' }, filter: ['>', ['+', ['get', 'open'], ['get', 'closed']], 0] as FilterSpecification } as const;
+  const below: [number, number] = [0, 26]; // px
+  const size: ExpressionSpecification = ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 0, 12, 10, 20, 40, 34];
+  return [
+    {
+      ...base,
+      id: 'request-areas',
+      type: 'circle',
+      paint: {
+        'circle-color': ['case', ['>', ['get', 'overdue'], 0], timeLeftColours.overdue, statusColours.claimed],
+        'circle-opacity': 0.85,
+        'circle-radius': size,
+        'circle-stroke-color': ui.onColour,
+        'circle-stroke-width': 2,
+        'circle-translate': below,
+      },
+    },
+    {
+      ...base,
+      id: 'request-areas-count',
+      type: 'symbol',
+      layout: { 'text-field': ['to-string', ['get', 'open']], 'text-font': fonts.bold, 'text-size': 13, 'text-allow-overlap': true },
+      paint: { 'text-color': ui.onColour, 'text-translate': below },
+    },
+  ];
+}
+
+/** The counts per area (the page's view, replaced whole). */
+export function setRequestAreas(map: MapLibreMap, areas: FeatureCollection<Point>): void {
+  map.getSource<GeoJSONSource>(REQUEST_AREAS_SOURCE)?.setData(areas);
 }

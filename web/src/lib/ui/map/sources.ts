@@ -5,6 +5,8 @@ import type { GeoJSONSourceSpecification, VectorSourceSpecification } from 'mapl
 
 export const TILES_SOURCE = 'gridmap';
 export const REQUESTS_SOURCE = 'requests';
+/** counts per area when the view is too full for markers (issue 12 §2) */
+export const REQUEST_AREAS_SOURCE = 'request-areas';
 export const LIVE_SOURCE = 'live';
 export const CIRCLE_SOURCE = 'circle';
 export const PIN_SOURCE = 'pin';

@@ -90,9 +90,9 @@ describe('the day theme', () => {
     for (const group of layerGroups) expect(layerIdsOfGroup(style, group).length, group).toBeGreaterThan(0);
   });
 
-  it('draws requests above everything but the community names, which stay readable over them', () => {
+  it('draws requests and their counts per area above everything but the community names, which stay readable over them', () => {
     const ids = makeStyle('day').layers.map((layer) => layer.id);
-    expect(ids.slice(-3)).toEqual(['requests-halo', 'requests', 'communities-label']);
+    expect(ids.slice(-5)).toEqual(['requests-halo', 'requests', 'request-areas', 'request-areas-count', 'communities-label']);
   });
 });
 

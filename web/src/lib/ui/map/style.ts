@@ -1,9 +1,9 @@
 import type { FontFacesSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { Theme } from './theme.ts';
-import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource, WALK_SOURCE } from './sources.ts';
+import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUEST_AREAS_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource, WALK_SOURCE } from './sources.ts';
 import { layersBackground, layersBasemapLabels, layersBuildings, layersLanduse, layersRoads } from './layers-basemap.ts';
 import { layersAreaFills, layersAreaLabels, layersAreaLines } from './layers-areas.ts';
-import { layersPois, layersRequests } from './layers-points.ts';
+import { layersPois, layersRequestAreas, layersRequests } from './layers-points.ts';
 import { layersGridLoad, layersLive } from './layers-wall.ts';
 import { layersCircle } from './layers-circle.ts';
 import { layersPin, layersSpots, layersWalk } from './layers-pin.ts';
@@ -31,12 +31,12 @@ const labels = (theme: Theme) => [...layersBasemapLabels(TILES_SOURCE, theme), .
 /** Each theme's own sources and its layers, bottom up; a page fills the sources through the setters beside the layers. */
 const compositions: Record<Theme, () => Composition> = {
   day: () => ({
-    sources: { [REQUESTS_SOURCE]: emptySource('id') },
+    sources: { [REQUESTS_SOURCE]: emptySource('id'), [REQUEST_AREAS_SOURCE]: emptySource('id') },
     // the community names above the request markers: a community's many requests sit around its
     // middle, where its name is, and drawn below them the name disappeared under the dots
     layers: [
       ...ground('day'), ...labels('day').filter((l) => l.id !== 'communities-label'), ...layersPois(TILES_SOURCE, 'day'),
-      ...layersRequests(REQUESTS_SOURCE), ...labels('day').filter((l) => l.id === 'communities-label'),
+      ...layersRequests(REQUESTS_SOURCE), ...layersRequestAreas(REQUEST_AREAS_SOURCE), ...labels('day').filter((l) => l.id === 'communities-label'),
     ],
   }),
   wall: () => ({

@@ -1,0 +1,2 @@
+CREATE INDEX "requests_open_geom_idx" ON "requests" USING gist ("geom") WHERE (status IN ('collected', 'claimed', 'deliberating', 'resolving'));--> statement-breakpoint
+CREATE INDEX "requests_open_grid_idx" ON "requests" USING btree ("grid_id","community_id","street_id") WHERE (status IN ('collected', 'claimed', 'deliberating', 'resolving'));
