@@ -186,7 +186,7 @@ describe.each(inject('browserTargets'))('the worker\'s and residents\' pages of 
 
   it('records a chat-group message for a resident in one screen: category suggested, place by search, channel recorded', async () => {
     const page = await signInOnPhone(browser, 'xsl-g01-zhao');
-    await page.locator('a.intake').click();
+    await page.getByRole('link', { name: /代居民登记/ }).click();
     await page.waitForURL('**/worker/intake');
     // the map opens on the worker's own grid, not the whole street
     const grid = await api<any>('/api/collections/grids/items/MS-XSL-G01');
