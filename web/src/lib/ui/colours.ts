@@ -261,3 +261,6 @@ export const wallGridColours = { line: '#6f93bf', focus: wall.focus } as const;
 export const careColours: Readonly<Record<CareColourName, string>> = Object.fromEntries(
   careSchemes.five.map((c) => [c.colour, c.hex]),
 ) as Record<CareColourName, string>;
+
+/** The CSS value of a care level's colour (the token --gm-care-… that tokens.ts defines). */
+export const careVar = (colour: CareColourName) => `var(--gm-care-${colour})`;
