@@ -6,6 +6,7 @@ import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
 import { toWgs84, type InputCrs } from '../geo/crs.ts';
 import { formatIssue, validateGeoJSON } from '../geo/geojson.ts';
+import { repairAreas, type RepairReport } from './repair.ts';
 
 const kinds = ['regular', 'school', 'hospital', 'market', 'enterprise'] as const;
 const sliverM2 = 1; // m²: gaps and overlaps smaller than this are drawing noise: warned, not refused
@@ -15,6 +16,10 @@ export interface ImportOptions {
   crs: InputCrs;
   /** check everything, count the requests that would move, then roll back */
   dryRun?: boolean;
+  /** make the boundaries valid and tile their parents before checking them (api/import/repair.ts) */
+  repair?: boolean;
+  /** with repair: gaps inside a parent smaller than this (m²) are closed; default 50 */
+  gapThresholdM2?: number;
 }
 
 /** Something wrong (error) or worth a look (warning), with where to find it. */
@@ -47,6 +52,8 @@ export interface ImportReport {
   warnings: ImportProblem[];
   requestsMoved: number;
   moves: RequestMove[];
+  /** with repair: what changed, per area and per sliver */
+  repair?: RepairReport;
 }
 
 interface Incoming {
@@ -101,6 +108,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       incoming.sort((a, b) => levels.indexOf(a.level) - levels.indexOf(b.level));
       for (const area of incoming) (existing.has(area.id) ? report.updated : report.inserted).push(area.id);
       for (let i = 0; i < incoming.length; i += 500) await upsert(db, incoming.slice(i, i + 500));
+      if (options.repair) report.repair = await repairAreas(rows, incoming, { gapThresholdM2: options.gapThresholdM2 });
 
       const ids = sql.join(incoming.map((a) => sql`${a.id}`), sql`, `);
       for (const r of await rows<{ id: string; reason: string; lon: number | null; lat: number | null }>(sql`
@@ -135,7 +143,7 @@ export async function importAreas(database: Database, collection: unknown, optio
   } catch (error) {
     if (!(error instanceof Refused)) {
       if (report.errors.length || !isDatabaseError(error)) throw error;
-      report.errors.push({ kind: 'invalid', areaIds: [], message: `PostGIS could not check the boundaries: ${(error as Error).message}` });
+      report.errors.push({ kind: 'invalid', areaIds: [], message: `PostGIS could not check the boundaries: ${databaseMessage(error)}` });
     }
   }
   if (!report.ok) { report.inserted = []; report.updated = []; report.requestsMoved = 0; report.moves = []; }
@@ -294,6 +302,12 @@ async function reassignRequests(database: Database, report: ImportReport) {
       LEFT JOIN areas fa ON fa.id = v.was
       LEFT JOIN areas ta ON ta.id = coalesce(v.m, v.g, v.c, v.s)`);
   }
+}
+
+/** the database's own words: drizzle wraps them in a "Failed query: …" error, as its cause */
+function databaseMessage(error: unknown): string {
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  return typeof cause?.message === 'string' ? cause.message : (error as Error).message;
 }
 
 /** An error the database raised (its message is worth showing), not a bug of ours. */
