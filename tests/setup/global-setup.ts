@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../api/db/client.ts';
 import { loadDemoData } from '../../api/demo/seed.ts';
 import { hasNativePostgres, startCluster, type Cluster } from './pg-cluster.ts';
+import { noLimitsEnv } from '../../api/guard/limits.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,7 +38,7 @@ export default async function setup(project: TestProject) {
   rmSync(embeddedDir, { recursive: true, force: true });
   const embeddedPort = 57_000 + (process.pid % 1000);
   const embedded = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    env: { ...process.env, PORT: String(embeddedPort), DATA_DIR: embeddedDir, DATABASE_URL: '' },
+    env: { ...process.env, ...noLimitsEnv, PORT: String(embeddedPort), DATA_DIR: embeddedDir, DATABASE_URL: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const targets: [engine: 'pglite' | 'postgres', url: string][] = [];
@@ -72,7 +73,7 @@ export default async function setup(project: TestProject) {
     await admin2.close();
     const port = 56_000 + (process.pid % 1000);
     server = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-      env: { ...process.env, PORT: String(port), DATABASE_URL: cluster.urlFor('gridmap_browser') },
+      env: { ...process.env, ...noLimitsEnv, PORT: String(port), DATABASE_URL: cluster.urlFor('gridmap_browser') },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await waitFor(`http://localhost:${port}/api/health`, 300_000);
