@@ -1,5 +1,5 @@
 // Import street / community / grid / micro-grid boundaries from a GeoJSON file:
-//   npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--repair [--gap-threshold M2]] [--dry-run]
+//   npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--map field=column,…] [--level LEVEL] [--parent ID] [--repair [--gap-threshold M2]] [--dry-run]
 // Opens the database as api/server.ts does: DATABASE_URL, or the PGlite data directory DATA_DIR
 // (default ./.data). Exit code 1 when the file is refused. See docs/import.md.
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { fail, openForScript } from './lib/open-database.ts';
 import { inputCrs, type InputCrs } from '../api/geo/crs.ts';
 import { formatIssue, parseGeoJSON } from '../api/geo/geojson.ts';
-import { importAreas, type ImportProblem, type ImportReport } from '../api/import/areas.ts';
+import { importAreas, mappedFields, type ImportOptions, type ImportProblem, type ImportReport, type MappedField } from '../api/import/areas.ts';
+import { levels, type Level } from '../api/geo/area-index.ts';
 import type { RepairReport } from '../api/import/repair.ts';
 
 const shown = 50; // problems printed per list; the rest are counted
@@ -22,9 +23,11 @@ const { values, positionals } = parseArgs({
     crs: { type: 'string', default: 'wgs84' }, 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
     // repair on import (issue 8)
     repair: { type: 'boolean', default: false }, 'gap-threshold': { type: 'string' },
+    // files without our property names (issue 8)
+    map: { type: 'string' }, level: { type: 'string' }, parent: { type: 'string' },
   },
 });
-const usage = '用法 usage: npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--repair [--gap-threshold M2]] [--dry-run]';
+const usage = '用法 usage: npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--map id=adcode,name=name,parentId=parent] [--level LEVEL] [--parent ID] [--repair [--gap-threshold M2]] [--dry-run]';
 if (values.help) { console.log(usage); process.exit(0); }
 if (positionals.length !== 1) fail(`需要一个 GeoJSON 文件 / one GeoJSON file is needed\n${usage}`);
 const crs = values.crs!.toLowerCase() as InputCrs;
@@ -33,6 +36,13 @@ if (!inputCrs.includes(crs)) fail(`未知坐标系 unknown --crs "${values.crs}"
 const gapThresholdM2 = values['gap-threshold'] === undefined ? undefined : Number(values['gap-threshold']);
 if (gapThresholdM2 !== undefined && !(gapThresholdM2 >= 0)) fail(`--gap-threshold 需要平方米数 needs a number of m² ≥ 0, found "${values['gap-threshold']}"`);
 if (gapThresholdM2 !== undefined && !values.repair) fail('--gap-threshold 只配合 --repair 使用 / only goes with --repair');
+const map: ImportOptions['map'] = {};
+for (const pair of values.map ? values.map.split(',') : []) {
+  const [field, column] = pair.split('=').map((x) => x.trim());
+  if (!mappedFields.includes(field as MappedField) || !column) fail(`--map 需要 字段=列 field=column, 字段 fields: ${mappedFields.join(', ')}; found "${pair}"`);
+  map[field as MappedField] = column;
+}
+if (values.level && !levels.includes(values.level as Level)) fail(`--level 必须是 must be one of ${levels.join(', ')}, found "${values.level}"`);
 
 const file = resolve(positionals[0]);
 if (!existsSync(file)) fail(`找不到文件 file not found: ${file}`);
@@ -44,7 +54,9 @@ if (!parsed.ok && parsed.errors.some((e) => /not valid JSON/.test(e.message))) {
 const database = await openForScript();
 try {
   const input = parsed.ok ? parsed.value : JSON.parse(readFileSync(file, 'utf8'));
-  const report = await importAreas(database, input, { crs, dryRun: values['dry-run'], repair: values.repair, gapThresholdM2 });
+  const report = await importAreas(database, input, {
+    crs, dryRun: values['dry-run'], repair: values.repair, gapThresholdM2, map, level: values.level as Level | undefined, parentId: values.parent,
+  });
   print(report);
   process.exitCode = report.ok ? 0 : 1;
 } finally {

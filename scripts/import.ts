@@ -19,7 +19,7 @@ import { importPlaceLayer } from './lib/import-layer.ts';
 const layers = ['staff', 'areas', ...placeLayers] as const;
 const usage = `用法 usage:
   npm run import -- staff FILE.xlsx [--dry-run]
-  npm run import -- areas FILE.geojson [--crs wgs84|gcj02|bd09] [--repair [--gap-threshold M2]] [--dry-run]
+  npm run import -- areas FILE.geojson [--crs wgs84|gcj02|bd09] [--map …] [--level LEVEL] [--parent ID] [--repair [--gap-threshold M2]] [--dry-run]
   npm run import -- LAYER FILE [--crs wgs84|gcj02|bd09] [--map field=column,…] [--parent ID] [--dry-run]
 LAYER: ${layers.join(', ')}; FILE: .geojson .zip(Shapefile) .kml .csv .xlsx — see docs/import.md`;
 

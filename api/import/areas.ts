@@ -20,7 +20,17 @@ export interface ImportOptions {
   repair?: boolean;
   /** with repair: gaps inside a parent smaller than this (m²) are closed; default 50 */
   gapThresholdM2?: number;
+  /** which property feeds which field, for files without our names: { id: 'adcode', parentId: 'parent' };
+   *  a dotted name reaches inside an object ('parent.adcode'); an object value gives its adcode or id */
+  map?: Partial<Record<MappedField, string>>;
+  /** the level of every feature that has none */
+  level?: Level;
+  /** the parent of every feature that has none */
+  parentId?: string;
 }
+
+export const mappedFields = ['id', 'level', 'name', 'parentId', 'kind'] as const;
+export type MappedField = (typeof mappedFields)[number];
 
 /** Something wrong (error) or worth a look (warning), with where to find it. */
 export interface ImportProblem {
@@ -101,7 +111,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       const existing = new Map((await rows<{ id: string; level: Level; parent_id: string | null }>(sql`
         SELECT id, level, parent_id FROM areas`)).map((r) => [r.id, r]));
 
-      const incoming = readFeatures(value.features, options.crs, existing, report.errors);
+      const incoming = readFeatures(value.features, options, existing, report.errors);
       if (report.errors.length) throw new Refused();
 
       // parents first: parent_id is a foreign key, checked row by row
@@ -150,12 +160,12 @@ export async function importAreas(database: Database, collection: unknown, optio
   return report;
 }
 
-function readFeatures(features: Feature[], crs: InputCrs, existing: Map<string, { level: Level }>, errors: ImportProblem[]): Incoming[] {
+function readFeatures(features: Feature[], options: ImportOptions, existing: Map<string, { level: Level }>, errors: ImportProblem[]): Incoming[] {
   const out: Incoming[] = [];
   const seen = new Map<string, number>();
   features.forEach((f, index) => {
     const at = `features[${index}]`;
-    const p = (f.properties ?? {}) as Record<string, unknown>;
+    const p = mapped((f.properties ?? {}) as Record<string, unknown>, options);
     const problem = (member: string, message: string, id?: string) =>
       errors.push({ kind: 'property', areaIds: id ? [id] : [], path: member ? `${at}.properties.${member}` : at, message: `${member ? `${at}.properties.${member}` : at}: ${message}` });
     const id = typeof p.id === 'string' ? p.id.trim() : typeof p.id === 'number' ? String(p.id) : '';
@@ -179,7 +189,7 @@ function readFeatures(features: Feature[], crs: InputCrs, existing: Map<string, 
       problem('', `${id}: the ${g.type} is empty: draw the boundary`, id);
       return;
     }
-    out.push({ index, id, level, name, parentId, kind: (p.kind as Incoming['kind']) ?? null, geometry: toWgs84(g, crs) });
+    out.push({ index, id, level, name, parentId, kind: (p.kind as Incoming['kind']) ?? null, geometry: toWgs84(g, options.crs) });
   });
 
   // parents: in the file or in the database, one level up
@@ -199,6 +209,21 @@ function readFeatures(features: Feature[], crs: InputCrs, existing: Map<string, 
     if (!parentLevel) problem(`${a.id}'s parent "${a.parentId}" is neither in this file nor in the database: import the ${wanted} first, or check the id`);
     else if (parentLevel !== wanted) problem(`${a.id} is a ${a.level}, so its parent must be a ${wanted}, but "${a.parentId}" is a ${parentLevel}`);
   }
+  return out;
+}
+
+/** our field names read from the file's own (--map), then --level and --parent where a feature has none */
+function mapped(properties: Record<string, unknown>, options: ImportOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...properties };
+  for (const field of mappedFields) {
+    const column = options.map?.[field];
+    if (!column) continue;
+    let v: unknown = column.split('.').reduce<unknown>((o, key) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined), properties);
+    if (v !== null && typeof v === 'object') v = (v as Record<string, unknown>).adcode ?? (v as Record<string, unknown>).id; // DataV: parent: { adcode }
+    out[field] = v;
+  }
+  if (options.level && (out.level === undefined || out.level === null || out.level === '')) out.level = options.level;
+  if (options.parentId && (out.parentId === undefined || out.parentId === null || out.parentId === '')) out.parentId = options.parentId;
   return out;
 }
 

@@ -90,3 +90,52 @@ describe.each(modes())('repairing area boundaries on import on %s', (mode) => {
     expect(report.errors).toContainEqual(expect.objectContaining({ kind: 'gap', areaIds: expect.arrayContaining(['RP-S', 'RP-B']) }));
   });
 });
+
+describe.each(modes())('importing an area file without our property names on %s', (mode) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await openTestApp(mode); });
+  afterAll(async () => { await t?.close(); });
+
+  /** the fixture as DataV/ECharts spell it: adcode (a number), name, parent: { adcode } — no level */
+  const datav = () => {
+    const f = file();
+    const code = (id: string) => ({ 'RP-S': 410899001, 'RP-A': 410899001001, 'RP-B': 410899001002 })[id]!;
+    return {
+      ...f,
+      features: f.features.map((x) => ({
+        ...x, properties: { adcode: code(x.properties.id), name: `${x.properties.id}社区`, parent: x.properties.parentId ? { adcode: code(x.properties.parentId) } : null },
+      })),
+    };
+  };
+
+  it('--map reads id, name and parent from the file\'s own columns; --level sets the level it lacks', async () => {
+    const all = datav();
+    const street = { ...all, features: all.features.slice(0, 1) };
+    const unmapped = await importAreas(t.database, street, { crs: 'gcj02', level: 'street' });
+    expect(unmapped.ok).toBe(false);
+    expect(unmapped.errors).toEqual([expect.objectContaining({ kind: 'property', path: 'features[0].properties.id' })]);
+
+    const map = { id: 'adcode', name: 'name', parentId: 'parent' };
+    expect((await importAreas(t.database, street, { crs: 'gcj02', map, level: 'street' })).errors).toEqual([]);
+    const communities = { ...all, features: all.features.slice(1) };
+    const report = await importAreas(t.database, communities, { crs: 'gcj02', map, level: 'community', repair: true });
+    expect(report.errors).toEqual([]);
+    expect(report.inserted.sort()).toEqual(['410899001001', '410899001002']);
+    expect(await t.database.rows(sql`SELECT id, level, name, parent_id FROM areas WHERE id LIKE '4108990%' ORDER BY id`)).toEqual([
+      { id: '410899001', level: 'street', name: 'RP-S社区', parent_id: null },
+      { id: '410899001001', level: 'community', name: 'RP-A社区', parent_id: '410899001' },
+      { id: '410899001002', level: 'community', name: 'RP-B社区', parent_id: '410899001' },
+    ]);
+  });
+
+  it('--parent sets the parent of features that name none; a file\'s own parent wins', async () => {
+    const f = datav();
+    const [, a] = f.features;
+    const orphan = { ...f, features: [{ ...a, properties: { adcode: a.properties.adcode, name: 'RP-A社区' } }] };
+    const report = await importAreas(t.database, orphan, { crs: 'gcj02', map: { id: 'adcode', parentId: 'parent.adcode' }, level: 'community', parentId: '410899001', repair: true, dryRun: true });
+    expect(report.errors).toEqual([]);
+    expect(report.updated).toEqual(['410899001001']);
+    const wrong = await importAreas(t.database, f, { crs: 'gcj02', map: { id: 'adcode', parentId: 'parent' }, level: 'community', parentId: 'NO-SUCH', dryRun: true });
+    expect(wrong.errors).toContainEqual(expect.objectContaining({ path: 'features[0].properties.parentId' }));
+  });
+});
