@@ -9,7 +9,7 @@ import { fail, openForScript } from './lib/open-database.ts';
 import { inputCrs, type InputCrs } from '../api/geo/crs.ts';
 import { formatIssue, parseGeoJSON } from '../api/geo/geojson.ts';
 import { importAreas, mappedFields, type ImportOptions, type ImportProblem, type ImportReport, type MappedField } from '../api/import/areas.ts';
-import { levels, type Level } from '../api/geo/area-index.ts';
+import { areaLevels as levels, type AreaLevel as Level } from '../api/contract/vocabulary.ts';
 import type { RepairReport } from '../api/import/repair.ts';
 
 const shown = 50; // problems printed per list; the rest are counted

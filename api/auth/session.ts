@@ -15,6 +15,7 @@ export type { StaffUser };
 
 /** The area columns of a request that scope is decided on. */
 export type ScopedRequest = {
+  districtId: string | null;
   streetId: string | null;
   communityId: string | null;
   gridId: string | null;
@@ -69,6 +70,7 @@ export function inScope(user: StaffUser, request: ScopedRequest): boolean {
   if (!isWorkingRole(user.role) || !user.areaId) return false;
   if (user.role === 'mediator' && !(request.escalationLevel >= 1)) return false;
   switch (user.areaLevel) {
+    case 'district': return request.districtId === user.areaId;
     case 'street': return request.streetId === user.areaId;
     case 'community': return request.communityId === user.areaId;
     case 'grid': return request.gridId === user.areaId;
@@ -93,7 +95,7 @@ export function scopeSql(user: StaffUser): SQL {
   if (!isWorkingRole(user.role) || !user.areaId) return sql`FALSE`;
   if (!user.areaLevel) return sql`FALSE`;
   const column = {
-    street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
+    district: sql`r.district_id`, street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
   }[user.areaLevel];
   if (!column) return sql`FALSE`;
   const area = sql`${column} = ${user.areaId}`;

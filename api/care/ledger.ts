@@ -24,7 +24,7 @@ export function careKeeper(user: StaffUser | null): StaffUser {
 /** Households of `care_households h` the keeper may see: their street, community, grid or micro-grid. */
 export function careScopeSql(user: StaffUser): SQL {
   if (installationAdmin(user)) return sql`TRUE`;
-  const column = { street: sql`h.street_id`, community: sql`h.community_id`, grid: sql`h.grid_id`, microgrid: sql`h.microgrid_id` }[user.areaLevel!];
+  const column = { district: sql`h.district_id`, street: sql`h.street_id`, community: sql`h.community_id`, grid: sql`h.grid_id`, microgrid: sql`h.microgrid_id` }[user.areaLevel!];
   return sql`${column} = ${user.areaId}`;
 }
 
@@ -171,11 +171,11 @@ async function workerFor(database: Database, user: StaffUser, asked: string | un
 /** Writes a new household at a building: its areas from the building's point, its worker, its sealed fields. */
 export async function createHousehold(database: Database, user: StaffUser, input: CareHouseholdInput): Promise<number> {
   checkColour(input.scheme, input.colour);
-  const [place] = await database.rows<{ street_id: string | null; community_id: string | null; grid_id: string | null; microgrid_id: string | null; lon: number; lat: number }>(sql`
-    SELECT a.*, ST_X(p) AS lon, ST_Y(p) AS lat
+  const [place] = await database.rows<{ district_id: string | null; street_id: string | null; community_id: string | null; grid_id: string | null; microgrid_id: string | null; lon: number; lat: number }>(sql`
+    SELECT a.*, (SELECT parent_id FROM areas s WHERE s.id = a.street_id) AS district_id, ST_X(p) AS lon, ST_Y(p) AS lat
     FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings WHERE id = ${input.buildingId}) b CROSS JOIN LATERAL assign_point(b.p) a`);
   if (!place) throw new ApiError('building_not_found', `no building with id ${input.buildingId}`, { field: 'buildingId', buildingId: input.buildingId });
-  const within = installationAdmin(user) || ({ street: place.street_id, community: place.community_id, grid: place.grid_id, microgrid: place.microgrid_id }[user.areaLevel!] === user.areaId);
+  const within = installationAdmin(user) || ({ district: place.district_id, street: place.street_id, community: place.community_id, grid: place.grid_id, microgrid: place.microgrid_id }[user.areaLevel!] === user.areaId);
   if (!within) throw forbidden(`building ${input.buildingId}`);
   const workerId = await workerFor(database, user, input.workerId, place);
   const [row] = await database.rows<{ id: number }>(sql`

@@ -19,6 +19,7 @@ export type VocabularyNames = {
 
 export const zhCNNames: VocabularyNames = {
   levels: {
+    district: '区县',
     street: '街道',
     community: '社区',
     grid: '网格',
@@ -106,6 +107,7 @@ export const zhCNNames: VocabularyNames = {
 
 export const enNames: VocabularyNames = {
   levels: {
+    district: 'District',
     street: 'Street',
     community: 'Community',
     grid: 'Grid',

@@ -97,10 +97,21 @@ export type EscalationReason = (typeof escalationReasons)[number];
 
 // ---------------------------------------------------------------- areas
 
-/** The nested levels of areas, top down; each level's areas tile their parent. */
-export const areaLevels = ['street', 'community', 'grid', 'microgrid'] as const;
+/**
+ * The nested levels of areas, top down; each level's areas tile their parent. The district (区/县)
+ * is optional: a street may stand alone (an installation of one street office) or belong to one.
+ */
+export const areaLevels = ['district', 'street', 'community', 'grid', 'microgrid'] as const;
 export type AreaLevel = (typeof areaLevels)[number];
 export const parentLevel = (level: AreaLevel): AreaLevel | null => areaLevels[areaLevels.indexOf(level) - 1] ?? null;
+/**
+ * The levels a point is assigned to by geometry (api/db/migrations assign_point, api/geo/area-index.ts):
+ * the street that covers it, then down. Its district is not tested again: it is the street's parent,
+ * so a point on a district border goes to the district of the street it went to, by the same rule.
+ */
+export const assignedLevels = ['street', 'community', 'grid', 'microgrid'] as const satisfies readonly AreaLevel[];
+/** Levels whose areas may have no parent: the district, and a street that belongs to none. */
+export const topLevels = ['district', 'street'] as const satisfies readonly AreaLevel[];
 export const isAreaLevel = (value: unknown): value is AreaLevel =>
   typeof value === 'string' && (areaLevels as readonly string[]).includes(value);
 

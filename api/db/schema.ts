@@ -113,6 +113,8 @@ export const requests = pgTable('requests', {
   description: text('description').notNull(),
   channel: text('channel').notNull().default('qr'),
   status: text('status', { enum: requestStatuses }).notNull().default('collected'),
+  // the street's parent when it has one (区/县): kept equal to it by filing and by every area import
+  districtId: text('district_id').references(() => areas.id),
   streetId: text('street_id').references(() => areas.id),
   communityId: text('community_id').references(() => areas.id),
   gridId: text('grid_id').references(() => areas.id),
@@ -152,6 +154,7 @@ export const requests = pgTable('requests', {
   index('requests_grid_status_idx').on(t.gridId, t.status),
   index('requests_created_idx').on(t.createdAt),
   // the 三率 of an area for a period (api/rates/rates.ts): the area's requests filed in it
+  index('requests_district_created_idx').on(t.districtId, t.createdAt),
   index('requests_street_created_idx').on(t.streetId, t.createdAt),
   index('requests_community_created_idx').on(t.communityId, t.createdAt),
   index('requests_grid_created_idx').on(t.gridId, t.createdAt),
@@ -302,6 +305,7 @@ export const outbox = pgTable('outbox', {
 /** A household needing care (五色管理台账), at a building of a grid, with its colour level and worker. */
 export const careHouseholds = pgTable('care_households', {
   id: serial('id').primaryKey(),
+  districtId: text('district_id').references(() => areas.id),
   streetId: text('street_id').references(() => areas.id),
   communityId: text('community_id').references(() => areas.id),
   gridId: text('grid_id').references(() => areas.id),
@@ -324,6 +328,7 @@ export const careHouseholds = pgTable('care_households', {
   index('care_households_grid_idx').on(t.gridId),
   index('care_households_community_idx').on(t.communityId),
   index('care_households_street_idx').on(t.streetId),
+  index('care_households_district_idx').on(t.districtId),
   index('care_households_worker_idx').on(t.workerId),
   index('care_households_name_idx').on(t.nameIndex),
 ]);

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { BucketGrid } from './bucket-grid.ts';
-import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
+import { assignedLevels, type AreaLevel } from '../contract/vocabulary.ts';
 import { multiPolygonFromWkb } from './wkb.ts';
 import { flatten, INSIDE, OUTSIDE, pointInMultiPolygon, type FlatRing } from './point-in-polygon.ts';
 
-export const levels = areaLevels;
-export type Level = AreaLevel;
+export const levels = assignedLevels;
+export type Level = (typeof assignedLevels)[number];
 
 export interface AreaAssignment {
   streetId: string | null;

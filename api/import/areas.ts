@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { dataChangedChannel, rowsOf, type Database, type Db } from '../db/client.ts';
-import { AreaIndex, levels, type AreaAssignment, type Level } from '../geo/area-index.ts';
+import { AreaIndex, type AreaAssignment } from '../geo/area-index.ts';
+import { areaLevels as levels, topLevels, type AreaLevel as Level } from '../contract/vocabulary.ts';
 import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
 import { toWgs84, type InputCrs } from '../geo/crs.ts';
@@ -200,11 +201,15 @@ function readFeatures(features: Feature[], options: ImportOptions, existing: Map
     const depth = levels.indexOf(a.level);
     const problem = (message: string) => errors.push({ kind: 'property', areaIds: [a.id], path: at, message: `${at}: ${message}` });
     if (depth === 0) {
-      if (a.parentId) problem(`${a.id} is a street, the top level: it has no parent (found "${a.parentId}")`);
+      if (a.parentId) problem(`${a.id} is a district, the top level: it has no parent (found "${a.parentId}")`);
       continue;
     }
     const wanted = levels[depth - 1];
-    if (!a.parentId) { problem(`${a.id} is a ${a.level} and needs a "parentId": the id of its ${wanted}`); continue; }
+    if (!a.parentId) {
+      // a street may stand alone (an office's own installation) or sit in a district
+      if (!(topLevels as readonly Level[]).includes(a.level)) problem(`${a.id} is a ${a.level} and needs a "parentId": the id of its ${wanted}`);
+      continue;
+    }
     const parentLevel = byId.get(a.parentId)?.level ?? existing.get(a.parentId)?.level;
     if (!parentLevel) problem(`${a.id}'s parent "${a.parentId}" is neither in this file nor in the database: import the ${wanted} first, or check the id`);
     else if (parentLevel !== wanted) problem(`${a.id} is a ${a.level}, so its parent must be a ${wanted}, but "${a.parentId}" is a ${parentLevel}`);

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { levels, type Level } from '../geo/area-index.ts';
+import { areaLevels as levels, type AreaLevel as Level } from '../contract/vocabulary.ts';
 
 /**
  * Repair of imported boundaries (npm run import:areas -- --repair): an explicit choice, run inside

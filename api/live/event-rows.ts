@@ -27,7 +27,7 @@ export function publicEvent(row: EventRow): PublicLiveEvent {
   return PublicLiveEvent.parse({
     id: row.id, ticket: r.ticket, action: row.action, status: row.status, fromStatus: row.fromStatus,
     category: r.category, description: r.publishedDescription ?? null, lon: r.publicLon, lat: r.publicLat,
-    streetId: r.streetId, communityId: r.communityId, gridId: r.gridId, microgridId: r.microgridId,
+    districtId: r.districtId, streetId: r.streetId, communityId: r.communityId, gridId: r.gridId, microgridId: r.microgridId,
     communityName: r.communityName, gridName: r.gridName, at: row.at, overdue: r.overdue,
     timeLeftMinutes: r.timeLeftMinutes, toLevel: row.toLevel,
   });

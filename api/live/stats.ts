@@ -115,6 +115,7 @@ export async function loadStats(database: Database, area: { id: string; level: A
 function gridsIn(area: { id: string; level: string } | null): SQL {
   if (!area) return sql`TRUE`;
   switch (area.level) {
+    case 'district': return sql`g.parent_id IN (SELECT id FROM areas WHERE parent_id IN (SELECT id FROM areas WHERE parent_id = ${area.id}))`;
     case 'street': return sql`g.parent_id IN (SELECT id FROM areas WHERE parent_id = ${area.id})`;
     case 'community': return sql`g.parent_id = ${area.id}`;
     case 'grid': return sql`g.id = ${area.id}`;

@@ -23,7 +23,8 @@ export interface Viewer {
   render(row: EventRow): object;
 }
 
-const areaColumn: Record<AreaLevel, { sql: SQL; key: 'streetId' | 'communityId' | 'gridId' | 'microgridId' }> = {
+const areaColumn: Record<AreaLevel, { sql: SQL; key: 'districtId' | 'streetId' | 'communityId' | 'gridId' | 'microgridId' }> = {
+  district: { sql: sql`r.district_id`, key: 'districtId' },
   street: { sql: sql`r.street_id`, key: 'streetId' },
   community: { sql: sql`r.community_id`, key: 'communityId' },
   grid: { sql: sql`r.grid_id`, key: 'gridId' },

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
+import { areaLevels, assignedLevels, type AreaLevel } from '../contract/vocabulary.ts';
 import { RequestView, type ViewArea } from '../contract/wire.ts';
 import { openStatusSql } from '../db/open-status.ts';
 import type { Bbox } from '../geo/bbox.ts';
@@ -34,8 +34,8 @@ export const markerZoom = 16;
 /** below this zoom the view is always counts per area */
 export const areaZoom = 12;
 
-/** The level counted at a zoom: streets for a county, communities for a street, grids nearer. */
-export const levelAt = (zoom: number): AreaLevel => areaLevels[zoom < areaZoom ? 0 : zoom < 14 ? 1 : 2];
+/** The level counted at a zoom: streets for a county (its districts' streets), communities for a street, grids nearer. */
+export const levelAt = (zoom: number): AreaLevel => assignedLevels[zoom < areaZoom ? 0 : zoom < 14 ? 1 : 2];
 
 /** `r.street_id` … `r.microgrid_id`: each level's column on requests */
 const levelColumn = (level: AreaLevel) => sql.raw(`r.${level}_id`);

@@ -22,6 +22,7 @@ export type RequestRow = {
   status: RequestStatus;
   createdAt: string;
   updatedAt: string;
+  districtId: string | null;
   streetId: string | null;
   streetName: string | null;
   communityId: string | null;
@@ -69,7 +70,7 @@ const time = (column: string) => sql.raw(`to_json(${column}) #>> '{}'`);
 export const requestColumns = sql`
   r.id, r.ticket, r.category, r.description, r.channel, r.status,
   ${time('r.created_at')} AS "createdAt", ${time('r.updated_at')} AS "updatedAt",
-  r.street_id AS "streetId", s.name AS "streetName", r.community_id AS "communityId", cm.name AS "communityName",
+  r.district_id AS "districtId", r.street_id AS "streetId", s.name AS "streetName", r.community_id AS "communityId", cm.name AS "communityName",
   r.grid_id AS "gridId", g.name AS "gridName", r.microgrid_id AS "microgridId", m.name AS "microgridName",
   r.contact, r.assignee_id AS "assigneeId", st.name AS "assigneeName",
   ${time('r.claimed_at')} AS "claimedAt", ${time('r.resolved_at')} AS "resolvedAt",
@@ -140,6 +141,7 @@ export function toPublicRequest(row: RequestRow): PublicRequest {
     channel: row.channel,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
+    districtId: row.districtId,
     streetId: row.streetId,
     communityId: row.communityId,
     gridId: row.gridId,

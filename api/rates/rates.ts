@@ -69,9 +69,9 @@ function toRow(id: string | null, name: string | null, c: Partial<Counts> | unde
 
 export type RatesArea = { id: string | null; name: string; level: string | null };
 
-/** The column of `requests r` that names the request's area at a level, or null for levels above the street. */
+/** The column of `requests r` that names the request's area at a level, or null above the district (the installation). */
 const requestColumn = (level: string): SQL | null => ({
-  street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
+  district: sql`r.district_id`, street: sql`r.street_id`, community: sql`r.community_id`, grid: sql`r.grid_id`, microgrid: sql`r.microgrid_id`,
 } as Record<string, SQL>)[level] ?? null;
 
 /** Requests of an area: by its own column on the request, or, above the street, by the streets it holds. */

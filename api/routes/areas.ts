@@ -11,7 +11,7 @@ import { nearestPartyHousehold, publicTeam } from '../places/team.ts';
 
 type Ref = { id: string; name: string } | null;
 const areaColumn: Record<AreaLevel, ReturnType<typeof sql>> = {
-  street: sql`street_id`, community: sql`community_id`, grid: sql`grid_id`, microgrid: sql`microgrid_id`,
+  district: sql`district_id`, street: sql`street_id`, community: sql`community_id`, grid: sql`grid_id`, microgrid: sql`microgrid_id`,
 };
 
 /** /api/areas/{id} (an area with its public team and request counts) and /api/locate (which areas hold a point). */

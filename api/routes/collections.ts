@@ -30,6 +30,7 @@ const areaShape = (p: Record<string, unknown>) => AreaProperties.parse(p);
 const areaProperties = sql`jsonb_build_object('id', f.id, 'level', f.level, 'kind', f.kind, 'name', f.name, 'parentId', f.parent_id)`;
 
 export const collections: Collection[] = [
+  { id: 'districts', title: '区县 Districts', description: 'Districts and counties, above the streets', from: sql`areas f WHERE f.level = 'district'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
   { id: 'streets', title: '街道 Streets', description: 'Sub-districts', from: sql`areas f WHERE f.level = 'street'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
   { id: 'communities', title: '社区 Communities', description: 'Communities and villages', from: sql`areas f WHERE f.level = 'community'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },
   { id: 'grids', title: '网格 Grids', description: 'Grids, including exclusive grids', from: sql`areas f WHERE f.level = 'grid'`, featureId: sql`f.id`, properties: areaProperties, shape: areaShape },

@@ -27,9 +27,11 @@ describe('password hashing', () => {
 describe('scope rule', () => {
   const user = (role: StaffUser['role'], areaId: string, areaLevel: StaffUser['areaLevel']): StaffUser =>
     ({ username: 'u', staffId: 's', name: 'n', role, areaId, areaName: areaId, areaLevel });
-  const request = { streetId: 'MS', communityId: 'MS-XSL', gridId: 'MS-XSL-G01', microgridId: 'MS-XSL-G01-M1', escalationLevel: 0 };
+  const request = { districtId: 'D1', streetId: 'MS', communityId: 'MS-XSL', gridId: 'MS-XSL-G01', microgridId: 'MS-XSL-G01-M1', escalationLevel: 0 };
 
   it.each([
+    ['street_admin', 'D1', 'district', true],
+    ['street_admin', 'D2', 'district', false],
     ['street_admin', 'MS', 'street', true],
     ['secretary', 'MS-XSL', 'community', true],
     ['secretary', 'MS-MZL', 'community', false],

@@ -10,7 +10,7 @@ import { api, read, signalled } from './client.ts';
 // the API's own wire schemas for each collection's properties.
 
 type Collections = {
-  grids: AreaProperties; communities: AreaProperties; streets: AreaProperties; microgrids: AreaProperties;
+  grids: AreaProperties; communities: AreaProperties; streets: AreaProperties; districts: AreaProperties; microgrids: AreaProperties;
   compounds: CompoundProperties; buildings: BuildingProperties; pois: PoiProperties; requests: RequestProperties;
 };
 type Shape<C extends keyof Collections> = C extends 'requests' | 'pois' ? Point : C extends 'buildings' ? Polygon | MultiPolygon : Geometry;
@@ -30,7 +30,7 @@ export const fetchArea = (id: string, signal?: AbortSignal) => read(api.areas[':
 
 /** The collection holding the areas of a level. */
 export const areaCollection = {
-  street: 'streets', community: 'communities', grid: 'grids', microgrid: 'microgrids',
+  district: 'districts', street: 'streets', community: 'communities', grid: 'grids', microgrid: 'microgrids',
 } as const satisfies Record<AreaLevel, keyof Collections>;
 /**
  * Every feature of a collection inside a box, page after page (the API serves at most 10,000 a

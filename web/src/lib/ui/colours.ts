@@ -132,6 +132,7 @@ export const gridColours = [
 
 /** Boundaries by area level (grids are filled and outlined from `gridColours` by their colorIndex instead). */
 export const levelColours: Record<Exclude<AreaLevel, 'grid'>, string> = {
+  district: '#3b1414',
   street: '#7a1f1f',
   community: ui.accent, // bold party red: the community boundary
   microgrid: '#4a4a4a',
@@ -183,6 +184,7 @@ export type MapColours = {
   community: string;
   communityCasing: string;
   street: string;
+  district: string;
   label: string;
   halo: string;
   landuseLabel: string;
@@ -212,6 +214,7 @@ const day: MapColours = {
   community: levelColours.community,
   communityCasing: '#fff',
   street: levelColours.street,
+  district: levelColours.district,
   label: ui.textSoft,
   halo: '#fff',
   landuseLabel: '#3d6b2a',
@@ -241,6 +244,7 @@ const night: MapColours = {
   community: wall.brand,
   communityCasing: wall.background,
   street: '#ff8a8a',
+  district: '#ffd0d0',
   label: wall.text,
   halo: wall.background,
   landuseLabel: wall.text,

@@ -10,7 +10,7 @@ const me: StaffUser = { username: 'wu', staffId: 'S1', name: '吴', role: 'grid_
 const request = (ticket: string): StaffRequest => ({
   ticket, category: 'street_light', description: '路灯不亮', published: false, publishedDescription: null, status: 'collected', channel: 'qr',
   createdAt: '2026-12-04T08:00:00.000Z', updatedAt: '2026-12-04T08:00:00.000Z',
-  streetId: 'S', communityId: 'C', gridId: 'G1', microgridId: null, community: null, grid: null, microgrid: null,
+  districtId: null, streetId: 'S', communityId: 'C', gridId: 'G1', microgridId: null, community: null, grid: null, microgrid: null,
   claimDeadline: '2026-12-04T12:00:00.000Z', resolveDeadline: '2026-12-07T08:00:00.000Z', timeLeftMinutes: 120, overdue: false,
   outcome: null, rating: null, meToo: 0, contact: null, assignee: null, claimedAt: null, resolvedAt: null, escalationLevel: 0,
   ratingNote: null, duplicateOf: null, lon: 113.2, lat: 35.2, building: null, channelRef: null, reporterName: null,

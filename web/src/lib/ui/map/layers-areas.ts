@@ -118,6 +118,13 @@ export function layersAreaLines(source: string, theme: Theme): LayerSpecificatio
       filter: isLevel('street'),
       paint: { 'line-color': c.street, 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 3, 17, 6], 'line-dasharray': [4, 1, 1, 1] },
     },
+    {
+      ...base,
+      id: 'districts-line',
+      type: 'line',
+      filter: isLevel('district'),
+      paint: { 'line-color': c.district, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2, 12, 4, 17, 8] },
+    },
   ];
 }
 
