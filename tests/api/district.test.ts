@@ -52,7 +52,7 @@ describe.each(modes())('a district above the streets on %s', (mode) => {
     expect(listed.features.map((f) => f.properties)).toEqual([expect.objectContaining({ id: 'T-D', level: 'district', name: '测试区', parentId: null })]);
   });
 
-  it('gives a new filing its district; the district's administrator sees it in the queue, another district's does not', async () => {
+  it("gives a new filing its district; the district's administrator sees it in the queue, another district's does not", async () => {
     const filed = await fileIn(t, 'MS-XSL-G01');
     const [row] = await t.database.rows<{ district: string }>(sql`SELECT district_id AS district FROM requests WHERE ticket = ${filed.ticket}`);
     expect(row.district).toBe('T-D');
