@@ -9,6 +9,7 @@ import { dataChangedChannel, openDatabase, type Database } from './db/client.ts'
 import { reload as reloadWalkGraph } from './geo/walk-graph.ts';
 import { LiveHub } from './live/hub.ts';
 import { loadDemoData } from './demo/seed.ts';
+import { countyScale, loadCountyDemo } from './demo/county.ts';
 import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
 import { publicBase } from './urls.ts';
@@ -133,6 +134,11 @@ async function startApi() {
     if (demo === 'on' && state === 'empty') {
       stage = 'loading the demo data';
       if (await loadDemoData(database)) console.log(`demo data loaded in ${seconds()} s (DEMO_DATA=off starts empty)`);
+    } else if (demo === 'county' && state === 'empty') {
+      stage = 'generating the county demo';
+      console.log('generating the county demo (荔原县): a few minutes, once');
+      const counts = await loadCountyDemo(database, countyScale());
+      console.log(`county demo loaded in ${seconds()} s: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
     } else if (state !== 'demo') {
       console.log(state === 'empty' ? 'starting empty (DEMO_DATA=off): no demo data, accounts, kiosk links or keys'
         : `the database holds ${state === 'own data' ? 'data of its own' : 'no demo any more'}: the demo is not loaded`);

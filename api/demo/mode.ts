@@ -7,14 +7,14 @@ import * as schema from '../db/schema.ts';
 // `npm start` loads the demo into an empty database; DEMO_DATA=off starts empty; a database that
 // holds data of its own, or whose demo was removed, never gets the demo again.
 
-export const demoSettings = ['on', 'off'] as const;
+export const demoSettings = ['on', 'off', 'county'] as const;
 export type DemoSetting = (typeof demoSettings)[number];
 
 /** DEMO_DATA from the environment (default on), or a message that says what is allowed. */
 export function demoSetting(value = process.env.DEMO_DATA): DemoSetting | { error: string } {
   const setting = (value ?? 'on').trim().toLowerCase() || 'on';
   if ((demoSettings as readonly string[]).includes(setting)) return setting as DemoSetting;
-  return { error: `DEMO_DATA must be ${demoSettings.join(' or ')}, not "${value}": on loads the fictional 民生街道 into an empty database, off starts empty` };
+  return { error: `DEMO_DATA must be ${demoSettings.join(' or ')}, not "${value}": on loads the fictional 民生街道 into an empty database, county a fictional county (荔原县, ≈1,000,000 requests, generated at first start), off starts empty` };
 }
 
 export type DemoState = 'demo' | 'empty' | 'own data' | 'demo removed';

@@ -6,6 +6,7 @@ import { signIn, signOut } from '../auth/accounts.ts';
 import { currentUser, sessionCookie, setSessionCookie } from '../auth/session.ts';
 import { SignIn } from '../contract/wire.ts';
 import { demoAccounts } from '../demo/accounts.ts';
+import { countyDemoAccounts } from '../demo/county.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { ApiError, unauthorized } from '../errors.ts';
 import { json } from '../validate.ts';
@@ -41,7 +42,7 @@ export const sessionRoutes = (database: Database, limits: Limits) => new Hono()
     const rows = await database.rows<{ username: string; name: string; role: string; area_name: string }>(sql`
       SELECT a.username, s.name, s.role, ar.name AS area_name
       FROM accounts a JOIN staff s ON s.id = a.staff_id LEFT JOIN areas ar ON ar.id = s.area_id
-      WHERE a.username IN ${sqlList(demoAccounts.map((d) => d.username))}
+      WHERE a.username IN ${sqlList([...demoAccounts, ...countyDemoAccounts].map((d) => d.username))}
       ORDER BY a.username`);
     return c.json({ accounts: rows.map((r) => ({ username: r.username, name: r.name, role: r.role, areaName: r.area_name })) });
   });
