@@ -63,12 +63,12 @@ function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits:
     })(c, next))) // photo uploads and imports have their own limits (api/loop/photos.ts, api/routes/admin.ts)
     // trust (issue 9 §2): signed-in writes from our own pages only; per-client limits on what strangers can repeat
     .use('*', sameOriginWrites)
-    .use('/requests', onPost(limitOf('filings', limits)))
-    .use('/requests/:ticket/me-too', onPost(limitOf('meToo', limits)))
-    .use('/requests/:ticket/photos', onPost(limitOf('photos', limits)))
-    .use('/staff/requests/:ticket/photos', onPost(limitOf('photos', limits)))
-    .use('/session', onPost(limitOf('signIns', limits)))
-    .use('/setup', onPost(limitOf('signIns', limits)))
+    .use('/requests', onPost(limitOf('filings', limits, database)))
+    .use('/requests/:ticket/me-too', onPost(limitOf('meToo', limits, database)))
+    .use('/requests/:ticket/photos', onPost(limitOf('photos', limits, database)))
+    .use('/staff/requests/:ticket/photos', onPost(limitOf('photos', limits, database)))
+    .use('/session', onPost(limitOf('signIns', limits, database)))
+    .use('/setup', onPost(limitOf('signIns', limits, database)))
     .use('/events', streamCap(limits))
     .get('/', (c) => {
       const base = publicBase(c.req.url);
@@ -123,7 +123,7 @@ export function createApp(context: AppContext) {
   const limits = context.limits ?? limitsFromEnv();
   const app = new Hono()
     .route('/api', apiRoutes(context, limits))
-    .route('/open311/v2', open311Routes(context.database, limitOf('open311', limits)));
+    .route('/open311/v2', open311Routes(context.database, limitOf('open311', limits, context.database)));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
     // under /open311 (a path the sub-app never saw: `..` folded away, a method it has no route for) GeoReport's own format

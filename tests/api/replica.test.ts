@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { createApp } from '../../api/app.ts';
 import { openDatabase, type Database } from '../../api/db/client.ts';
 import { openReplica } from '../../api/db/replica.ts';
+import { limitsFromEnv } from '../../api/guard/limits.ts';
 import { TileIndex } from '../../api/tiles/tile-index.ts';
 import { pct } from '../../scripts/lib/timing.ts';
 import type { TestApp } from '../helpers/app.ts';
@@ -39,11 +40,13 @@ describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two A
     standby = await startStandby(templateUrl, 52_000 + slot, { parent: resolve('.tmp') });
 
     const urls = { DATABASE_URL: templateUrl.replace(/\/gridmap_template$/, `/${name}`), DATABASE_REPLICA_URL: standby.urlFor(name) };
-    server = startServer({ PORT: String(portA), ...urls });
+    // two me-too per client in the window on both processes, clients told apart by X-Forwarded-For
+    const meToo = { RATE_LIMIT_ME_TOO: '2', TRUST_PROXY: '1' };
+    server = startServer({ PORT: String(portA), ...urls, ...meToo });
     const database = await openDatabase({ url: urls.DATABASE_URL });
     const replica = (await openReplica(database, urls.DATABASE_REPLICA_URL))!;
     const tiles = await TileIndex.build(replica);
-    const app = createApp({ database, tiles, replica });
+    const app = createApp({ database, tiles, replica, limits: limitsFromEnv({ ...process.env, ...meToo }) });
     b = {
       database, app, tiles,
       get: async (path) => app.request(`http://localhost${path}`),
@@ -111,7 +114,7 @@ describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two A
     }
   });
 
-  it('shares sessions between the two processes', async () => {
+  it('shares sessions and per-client limits between the two processes', async () => {
     // signed in on A, known on B; signed out on B, gone on A
     const signedIn = await fetch(`${a}/api/session`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'xsl-shuji', password: 'demo1234' }),
@@ -127,6 +130,18 @@ describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two A
     // a session made on B works on A too (the staff queue reads the primary: it sees its own writes)
     const cookieB = await signIn(b, 'xsl-g01-wu');
     expect((await fetch(`${a}/api/staff/requests`, { headers: { cookie: cookieB } })).status).toBe(200);
+
+    // one client's me-too are counted once between A and B (rate_counts on the primary), not once on each
+    const { ticket } = await fileOnA('me-too marker');
+    const client = { 'x-forwarded-for': `203.0.113.${slot % 250}` };
+    const meToo = async (on: 'a' | 'b', headers = client) => (on === 'a'
+      ? await fetch(`${a}/api/requests/${ticket}/me-too`, { method: 'POST', headers })
+      : await b.app.request(`http://localhost/api/requests/${ticket}/me-too`, { method: 'POST', headers })).status;
+    expect(await meToo('a')).not.toBe(429);
+    expect(await meToo('b')).not.toBe(429);
+    expect(await meToo('a')).toBe(429);
+    expect(await meToo('b')).toBe(429);
+    expect(await meToo('b', { 'x-forwarded-for': '198.51.100.1' })).not.toBe(429); // another client still may
   });
 
   it('measures the lag a reader of the standby sees after a write', async () => {
