@@ -21,7 +21,7 @@ import { modes } from '../helpers/databases.ts';
 // suite's cluster (its demo template is there already); the standby is this file's, for all its tests.
 describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two API processes', () => {
   const slot = process.pid % 900;
-  const portA = 59_000 + slot;
+  const portA = 50_000 + slot; // a range no other test file uses
   const a = `http://127.0.0.1:${portA}`;
   const name = `r_${randomBytes(5).toString('hex')}`;
   let admin: Database;
