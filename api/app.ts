@@ -33,6 +33,7 @@ import { limitsFromEnv, type Limits } from './guard/limits.ts';
 import { limitOf } from './guard/rate-limit.ts';
 import { sameOriginWrites } from './guard/same-origin.ts';
 import { streamCap } from './guard/stream-cap.ts';
+import { readerOf, type ReplicaRead } from './db/replica.ts';
 
 export interface AppContext {
   database: Database;
@@ -41,6 +42,8 @@ export interface AppContext {
   loadedInMs?: number;
   /** rate limits and the trusted proxies: from the environment unless given (api/guard/limits.ts) */
   limits?: Limits;
+  /** a streaming replica for public reads (DATABASE_REPLICA_URL): which routes use it is api/db/replica.ts */
+  replica?: Database | null;
 }
 
 /** A middleware for POST requests only (the GETs of the same path pass untouched). */
@@ -49,7 +52,9 @@ const onPost = (middleware: MiddlewareHandler): MiddlewareHandler => (c, next) =
 const jsonLimit = 64 * 1024; // bytes: a request with its text, never an attachment
 
 /** The API's routes under /api, chained so that `AppType` carries every route for the typed client (`hc`). */
-function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) {
+function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits: Limits) {
+  // the public reads api/db/replica.ts allows go to the replica when there is one; the rest to `database`, the primary
+  const reads = (part: ReplicaRead) => readerOf({ primary: database, replica }, part);
   return new Hono()
     .use('*', cors({ origin: '*', allowMethods: ['GET', 'POST'] }))
     .use('*', (c, next) => (c.req.method === 'POST' && (c.req.path.endsWith('/photos') || c.req.path.startsWith('/api/admin/') && c.req.path.includes('/import')) ? next() : bodyLimit({
@@ -58,12 +63,12 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     })(c, next))) // photo uploads and imports have their own limits (api/loop/photos.ts, api/routes/admin.ts)
     // trust (issue 9 §2): signed-in writes from our own pages only; per-client limits on what strangers can repeat
     .use('*', sameOriginWrites)
-    .use('/requests', onPost(limitOf('filings', limits)))
-    .use('/requests/:ticket/me-too', onPost(limitOf('meToo', limits)))
-    .use('/requests/:ticket/photos', onPost(limitOf('photos', limits)))
-    .use('/staff/requests/:ticket/photos', onPost(limitOf('photos', limits)))
-    .use('/session', onPost(limitOf('signIns', limits)))
-    .use('/setup', onPost(limitOf('signIns', limits)))
+    .use('/requests', onPost(limitOf('filings', limits, database)))
+    .use('/requests/:ticket/me-too', onPost(limitOf('meToo', limits, database)))
+    .use('/requests/:ticket/photos', onPost(limitOf('photos', limits, database)))
+    .use('/staff/requests/:ticket/photos', onPost(limitOf('photos', limits, database)))
+    .use('/session', onPost(limitOf('signIns', limits, database)))
+    .use('/setup', onPost(limitOf('signIns', limits, database)))
     .use('/events', streamCap(limits))
     .get('/', (c) => {
       const base = publicBase(c.req.url);
@@ -86,21 +91,21 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     }))
     // `demo`: the staff pages say 演示数据 while the fictional street is loaded (docs/setup.md)
     .get('/health', async (c) => c.json({ ok: true, database: database.kind, loadedInMs: loadedInMs ?? null, demo: await isDemo(database) }))
-    .route('/collections', collectionRoutes(database))
+    .route('/collections', collectionRoutes(reads('collections')))
     .route('/events', eventRoutes(database))
-    .route('/stats', statsRoutes(database))
+    .route('/stats', statsRoutes(reads('stats')))
     .route('/', tileRoutes(tiles))
-    .route('/', areaRoutes(database))
+    .route('/', areaRoutes(reads('areas')))
     .route('/session', sessionRoutes(database, limits))
     .route('/setup', setupRoutes(database, limits))
     .route('/staff/requests', staffRequestRoutes(database))
     .route('/photos', photoRoutes(database))
     .route('/requests', requestRoutes(database))
-    .route('/', nearbyRoutes(database))
-    .route('/', searchRoutes(database))
-    .route('/rider', riderRoutes(database))
+    .route('/', nearbyRoutes(reads('nearby')))
+    .route('/', searchRoutes(reads('search')))
+    .route('/rider', riderRoutes(reads('rider')))
     .route('/qr', qrRoutes(database))
-    .route('/circle', circleRoutes(database))
+    .route('/circle', circleRoutes(reads('circle')))
     .route('/', rateRoutes(database))
     // staff notifications (issue 9 §4): their list, mark read, their own live stream
     .route('/notifications', notificationRoutes(database))
@@ -110,7 +115,7 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     // place layers in and out (issue 8 §2–3)
     .route('/admin', layerRoutes(database))
     // requests by viewport (issue 12 §2): markers or counts per area, never one list of them all
-    .route('/map', mapRoutes(database));
+    .route('/map', mapRoutes(reads('map')));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */
@@ -118,7 +123,7 @@ export function createApp(context: AppContext) {
   const limits = context.limits ?? limitsFromEnv();
   const app = new Hono()
     .route('/api', apiRoutes(context, limits))
-    .route('/open311/v2', open311Routes(context.database, limitOf('open311', limits)));
+    .route('/open311/v2', open311Routes(context.database, limitOf('open311', limits, context.database)));
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
     // under /open311 (a path the sub-app never saw: `..` folded away, a method it has no route for) GeoReport's own format

@@ -19,6 +19,7 @@ import { limitsFromEnv } from './guard/limits.ts';
 import { startNotifications } from './notify/start.ts';
 import { TileIndex } from './tiles/tile-index.ts';
 import { careKeyWarning } from './care/ledger.ts';
+import { caughtUp, openReplica, readerOf } from './db/replica.ts';
 
 // The port answers at once; the database (≈10–25 s cold for PGlite) and the web build come up
 // behind it, and the page shows their progress by polling /api/health.
@@ -27,6 +28,8 @@ const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const databaseUrl = process.env.DATABASE_URL;
 const webDir = resolve('dist/web');
 const started = performance.now();
+/** A database URL fit for the log: user and password left out. */
+const withoutPassword = (url: string) => url.replace(/\/\/[^@/]*@/, '//…@');
 const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 const demo = demoSetting();
 if (typeof demo === 'object') {
@@ -77,7 +80,7 @@ server.get('*', (c) => (existsSync(join(webDir, 'index.html')) ? c.html(readFile
 
 if (!databaseUrl) lockDataDir(dataDir);
 const listening = serve({ fetch: server.fetch, port }, () => {
-  const where = databaseUrl ? `PostgreSQL ${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')}` : `embedded PGlite + PostGIS in ${dataDir}`;
+  const where = databaseUrl ? `PostgreSQL ${withoutPassword(databaseUrl)}` : `embedded PGlite + PostGIS in ${dataDir}`;
   console.log(`一图 Grid Map listening on http://localhost:${port} (database: ${where})`);
 });
 listening.on('error', (error: NodeJS.ErrnoException) => {
@@ -87,6 +90,7 @@ listening.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 let database: Database | null = null;
+let replica: Database | null = null; // DATABASE_REPLICA_URL: public reads (api/db/replica.ts)
 let stopBackgroundJobs = () => {};
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -121,6 +125,7 @@ async function shutdown(signal: string) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   http.closeAllConnections();
+  await replica?.close().catch((error) => console.error('could not close the replica cleanly:', error));
   await database?.close().catch((error) => console.error('could not close the database cleanly:', error));
   console.log('stopped');
   process.exit(0);
@@ -152,10 +157,13 @@ async function startApi() {
       const base = publicBase(`http://localhost:${port}/`);
       console.log(`\n  no account yet — open this link once to choose the first administrator (valid until used or the next start):\n  ${base}/setup?token=${setupToken}\n`);
     }
+    replica = await openReplica(database, process.env.DATABASE_REPLICA_URL);
+    if (replica) console.log(`public reads (map, tiles, collections, search, …) from the replica ${withoutPassword(process.env.DATABASE_REPLICA_URL!)}`);
+    const databases = { primary: opened, replica };
     stage = 'cutting the map tiles';
-    const tiles = await TileIndex.build(database);
+    const tiles = await TileIndex.build(readerOf(databases, 'tiles'));
     const loadedInMs = Math.round(performance.now() - started);
-    ready = createApp({ database, tiles, loadedInMs });
+    ready = createApp({ database, tiles, loadedInMs, replica });
     console.log(`ready in ${seconds()} s: http://localhost:${port}`);
     const stopJobs = [
       startEscalationJob(database), // overdue requests move up the chain every minute
@@ -164,15 +172,17 @@ async function startApi() {
     ];
     stopBackgroundJobs = () => stopJobs.forEach((stop) => stop());
     // boundaries imported by `npm run import:areas` (or another process) reach this server's tiles
-    await database.listen(dataChangedChannel, (what) => {
+    // (LISTEN on the primary: a standby receives no NOTIFY; a replica is read once it has replayed the change)
+    await database.listen(dataChangedChannel, async (what) => {
+      if (replica && !(await caughtUp(opened, replica).catch(() => false))) console.error(`map data changed (${what}): the replica is behind; re-reading it all the same`);
       // roads imported by npm run import or another server: the walking network is built again (rider paths, 15-minute circle)
       if (/roads|demo/.test(what)) {
-        reloadWalkGraph(opened).then(
+        reloadWalkGraph(readerOf(databases, 'nearby')).then(
           () => console.log(`map data changed (${what}): walking network rebuilt`),
           (error) => console.error('could not rebuild the walking network after a data change:', error),
         );
       }
-      tiles.reload(opened).then(
+      tiles.reload(readerOf(databases, 'tiles')).then(
         () => console.log(`map data changed (${what}): tiles re-cut`),
         (error) => console.error('could not re-cut the tiles after a data change:', error),
       );

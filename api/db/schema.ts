@@ -350,3 +350,16 @@ export const tables = {
   notifications, outbox,
   careHouseholds, careVisits, // care ledgers (issue 11 §2)
 };
+
+// shared rate limits (issue 12 §3)
+/**
+ * Per-address counts of the rate limits (api/guard/shared-counts.ts) on PostgreSQL, where several
+ * API processes share them: a client is counted once whichever process it reaches. A fixed
+ * window per key, as hono-rate-limiter's MemoryStore counts. UNLOGGED (the migration): the counts
+ * are worth no WAL, no replica needs them, and a crash merely restarts them.
+ */
+export const rateCounts = pgTable('rate_counts', {
+  key: text('key').primaryKey(), // kind:client address
+  hits: integer('hits').notNull(),
+  resetAt: timestamp('reset_at', { withTimezone: true }).notNull(), // the window ends then
+});

@@ -350,9 +350,13 @@ export function walkGraph(database: Database): Promise<WalkGraph> {
   return graph;
 }
 
-/** Rebuild from the roads table: call after roads change. */
-export function reload(database: Database): Promise<WalkGraph> {
-  graphs.delete(database);
+/**
+ * Rebuild from the roads table: call after roads change. A graph never built for this database
+ * is left to be built on first use (with a replica, the routes walk the replica's graph and the
+ * primary's is never wanted: api/db/replica.ts).
+ */
+export async function reload(database: Database): Promise<WalkGraph | null> {
+  if (!graphs.delete(database)) return null;
   return walkGraph(database);
 }
 

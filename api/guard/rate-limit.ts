@@ -3,6 +3,8 @@ import { rateLimiter } from 'hono-rate-limiter';
 import { ApiError } from '../errors.ts';
 import { clientAddress } from './client.ts';
 import type { Limits } from './limits.ts';
+import type { Database } from '../db/client.ts';
+import { SharedCounts } from './shared-counts.ts';
 
 type Counted = 'filings' | 'meToo' | 'photos' | 'open311' | 'signIns';
 
@@ -13,15 +15,18 @@ export function rateLimited(retryAfter: number, limit: number, windowMinutes: nu
 }
 
 /**
- * A limit per client address on one kind of request (hono-rate-limiter's MemoryStore: counts
- * live in this process, which is the one process that serves an installation). The refusal is
- * thrown, so it is answered like every other error: `{ error, code, retryAfter }` with a
- * Retry-After header, and in Open311's own format under /open311.
+ * A limit per client address on one kind of request. On PostgreSQL, where several API processes
+ * may serve one installation, the counts are kept in the database (./shared-counts.ts) so a
+ * client is counted once between them; on embedded PGlite (one process) in this process's memory
+ * (hono-rate-limiter's MemoryStore). The refusal is thrown, so it is answered like every other
+ * error: `{ error, code, retryAfter }` with a Retry-After header, and in Open311's own format
+ * under /open311.
  */
-export function limitOf(kind: Counted, limits: Limits): MiddlewareHandler {
+export function limitOf(kind: Counted, limits: Limits, database?: Database): MiddlewareHandler {
   const windowMs = limits.windowMinutes * 60_000;
   return rateLimiter({
     windowMs,
+    store: database?.kind === 'postgres' ? new SharedCounts(database) : undefined,
     limit: limits[kind],
     standardHeaders: 'draft-6',
     keyGenerator: (c: Context) => `${kind}:${clientAddress(c, limits.trustProxy)}`,
