@@ -889,6 +889,7 @@ export const en: Messages = {
       recent: 'Patrols this month',
       none: 'No patrols this month',
       addFinding: 'Log a finding',
+      noTrack: 'No track was recorded on this patrol',
     },
     coverage: {
       month: 'Month',

@@ -888,6 +888,7 @@ export const zhCN = {
       recent: '本月巡查',
       none: '本月还没有巡查',
       addFinding: '记一条发现',
+      noTrack: '这次巡查没有记录到轨迹',
     },
     coverage: {
       month: '月份',
