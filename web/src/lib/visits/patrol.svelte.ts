@@ -57,6 +57,10 @@ export class PatrolWalk {
     this.points = patrol.points;
     this.meters = patrol.meters;
     this.state = 'walking';
+    this.#follow();
+  }
+
+  #follow() {
     if (!('geolocation' in navigator)) {
       this.location = 'none';
       return;
@@ -109,8 +113,9 @@ export class PatrolWalk {
       this.meters = this.patrol.meters;
       this.state = 'ended';
     } catch (error) {
-      this.error = error;
+      this.error = error; // not closed (a weak connection): still walking, still recording
       this.state = 'walking';
+      this.#follow();
     }
   }
 
