@@ -55,13 +55,13 @@ describe.each(inject('browserTargets'))('field visits and patrol in Chromium on 
     await page.locator('[data-testid="patrol"]:not([data-meters="0"])').waitFor({ timeout: 15_000 });
     await patrol.locator('button', { hasText: '结束巡查' }).click();
     await page.locator('[data-testid="patrol"][data-state="ended"]').waitFor({ timeout: 15_000 });
-    await page.locator('[data-testid="coverage-map"][data-track="2"][data-idle="true"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="coverage-map"][data-track="2"] canvas').waitFor({ timeout: 20_000 });
     await screenshot(page, `visits-patrol-phone-${engine}.png`);
 
     // coverage: the building is visited now, on the map and in the grid's row
     await page.locator('nav.tabs button', { hasText: '覆盖' }).click();
     const map = page.locator('[data-testid="coverage-map"]');
-    await page.locator('[data-testid="coverage-map"][data-idle="true"]').waitFor({ timeout: 20_000 });
+    await map.locator('canvas').waitFor({ timeout: 20_000 });
     const after = await api('/api/visits/coverage');
     const visited = after.buildings.features.filter((f: { properties: { visits: number } }) => f.properties.visits > 0).length;
     expect(visited).toBe(before.grids[0].visitedBuildings + 1);
