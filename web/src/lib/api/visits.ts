@@ -11,6 +11,7 @@ export type Coverage = Answer<typeof visits.coverage.$get>;
 export type Patrol = Answer<(typeof visits.patrols)[':id']['$get']>;
 export type PatrolList = Answer<typeof visits.patrols.$get>;
 export type ZeroAnswer = Answer<typeof visits.zero.$post>;
+export type VisitCard = Answer<(typeof visits)[':id']['$get']>;
 
 const one = (id: number) => ({ param: { id: String(id) } });
 
@@ -20,6 +21,8 @@ export const fetchCoverage = (month: string | undefined, signal?: AbortSignal) =
 export const fetchPatrols = (signal?: AbortSignal) => read(visits.patrols.$get({ query: {} }, signalled(signal)));
 export const fetchZeroReports = (signal?: AbortSignal) => read(visits.zero.$get({ query: {} }, signalled(signal)));
 
+/** One visit with its finding and photos: the server audits the read. */
+export const fetchVisit = (id: number, signal?: AbortSignal) => read(visits[':id'].$get(one(id), signalled(signal)));
 export const logVisit = (input: VisitInput) => read(visits.$post({ json: input }));
 /** A photo of the visit (multipart: the typed client sends the form as the body). */
 export function addVisitPhoto(id: number, photo: Blob) {

@@ -867,6 +867,8 @@ export const en: Messages = {
       empty: 'No visits logged this month',
       household: 'Care household',
       onPatrol: 'patrol finding',
+      sealed: '(cannot be decrypted: the key does not match the database)',
+      photo: 'Photo of the visit',
       photos: (n: number) => `${n} photo${n === 1 ? '' : 's'}`,
     },
     patrol: {

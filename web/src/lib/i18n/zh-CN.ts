@@ -866,6 +866,8 @@ export const zhCN = {
       empty: '本月还没有走访记录',
       household: '关爱户',
       onPatrol: '巡查发现',
+      sealed: '（无法解密：密钥与数据库不匹配）',
+      photo: '走访照片',
       photos: (n: number) => `${n} 张照片`,
     },
     patrol: {
