@@ -7,6 +7,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { careRoutes } from './routes/care.ts';
+import { visitRoutes } from './routes/visits.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -115,7 +116,10 @@ function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits:
     // place layers in and out (issue 8 §2–3)
     .route('/admin', layerRoutes(database))
     // requests by viewport (issue 12 §2): markers or counts per area, never one list of them all
-    .route('/map', mapRoutes(reads('map')));
+    .route('/map', mapRoutes(reads('map')))
+    // field visits and patrol (issue 11 §3): staff in scope only
+    .use('/visits/:id/photos', onPost(limitOf('photos', limits, database)))
+    .route('/visits', visitRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

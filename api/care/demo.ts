@@ -81,8 +81,9 @@ export async function seedDemoCare(db: Db, now = Date.now()): Promise<void> {
     ];
     for (const v of visits) {
       await db.execute(sql`
-        INSERT INTO care_visits (household_id, worker_id, at, finding_sealed, colour_before, colour_after)
-        VALUES (${h.id}, ${place.worker_id}, ${new Date(v.at).toISOString()}::timestamptz, ${seal(v.finding, 'finding')}, ${v.before}, ${v.after})`);
+        INSERT INTO care_visits (household_id, worker_id, at, finding_sealed, colour_before, colour_after, building_id, street_id, community_id, grid_id, microgrid_id)
+        VALUES (${h.id}, ${place.worker_id}, ${new Date(v.at).toISOString()}::timestamptz, ${seal(v.finding, 'finding')}, ${v.before}, ${v.after},
+          ${place.building_id}, ${place.street_id}, ${place.community_id}, ${place.grid_id}, ${place.microgrid_id})`);
     }
   }
 }

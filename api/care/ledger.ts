@@ -216,16 +216,23 @@ export async function editHousehold(database: Database, user: StaffUser, id: num
     INSERT INTO admin_events (actor, action, subject, note) SELECT ${user.username || user.staffId}, 'care_updated', 'care:' || id, ${fields} FROM h`);
 }
 
-/** Records a visit (and the colour it leaves the household at), with its audit line, in one statement. */
-export async function recordVisit(database: Database, user: StaffUser, id: number, input: CareVisitInput): Promise<number> {
+/**
+ * Records a visit (and the colour it leaves the household at), with its audit line, in one statement.
+ * The visit takes the household's building and areas, so the grid's coverage (api/visits) counts it;
+ * a visit logged on a patrol names it.
+ */
+export async function recordVisit(database: Database, user: StaffUser, id: number, input: CareVisitInput, patrolId: number | null = null): Promise<number> {
   const row = await householdRow(database, user, id);
   if (input.colour) checkColour(row.scheme, input.colour);
   const at = input.at ? new Date(input.at) : new Date();
   if (at.getTime() > Date.now() + 5 * 60_000) throw new ApiError('invalid_value', 'a visit cannot be in the future', { field: 'at' });
   const [v] = await database.rows<{ id: number }>(sql`
     WITH v AS (
-      INSERT INTO care_visits (household_id, worker_id, at, finding_sealed, colour_before, colour_after)
-      VALUES (${id}, ${user.staffId}, ${at.toISOString()}::timestamptz, ${seal(input.finding, 'finding')}, ${row.colour}, ${input.colour ?? row.colour})
+      INSERT INTO care_visits (household_id, worker_id, at, finding_sealed, colour_before, colour_after,
+        building_id, street_id, community_id, grid_id, microgrid_id, patrol_id)
+      SELECT ${id}, ${user.staffId}, ${at.toISOString()}::timestamptz, ${seal(input.finding, 'finding')}, ${row.colour}, ${input.colour ?? row.colour},
+        hh.building_id, hh.street_id, hh.community_id, hh.grid_id, hh.microgrid_id, ${patrolId}::int
+      FROM care_households hh WHERE hh.id = ${id}
       RETURNING id, household_id, colour_after),
     h AS (UPDATE care_households SET colour = v.colour_after, updated_at = now() FROM v WHERE care_households.id = v.household_id RETURNING care_households.id),
     e AS (INSERT INTO admin_events (actor, action, subject, note) SELECT ${user.username || user.staffId}, 'care_visited', 'care:' || household_id, colour_after FROM v)

@@ -98,6 +98,13 @@ export const errorStatus = {
   layer_bad_opening_hours: 422, // not OpenStreetMap opening_hours syntax
   layer_swapped_coordinates: 422, // longitude and latitude look swapped
   layer_outside_streets: 422, // a warning: outside every street (imported all the same)
+  // field visits and patrol (issue 11 §3, api/visits)
+  visit_not_found: 404, // `id`: no such visit
+  patrol_not_found: 404, // `id`: no such patrol
+  not_your_patrol: 403, // a patrol's track and stop are its walker's own
+  patrol_ended: 409, // the patrol was stopped: start a new one
+  zero_report_grid_only: 403, // 零上报 is a grid's: grid and micro-grid staff record it
+  zero_report_conflict: 409, // `tickets`: findings of today already became requests — not a day with nothing to report
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -1,7 +1,7 @@
 
 import { sql } from 'drizzle-orm';
 import {
-  boolean, customType, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex,
+  boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, real, serial, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
 import { openStatusSql } from './open-status.ts';
@@ -333,22 +333,85 @@ export const careHouseholds = pgTable('care_households', {
   index('care_households_name_idx').on(t.nameIndex),
 ]);
 
-/** A visit to a care household (入户走访): who, when, what was found (sealed), and the colour before and after. */
+/**
+ * Every field visit (走访, issue 11 §2–3): to a care household (入户走访: the colour before and
+ * after) or to a building (巡查, 随手拍) — one table, so a household's visits owed and a grid's
+ * coverage read the same rows (docs/visits.md). The place's areas are written with the visit; the
+ * finding is sealed; a finding turned into a request keeps its request; a visit on a walk, its patrol.
+ */
 export const careVisits = pgTable('care_visits', {
   id: serial('id').primaryKey(),
-  householdId: integer('household_id').notNull().references(() => careHouseholds.id, { onDelete: 'cascade' }),
+  householdId: integer('household_id').references(() => careHouseholds.id, { onDelete: 'cascade' }),
   workerId: text('worker_id').references(() => staff.id),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   findingSealed: text('finding_sealed').notNull(),
   colourBefore: text('colour_before'),
   colourAfter: text('colour_after'),
-}, (t) => [index('care_visits_household_idx').on(t.householdId, t.at)]);
+  // field visits (issue 11 §3)
+  buildingId: text('building_id').references(() => buildings.id),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').references(() => areas.id),
+  microgridId: text('microgrid_id').references(() => areas.id),
+  patrolId: integer('patrol_id').references(() => patrols.id, { onDelete: 'set null' }),
+  requestId: integer('request_id').references(() => requests.id),
+}, (t) => [
+  index('care_visits_household_idx').on(t.householdId, t.at),
+  index('care_visits_grid_idx').on(t.gridId, t.at),
+  index('care_visits_community_idx').on(t.communityId, t.at),
+  index('care_visits_street_idx').on(t.streetId, t.at),
+  index('care_visits_patrol_idx').on(t.patrolId),
+  check('care_visits_place', sql`${t.householdId} IS NOT NULL OR ${t.buildingId} IS NOT NULL`),
+]);
+
+// ---------------------------------------------------------------- field visits and patrol (issue 11 §3)
+
+/** A patrol (巡查): a worker's walk, from start to stop, in the areas of the worker's own area. */
+export const patrols = pgTable('patrols', {
+  id: serial('id').primaryKey(),
+  workerId: text('worker_id').notNull().references(() => staff.id),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').references(() => areas.id),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+}, (t) => [index('patrols_worker_idx').on(t.workerId, t.startedAt), index('patrols_grid_idx').on(t.gridId, t.startedAt)]);
+
+/** Where a patrol walked: the phone's positions (WGS84), PRIVATE — exact places, staff in scope only; the track is their line. */
+export const patrolPoints = pgTable('patrol_points', {
+  id: serial('id').primaryKey(),
+  patrolId: integer('patrol_id').notNull().references(() => patrols.id, { onDelete: 'cascade' }),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  accuracy: real('accuracy'), // metres, as the phone reports it
+  geom: point('geom').notNull(),
+}, (t) => [index('patrol_points_patrol_idx').on(t.patrolId, t.at)]);
+
+/** A visit's photos: re-encoded like a request's (no EXIF, no GPS), copied to the request a finding becomes. */
+export const visitPhotos = pgTable('visit_photos', {
+  id: serial('id').primaryKey(),
+  visitId: integer('visit_id').notNull().references(() => careVisits.id, { onDelete: 'cascade' }),
+  mime: text('mime').notNull(),
+  bytes: bytea('bytes').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('visit_photos_visit_idx').on(t.visitId)]);
+
+/** 零上报: a worker's "nothing to report today" for their area, one per worker and day (Beijing time). */
+export const zeroReports = pgTable('zero_reports', {
+  id: serial('id').primaryKey(),
+  workerId: text('worker_id').notNull().references(() => staff.id),
+  day: date('day').notNull(),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').references(() => areas.id),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('zero_reports_worker_day_idx').on(t.workerId, t.day), index('zero_reports_grid_idx').on(t.gridId, t.day)]);
 
 export const tables = {
   areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents,
   accounts, adminEvents, sessions, requestPhotos, kioskTokens, apiKeys, meta,
   notifications, outbox,
   careHouseholds, careVisits, // care ledgers (issue 11 §2)
+  patrols, patrolPoints, visitPhotos, zeroReports, // field visits and patrol (issue 11 §3)
 };
 
 // shared rate limits (issue 12 §3)

@@ -10,6 +10,7 @@ import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
 import { seedDemoAccess, seedLoopHistory } from './history.ts';
 import { seedDemoCare } from '../care/demo.ts';
+import { seedDemoVisits } from '../visits/demo.ts';
 
 export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
 const files = ['areas', 'compounds', 'gates', 'buildings', 'entrances', 'roads', 'landuse', 'pois', 'staff', 'requests'] as const;
@@ -90,6 +91,7 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await db.execute(sql`DELETE FROM notifications`);
     await seedDemoAccess(db);
     await seedDemoCare(db); // the care ledger's fictional households (issue 11 §2)
+    await seedDemoVisits(db); // field visits, a patrol and a 零上报 (issue 11 §3)
     await colourSiblings(db);
     await placeAreaLabels(db);
     await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });

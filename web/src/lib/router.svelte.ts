@@ -6,7 +6,8 @@
 export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'rates'
   | 'intake' // staff record a request for a resident
   | 'admin' // the administration console
-  | 'care'; // care ledgers 关爱台账 (issue 11 §2)
+  | 'care' // care ledgers 关爱台账 (issue 11 §2)
+  | 'visits'; // field visits and patrol 走访巡查 (issue 11 §3)
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -23,6 +24,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/worker\/intake\/?$/, 'intake', []],
   [/^\/admin\/?$/, 'admin', []], // the administration console (issue 8)
   [/^\/care\/?$/, 'care', []], // care ledgers (issue 11 §2)
+  [/^\/visits\/?$/, 'visits', []], // field visits and patrol (issue 11 §3)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {
