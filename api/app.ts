@@ -7,6 +7,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { careRoutes } from './routes/care.ts';
+import { listRoutes } from './routes/lists.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -110,7 +111,9 @@ function apiRoutes({ database, tiles, loadedInMs }: AppContext, limits: Limits) 
     // place layers in and out (issue 8 §2–3)
     .route('/admin', layerRoutes(database))
     // requests by viewport (issue 12 §2): markers or counts per area, never one list of them all
-    .route('/map', mapRoutes(database));
+    .route('/map', mapRoutes(database))
+    // 三项清单: needs ↔ resources ↔ projects, and 微心愿 (issue 11 §1)
+    .route('/lists', listRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

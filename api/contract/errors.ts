@@ -98,6 +98,13 @@ export const errorStatus = {
   layer_bad_opening_hours: 422, // not OpenStreetMap opening_hours syntax
   layer_swapped_coordinates: 422, // longitude and latitude look swapped
   layer_outside_streets: 422, // a warning: outside every street (imported all the same)
+  // 三项清单 and 微心愿 (issue 11 §1, api/lists)
+  need_not_found: 404, // `id`
+  resource_not_found: 404, // `id`
+  project_not_found: 404, // `id`
+  wish_not_found: 404, // `id`
+  list_transition_refused: 409, // `from`, `to`, `allowed`: a wish or project cannot move so from where it stands
+  list_link_out_of_scope: 422, // `field`, `ids`: needs or resources that do not exist or lie outside the project's community
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -631,6 +631,13 @@ export const en: Messages = {
     layer_bad_opening_hours: () => 'Opening hours cannot be read: use OpenStreetMap syntax, e.g. Mo-Fr 08:00-12:00,14:30-17:30',
     layer_swapped_coordinates: () => 'Longitude and latitude look swapped: in China longitude is about 73–135, latitude 18–54',
     layer_outside_streets: () => 'Outside every street: imported all the same; check where it lies',
+    // 三项清单 and 微心愿 (issue 11 §1)
+    need_not_found: () => 'No such need; check its number',
+    resource_not_found: () => 'No such resource; check its number',
+    project_not_found: () => 'No such project; check its number',
+    wish_not_found: () => 'No such wish; check its number',
+    list_transition_refused: (d) => `It cannot move that way from where it stands${Array.isArray(d.allowed) && d.allowed.length ? '' : ' (someone changed it meanwhile)'}; reloaded`,
+    list_link_out_of_scope: () => 'Some of the needs or resources chosen are not of this community; choose again',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {

@@ -631,6 +631,13 @@ export const zhCN = {
     layer_bad_opening_hours: () => '营业时间写法无法识别：请用 OpenStreetMap 格式，如 Mo-Fr 08:00-12:00,14:30-17:30',
     layer_swapped_coordinates: () => '经度和纬度似乎写反了：中国的经度约 73–135，纬度约 18–54',
     layer_outside_streets: () => '位于所有街道范围之外：已导入，请核对位置',
+    // 三项清单 and 微心愿 (issue 11 §1)
+    need_not_found: () => '找不到这条需求，可能编号有误',
+    resource_not_found: () => '找不到这项资源，可能编号有误',
+    project_not_found: () => '找不到这个项目，可能编号有误',
+    wish_not_found: () => '找不到这个微心愿，可能编号有误',
+    list_transition_refused: (d) => `当前状态不能这样操作${Array.isArray(d.allowed) && d.allowed.length ? '' : '（已被他人更新）'}，已刷新`,
+    list_link_out_of_scope: () => '所选的需求或资源不属于本社区，请重新选择',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
