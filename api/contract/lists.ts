@@ -223,6 +223,14 @@ export const WishBoard = z.object({
 export type WishBoard = z.infer<typeof WishBoard>;
 export const WishBoardQuery = z.object({ community: id.optional() });
 
+// ---------------------------------------------------------------- the forms' choices
+
+/** GET /api/lists/places: the grids the keeper writes in, the service points of their community (or street). */
+export const ListPlaces = z.object({
+  grids: z.array(z.object({ id: z.string(), name: z.string(), communityId: z.string(), communityName: z.string() })),
+  pois: z.array(z.object({ id: z.string(), name: z.string(), category: z.string() })),
+});
+
 // ---------------------------------------------------------------- the map
 
 /** GET /api/lists/map: needs at their building or grid, resources at their service point; staff only, no resident's words. */

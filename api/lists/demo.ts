@@ -27,11 +27,11 @@ const resources: Resource[] = [
 
 type Need = { key: string; grid: string; kind: NeedKind; title: string; households: number; source: NeedSource; ref?: string; detail: string; household?: string; status?: 'open' | 'met' };
 const needs: Need[] = [
-  { key: 'health', grid: 'MS-XSL-G02', kind: 'health', title: '老年人健康讲座与义诊', households: 40, source: 'deliberation', ref: '网格议事日', detail: '老人们说想在家门口听医生讲讲养生，量量血压', status: 'met' },
+  { key: 'health', grid: 'MS-XSL-G02', kind: 'health', title: '老年人健康讲座与义诊', households: 40, source: 'deliberation', ref: '党群议事会提议', detail: '老人们说想在家门口听医生讲讲养生，量量血压', status: 'met' },
   { key: 'meals', grid: 'MS-XSL-G01', kind: 'elderly_meals', title: '独居老人午餐', households: 12, source: 'visit', detail: '腿脚不好，下楼买菜做饭都难，午饭常常凑合', household: '1号楼 3 户、4号楼 2 户等' },
   { key: 'mood', grid: 'MS-XSL-G03', kind: 'child_wellbeing', title: '孩子情绪管理', households: 15, source: 'survey', ref: '问卷星“社区居民有话说”', detail: '家长反映孩子自控力差、情绪容易激动，很难沟通' },
   { key: 'after-school', grid: 'MS-XSL-G03', kind: 'after_school', title: '放学后无人看管', households: 9, source: 'group', detail: '双职工家庭，孩子四点放学后没人接' },
-  { key: 'pipe', grid: 'MS-XSL-G05', kind: 'pipe_renewal', title: '矿务局七号院下水管道更新', households: 36, source: 'deliberation', ref: '网格议事日', detail: '下水管道之前淤堵过，仍有堵塞风险，希望彻底治理；与沿街商户共用', status: 'met' },
+  { key: 'pipe', grid: 'MS-XSL-G05', kind: 'pipe_renewal', title: '矿务局七号院下水管道更新', households: 36, source: 'deliberation', ref: '矿务局七号院楼院议事会', detail: '下水管道之前淤堵过，仍有堵塞风险，希望彻底治理；与沿街商户共用', status: 'met' },
   { key: 'bath', grid: 'MS-XSL-G06', kind: 'elderly_care', title: '高龄老人助浴', households: 5, source: 'visit', detail: '老人洗澡怕滑倒，子女不在身边' },
   { key: 'riders', grid: 'MS-XSL-G04', kind: 'culture', title: '外卖骑手减压交流', households: 22, source: 'visit', ref: '暖心驿站走访', detail: '骑手说送餐压力大，想有个地方说说话' },
   { key: 'mzl-meals', grid: 'MS-MZL-G01', kind: 'elderly_meals', title: '老年助餐', households: 20, source: 'visit', detail: '高龄老人希望社区食堂能送餐' },

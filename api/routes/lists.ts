@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
 import {
-  ListsMap, NeedEdit, NeedInput, NeedList, NeedListQuery, ProgressInput, ProjectEdit, ProjectInput, ProjectList,
+  ListPlaces, ListsMap, NeedEdit, NeedInput, NeedList, NeedListQuery, ProgressInput, ProjectEdit, ProjectInput, ProjectList,
   ResourceEdit, ResourceInput, ResourceList, WishBoard, WishBoardQuery, WishEdit, WishInput, WishList, WishMove,
 } from '../contract/lists.ts';
 import { listKeeper, rowIdOf } from '../lists/scope.ts';
@@ -11,6 +11,7 @@ import { createResource, editResource, listResources } from '../lists/resources.
 import { addProgress, createProject, editProject, listProjects } from '../lists/projects.ts';
 import { createWish, editWish, listWishes, moveWish, wishBoard } from '../lists/wishes.ts';
 import { listsMap } from '../lists/map.ts';
+import { listPlaces } from '../lists/places.ts';
 import { json, query } from '../validate.ts';
 
 // /api/lists/… (docs/lists.md): 三项清单 — needs, resources, projects — and 微心愿. Staff in scope
@@ -86,4 +87,8 @@ export const listRoutes = (database: Database) => new Hono()
   .get('/map', async (c) => {
     const k = await keeper(c, database);
     return c.json(ListsMap.parse(await listsMap(database, k)), 200, noStore);
+  })
+  .get('/places', async (c) => {
+    const k = await keeper(c, database);
+    return c.json(ListPlaces.parse(await listPlaces(database, k)), 200, noStore);
   });

@@ -71,7 +71,7 @@ describe.each(modes())('the three lists on %s', (mode) => {
   });
 
   it('answers the anonymous 401 and staff who keep no lists 403, at every endpoint; grid staff do not write resources or projects', async () => {
-    const reads = ['/api/lists/needs', '/api/lists/resources', '/api/lists/projects', '/api/lists/wishes', '/api/lists/map'];
+    const reads = ['/api/lists/needs', '/api/lists/resources', '/api/lists/projects', '/api/lists/wishes', '/api/lists/map', '/api/lists/places'];
     for (const path of reads) {
       expect((await get(path)).status, path).toBe(401);
       expect((await get(path, mediator)).status, path).toBe(403);

@@ -6,7 +6,8 @@
 export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' | 'resident' | 'report' | 'rider' | 'circle' | 'rates'
   | 'intake' // staff record a request for a resident
   | 'admin' // the administration console
-  | 'care'; // care ledgers 关爱台账 (issue 11 §2)
+  | 'care' // care ledgers 关爱台账 (issue 11 §2)
+  | 'lists'; // 三项清单 and 微心愿 (issue 11 §1)
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -23,6 +24,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/worker\/intake\/?$/, 'intake', []],
   [/^\/admin\/?$/, 'admin', []], // the administration console (issue 8)
   [/^\/care\/?$/, 'care', []], // care ledgers (issue 11 §2)
+  [/^\/lists\/?$/, 'lists', []], // 三项清单 and 微心愿 (issue 11 §1)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {
