@@ -90,6 +90,17 @@ describe.each(inject('browserTargets'))('the three lists in Chromium on %s', (en
     await page.locator('nav.tabs button[data-tab="resources"]').click();
     await expect(page.locator('li.card[data-resource]', { hasText: resource }).locator('.tag.link').textContent()).resolves.toBe(project);
 
+    // 加入需求清单 from a request's page: the form opens with its ticket and its category's name
+    const { requests } = await api('/api/staff/requests');
+    const ticket: string = requests[0].ticket;
+    await page.goto(new URL(`/lists?request=${ticket}&title=${encodeURIComponent(`诉求转需求${tag}`)}`, base).href);
+    const fromRequest = page.locator('form[data-form="need"]');
+    await expect(fromRequest.locator('input[name="request"]').inputValue({ timeout: 30_000 })).resolves.toBe(ticket);
+    await fromRequest.locator('button[type="submit"]').click();
+    const taken = page.locator('li.card[data-need]', { hasText: `诉求转需求${tag}` });
+    await taken.waitFor({ timeout: 15_000 });
+    await expect(taken.textContent()).resolves.toContain(`群众诉求 · ${ticket}`);
+
     // on the map: every need of the community, the new one drawn at its grid as answered
     const { needs } = await api('/api/lists/needs');
     const added = needs.find((n: { title: string }) => n.title === need);

@@ -850,6 +850,7 @@ export const en: Messages = {
     },
     projectMoves: { planned: 'Back to planned', active: 'Run', paused: 'Pause', completed: 'Complete', cancelled: 'Cancel project' },
     wishMoves: { posted: 'Release claim', claimed: 'Claim', fulfilled: 'Fulfilled', confirmed: 'Household confirmed', withdrawn: 'Withdraw' },
+    notAsWished: 'Not as wished: back to the claimant',
     claimedBy: (name: string) => `Claimed by ${name}`,
     publish: 'Board summary',
     onBoard: 'On the wish board',
@@ -861,6 +862,7 @@ export const en: Messages = {
     mapLegend: { open: 'Need (bigger: more households)', answered: 'Need answered by a project', resource: 'Resource' },
     mapHint: 'Tap to see; residents’ addresses are not on the map',
     workerPage: 'Three lists',
+    addAsNeed: '+ Add to the needs list',
   },
 };
 

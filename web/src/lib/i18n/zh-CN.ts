@@ -849,6 +849,7 @@ export const zhCN = {
     },
     projectMoves: { planned: '退回筹备', active: '开展', paused: '暂停', completed: '完成', cancelled: '取消项目' },
     wishMoves: { posted: '退回待认领', claimed: '认领', fulfilled: '已实现', confirmed: '居民已确认', withdrawn: '撤回' },
+    notAsWished: '未如愿，退回认领人',
     claimedBy: (name: string) => `认领：${name}`,
     publish: '心愿墙摘要',
     onBoard: '已发布到心愿墙',
@@ -860,6 +861,7 @@ export const zhCN = {
     mapLegend: { open: '需求（圆越大户数越多）', answered: '已有项目对接的需求', resource: '资源' },
     mapHint: '点选查看；居民住址不在地图上',
     workerPage: '三项清单',
+    addAsNeed: '＋ 加入需求清单',
   },
 };
 
