@@ -6,7 +6,8 @@ import { DESKTOP, launchChromium, newContext, PHONE, screenshot, signedInContext
 
 // 三项清单 in Chromium, in Chinese, as a community secretary keeps them on a phone: a need added in
 // a grid, a resource at a service point, a project linking the two — then the need names the
-// project, and the map has the need at its grid; in English on a desktop. Runs against the
+// project, a need taken from a request's page, and the map has the need at its grid; in English on
+// a desktop. (Access — 401, 403 — is the API test's: tests/api/lists.test.ts.) Runs against the
 // embedded default and PostgreSQL.
 
 type ListsWindow = { __listsMap?: maplibregl.Map };
@@ -23,12 +24,6 @@ describe.each(inject('browserTargets'))('the three lists in Chromium on %s', (en
 
   const signedIn = (options: Parameters<typeof newContext>[1]): Promise<BrowserContext> => signedInContext(browser, base, cookie, options);
   const api = async (path: string) => (await fetch(new URL(path, base), { headers: { cookie } })).json();
-
-  it('sends a visitor without a session to sign in first', async () => {
-    const page = await (await newContext(browser, { viewport: PHONE })).newPage();
-    await page.goto(new URL('/lists', base).href);
-    await page.waitForURL('**/login?next=%2Flists', { timeout: 15_000 });
-  });
 
   it('adds a need, a resource and a project linking them on the phone, and shows them on the lists and the map', async () => {
     const page = await (await signedIn({ viewport: PHONE })).newPage();
