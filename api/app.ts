@@ -8,6 +8,7 @@ import { layerRoutes } from './routes/layers.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { careRoutes } from './routes/care.ts';
 import { visitRoutes } from './routes/visits.ts';
+import { listRoutes } from './routes/lists.ts';
 import { circleRoutes } from './routes/circle.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -119,7 +120,9 @@ function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits:
     .route('/map', mapRoutes(reads('map')))
     // field visits and patrol (issue 11 §3): staff in scope only
     .use('/visits/:id/photos', onPost(limitOf('photos', limits, database)))
-    .route('/visits', visitRoutes(database));
+    .route('/visits', visitRoutes(database))
+    // 三项清单: needs ↔ resources ↔ projects, and 微心愿 (issue 11 §1)
+    .route('/lists', listRoutes(database));
 }
 
 /** The whole API, without a server: tests call `app.request(...)` on it. */

@@ -105,6 +105,13 @@ export const errorStatus = {
   patrol_ended: 409, // the patrol was stopped: start a new one
   zero_report_grid_only: 403, // 零上报 is a grid's: grid and micro-grid staff record it
   zero_report_conflict: 409, // `tickets`: findings of today already became requests — not a day with nothing to report
+  // 三项清单 and 微心愿 (issue 11 §1, api/lists)
+  need_not_found: 404, // `id`
+  resource_not_found: 404, // `id`
+  project_not_found: 404, // `id`
+  wish_not_found: 404, // `id`
+  list_transition_refused: 409, // `from`, `to`, `allowed`: a wish or project cannot move so from where it stands
+  list_link_out_of_scope: 422, // `field`, `ids`: needs or resources that do not exist or lie outside the project's community
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -233,3 +233,66 @@ export type OutboxChannel = (typeof outboxChannels)[number];
  */
 export const reopenedByRating = (r: { status: RequestStatus; rating: number | null }): boolean =>
   r.rating != null && r.rating <= ratingRange.reopenAtMost && isOpenStatus(r.status);
+
+// ---------------------------------------------------------------- 三项清单: needs ↔ resources ↔ projects, 微心愿 (issue 11 §1)
+
+/** What a need is about (群众需求清单): the seeds' examples first — meals for the elderly, after-school care, pipe renewal. */
+export const needKinds = [
+  'elderly_meals', 'elderly_care', 'after_school', 'child_wellbeing', 'health', 'pipe_renewal', 'home_repair',
+  'accessibility', 'environment', 'parking', 'culture', 'legal_aid', 'employment', 'other',
+] as const;
+export type NeedKind = (typeof needKinds)[number];
+
+/** Where a need was heard: a request, a field visit (网格员走访), the deliberation day (网格议事日), a survey (问卷星), a building's chat group. */
+export const needSources = ['request', 'visit', 'deliberation', 'survey', 'group'] as const;
+export type NeedSource = (typeof needSources)[number];
+
+/** A need is open until a project (or anything else) meets it, or it is dropped with a reason. */
+export const needStatuses = ['open', 'met', 'dropped'] as const;
+export type NeedStatus = (typeof needStatuses)[number];
+
+/** The need a request of each category adds when staff take it into the list ("add as need"). */
+export const needKindOfCategory: Readonly<Record<RequestCategory, NeedKind>> = {
+  street_light: 'environment', blocked_drain: 'pipe_renewal', sanitation: 'environment', clutter: 'environment',
+  flying_wire_charging: 'parking', facility_repair: 'home_repair', leaking_roof: 'home_repair', parking: 'parking',
+  noise: 'environment', heating: 'home_repair', elderly_help: 'elderly_care', neighbour_dispute: 'legal_aid', other: 'other',
+};
+
+/** Who the community can call on (资源共享清单): units (the seed's 28), organisations, the "1+N" venues, volunteer teams, 社区合伙人, merchants. */
+export const resourceKinds = ['unit', 'organisation', 'venue', 'volunteer_team', 'partner', 'merchant'] as const;
+export type ResourceKind = (typeof resourceKinds)[number];
+
+/** A project's life (项目服务清单): planned → active → completed; paused and resumed; cancelled before completion. */
+export const projectStatuses = ['planned', 'active', 'paused', 'completed', 'cancelled'] as const;
+export type ProjectStatus = (typeof projectStatuses)[number];
+export const projectTransitions: Readonly<Record<ProjectStatus, readonly ProjectStatus[]>> = {
+  planned: ['active', 'cancelled'],
+  active: ['paused', 'completed', 'cancelled'],
+  paused: ['active', 'cancelled'],
+  completed: ['active'], // a standing service (常态化服务项目) runs again
+  cancelled: [],
+};
+
+/**
+ * 微心愿认领: a wish posted by or for a household, claimed by a volunteer or a unit, fulfilled,
+ * then confirmed with the household. A claim may be released (back to posted); a wish may be
+ * withdrawn until it is fulfilled.
+ */
+export const wishStatuses = ['posted', 'claimed', 'fulfilled', 'confirmed', 'withdrawn'] as const;
+export type WishStatus = (typeof wishStatuses)[number];
+export const wishTransitions: Readonly<Record<WishStatus, readonly WishStatus[]>> = {
+  posted: ['claimed', 'withdrawn'],
+  claimed: ['fulfilled', 'posted', 'withdrawn'],
+  fulfilled: ['confirmed', 'claimed'], // not as wished: back to the one who claimed it
+  confirmed: [],
+  withdrawn: [],
+};
+/** Who claims a wish: a volunteer by name, or a unit of the resources list. */
+export const claimantKinds = ['volunteer', 'unit'] as const;
+export type ClaimantKind = (typeof claimantKinds)[number];
+/** Wishes the public board may show once staff published a summary: still waiting, or claimed (so nobody claims twice). */
+export const boardWishStatuses = ['posted', 'claimed'] as const satisfies readonly WishStatus[];
+/** Roles that keep the lists: street, community and grid staff in their own area. Mediators and party households do not. */
+export const listRoles = ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader'] as const satisfies readonly StaffRole[];
+/** Roles that write the resources and projects lists, which belong to a community (or the street). */
+export const listManagerRoles = ['street_admin', 'secretary'] as const satisfies readonly StaffRole[];

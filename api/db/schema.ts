@@ -406,12 +406,114 @@ export const zeroReports = pgTable('zero_reports', {
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('zero_reports_worker_day_idx').on(t.workerId, t.day), index('zero_reports_grid_idx').on(t.gridId, t.day)]);
 
+// 三项清单 (issue 11 §1, docs/lists.md): needs ↔ resources ↔ projects, and 微心愿. Staff in scope
+// only; a need's or wish's words and who asks are the residents' (sealed by api/care/seal.ts, never
+// public); the public wish board shows only the summary staff wrote for it.
+/** A need heard in a grid (群众需求清单): what, how many households ask, where it was heard. */
+export const listNeeds = pgTable('list_needs', {
+  id: serial('id').primaryKey(),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').notNull().references(() => areas.id),
+  buildingId: text('building_id').references(() => buildings.id),
+  kind: text('kind').notNull(),
+  title: text('title').notNull(), // staff's short name for it (老年助餐): what the lists and the map show
+  households: integer('households').notNull().default(1),
+  detailSealed: text('detail_sealed'), // PRIVATE: the residents' own words
+  householdSealed: text('household_sealed'), // PRIVATE: who asks (3号楼2单元 王阿姨)
+  source: text('source').notNull(),
+  sourceRef: text('source_ref'), // the request's ticket, the survey, the deliberation day
+  requestId: integer('request_id').references(() => requests.id),
+  status: text('status').notNull().default('open'),
+  geom: point('geom').notNull(), // the building's point, else the grid's label point: staff only
+  createdBy: text('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('list_needs_grid_idx').on(t.gridId), index('list_needs_community_idx').on(t.communityId)]);
+
+/** Someone the community can call on (资源共享清单): a unit, organisation, venue, volunteer team, partner. */
+export const listResources = pgTable('list_resources', {
+  id: serial('id').primaryKey(),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id), // null: the whole street's
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  offers: text('offers').notNull(),
+  contactName: text('contact_name'),
+  contactPhone: text('contact_phone'), // a unit's work contact, staff only
+  availability: text('availability'),
+  poiId: text('poi_id').references(() => pois.id), // a service point it runs, or that it is
+  geom: point('geom'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('list_resources_community_idx').on(t.communityId)]);
+
+/** A project that meets needs with resources (项目服务清单), with its dates, status and outcome. */
+export const listProjects = pgTable('list_projects', {
+  id: serial('id').primaryKey(),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  title: text('title').notNull(),
+  summary: text('summary'),
+  status: text('status').notNull().default('planned'),
+  startsOn: text('starts_on'), // YYYY-MM-DD
+  endsOn: text('ends_on'),
+  participants: integer('participants'),
+  outcome: text('outcome'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('list_projects_community_idx').on(t.communityId)]);
+
+export const listProjectNeeds = pgTable('list_project_needs', {
+  projectId: integer('project_id').notNull().references(() => listProjects.id, { onDelete: 'cascade' }),
+  needId: integer('need_id').notNull().references(() => listNeeds.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.projectId, t.needId] }), index('list_project_needs_need_idx').on(t.needId)]);
+
+export const listProjectResources = pgTable('list_project_resources', {
+  projectId: integer('project_id').notNull().references(() => listProjects.id, { onDelete: 'cascade' }),
+  resourceId: integer('resource_id').notNull().references(() => listResources.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.projectId, t.resourceId] }), index('list_project_resources_resource_idx').on(t.resourceId)]);
+
+/** A month's progress of a project (每月更新清单, 动态跟踪问效). */
+export const listProjectProgress = pgTable('list_project_progress', {
+  id: serial('id').primaryKey(),
+  projectId: integer('project_id').notNull().references(() => listProjects.id, { onDelete: 'cascade' }),
+  month: text('month').notNull(), // YYYY-MM
+  note: text('note').notNull(),
+  participants: integer('participants'),
+  author: text('author'),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('list_project_progress_project_idx').on(t.projectId, t.month)]);
+
+/** 微心愿: a small wish of a household, claimed, fulfilled and confirmed. */
+export const listWishes = pgTable('list_wishes', {
+  id: serial('id').primaryKey(),
+  streetId: text('street_id').references(() => areas.id),
+  communityId: text('community_id').references(() => areas.id),
+  gridId: text('grid_id').notNull().references(() => areas.id),
+  buildingId: text('building_id').references(() => buildings.id),
+  wishSealed: text('wish_sealed').notNull(), // PRIVATE: the wish in the household's words
+  householdSealed: text('household_sealed'), // PRIVATE: whose wish
+  publicSummary: text('public_summary'), // staff's words for the public board; null: not on it
+  status: text('status').notNull().default('posted'),
+  claimantKind: text('claimant_kind'),
+  claimantName: text('claimant_name'),
+  claimantResourceId: integer('claimant_resource_id').references(() => listResources.id),
+  note: text('note'), // how it was fulfilled or confirmed (staff's words)
+  claimedAt: timestamp('claimed_at', { withTimezone: true }),
+  fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('list_wishes_grid_idx').on(t.gridId), index('list_wishes_community_idx').on(t.communityId, t.status)]);
+
 export const tables = {
   areas, compounds, gates, buildings, entrances, roads, landuse, pois, staff, requests, requestEvents,
   accounts, adminEvents, sessions, requestPhotos, kioskTokens, apiKeys, meta,
   notifications, outbox,
   careHouseholds, careVisits, // care ledgers (issue 11 §2)
   patrols, patrolPoints, visitPhotos, zeroReports, // field visits and patrol (issue 11 §3)
+  listNeeds, listResources, listProjects, listProjectNeeds, listProjectResources, listProjectProgress, listWishes, // 三项清单 (issue 11 §1)
 };
 
 // shared rate limits (issue 12 §3)

@@ -11,6 +11,7 @@ import { placeAreaLabels } from '../geo/labels.ts';
 import { seedDemoAccess, seedLoopHistory } from './history.ts';
 import { seedDemoCare } from '../care/demo.ts';
 import { seedDemoVisits } from '../visits/demo.ts';
+import { seedDemoLists } from '../lists/demo.ts';
 
 export const demoDir = fileURLToPath(new URL('../../data/demo', import.meta.url));
 const files = ['areas', 'compounds', 'gates', 'buildings', 'entrances', 'roads', 'landuse', 'pois', 'staff', 'requests'] as const;
@@ -94,6 +95,7 @@ export async function loadDemoData(database: Database, dir = demoDir): Promise<b
     await seedDemoVisits(db); // field visits, a patrol and a 零上报 (issue 11 §3)
     await colourSiblings(db);
     await placeAreaLabels(db);
+    await seedDemoLists(db); // 三项清单 and 微心愿 of 学生路社区 (issue 11 §1), at the grids' label points
     await db.insert(t.meta).values({ key: 'demo', value: { sha256: hash.digest('hex'), loadedAt: new Date().toISOString() } });
   });
   return true;

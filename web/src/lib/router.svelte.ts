@@ -7,7 +7,8 @@ export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' 
   | 'intake' // staff record a request for a resident
   | 'admin' // the administration console
   | 'care' // care ledgers 关爱台账 (issue 11 §2)
-  | 'visits'; // field visits and patrol 走访巡查 (issue 11 §3)
+  | 'visits' // field visits and patrol 走访巡查 (issue 11 §3)
+  | 'lists'; // 三项清单 and 微心愿 (issue 11 §1)
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -25,6 +26,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/admin\/?$/, 'admin', []], // the administration console (issue 8)
   [/^\/care\/?$/, 'care', []], // care ledgers (issue 11 §2)
   [/^\/visits\/?$/, 'visits', []], // field visits and patrol (issue 11 §3)
+  [/^\/lists\/?$/, 'lists', []], // 三项清单 and 微心愿 (issue 11 §1)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {

@@ -3,6 +3,7 @@ import { enNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
 import { enRateNames } from '../../../../api/contract/rate-names.ts';
 import { enCareNames } from '../../../../api/contract/care.ts';
+import { enListNames } from '../../../../api/contract/lists.ts';
 import type { Messages } from './zh-CN.ts';
 
 // which way the street lies from a pin dropped outside it (outside_service_area)
@@ -638,6 +639,13 @@ export const en: Messages = {
     patrol_ended: () => 'This patrol has ended: start a new one',
     zero_report_grid_only: () => 'Nothing-to-report days are a grid\u2019s: your account belongs to no grid',
     zero_report_conflict: (d) => `Findings of today already became requests${Array.isArray(d.tickets) ? ` (${d.tickets.join(', ')})` : ''}: this is not a day with nothing to report`,
+    // 三项清单 and 微心愿 (issue 11 §1)
+    need_not_found: () => 'No such need; check its number',
+    resource_not_found: () => 'No such resource; check its number',
+    project_not_found: () => 'No such project; check its number',
+    wish_not_found: () => 'No such wish; check its number',
+    list_transition_refused: (d) => `It cannot move that way from where it stands${Array.isArray(d.allowed) && d.allowed.length ? '' : ' (someone changed it meanwhile)'}; reloaded`,
+    list_link_out_of_scope: () => 'Some of the needs or resources chosen are not of this community; choose again',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -909,6 +917,54 @@ export const en: Messages = {
       mapLabel: 'Coverage map: buildings and care households visited this month, and not yet',
       zeroList: 'Nothing-to-report days',
     },
+  },
+  // ── 三项清单 and 微心愿 (/lists, issue 11 §1; kinds, sources, statuses: api/contract/lists.ts) ──
+  lists: {
+    ...enListNames,
+    title: 'Three lists',
+    subtitle: 'Needs come from the grids, resources gather in them, services go back to them',
+    privacy: "Residents' words and households are for staff in the area only, never public",
+    tabs: { needs: 'Needs', resources: 'Resources', projects: 'Projects', wishes: 'Small wishes', map: 'Map' },
+    households: (n: number) => `${n} household${n === 1 ? '' : 's'}`,
+    needCount: (n: number) => `${n} need${n === 1 ? '' : 's'}`,
+    add: { need: '+ Add a need', resource: '+ Add a resource', project: '+ New project', wish: '+ Post a wish' },
+    edit: 'Edit',
+    save: 'Save',
+    saving: 'Saving…',
+    cancel: 'Cancel',
+    saved: 'Saved',
+    empty: { needs: 'No needs yet', resources: 'No resources yet', projects: 'No projects yet', wishes: 'No wishes yet' },
+    answeredBy: 'Answered by',
+    notAnswered: 'No project yet',
+    usedBy: 'Used by',
+    notUsed: 'In no project yet',
+    streetWide: 'Whole street',
+    none: '(none)',
+    managersOnly: 'Resources and projects are kept by the community secretary and the street administrator',
+    field: {
+      grid: 'Grid', kind: 'Kind', title: 'Need', households: 'Households', source: 'Heard at', sourceRef: 'Source details',
+      request: 'From a request (ticket, optional)', detail: "Residents' words (staff only)", household: 'Household (staff only)', status: 'Status',
+      name: 'Name', resourceKind: 'Type', offers: 'Offers', contactName: 'Contact', contactPhone: 'Phone', availability: 'Available', poi: 'Service point',
+      projectTitle: 'Project', summary: 'Summary', startsOn: 'Starts', endsOn: 'Ends', participants: 'Participants', outcome: 'Outcome',
+      needs: 'Needs answered', resources: 'Resources used',
+      wish: "The wish, in the household's words (staff only)", wishHousehold: 'Whose wish (staff only)',
+      publicSummary: 'Public summary (on the wish board; no names or door numbers)', claimantName: 'Claimed by (person or unit)', claimantResource: 'or a unit of the resources list', note: 'Note',
+    },
+    projectMoves: { planned: 'Back to planned', active: 'Run', paused: 'Pause', completed: 'Complete', cancelled: 'Cancel project' },
+    wishMoves: { posted: 'Release claim', claimed: 'Claim', fulfilled: 'Fulfilled', confirmed: 'Household confirmed', withdrawn: 'Withdraw' },
+    notAsWished: 'Not as wished: back to the claimant',
+    claimedBy: (name: string) => `Claimed by ${name}`,
+    publish: 'Board summary',
+    onBoard: 'On the wish board',
+    notOnBoard: 'Not public',
+    dates: (from: string | null, to: string | null) => (from ? `${from}${to ? ` to ${to}` : ' onwards'}` : 'Dates to be set'),
+    participants: (n: number) => `${n} taking part`,
+    progress: { title: 'Monthly progress', month: 'Month', note: 'This month', add: 'Record progress', none: 'No progress recorded yet' },
+    mapLabel: 'Map of the three lists: needs at their grid or building, resources at their service point',
+    mapLegend: { open: 'Need (bigger: more households)', answered: 'Need answered by a project', resource: 'Resource' },
+    mapHint: 'Tap to see; residents’ addresses are not on the map',
+    workerPage: 'Three lists',
+    addAsNeed: '+ Add to the needs list',
   },
 };
 

@@ -3,6 +3,7 @@ import { zhCNNames } from '../../../../api/contract/names.ts';
 import { errorMessages } from './error-detail.ts';
 import { zhCNRateNames } from '../../../../api/contract/rate-names.ts';
 import { zhCNCareNames } from '../../../../api/contract/care.ts';
+import { zhCNListNames } from '../../../../api/contract/lists.ts';
 
 // which way the street lies from a pin dropped outside it (outside_service_area)
 const compassZh: Record<string, string> = { n: '北', ne: '东北', e: '东', se: '东南', s: '南', sw: '西南', w: '西', nw: '西北' };
@@ -638,6 +639,13 @@ export const zhCN = {
     patrol_ended: () => '这次巡查已经结束，请开始新的巡查',
     zero_report_grid_only: () => '零上报由网格员按网格报送：您的账号不属于某个网格',
     zero_report_conflict: (d) => `今天已有走访发现转成诉求${Array.isArray(d.tickets) ? `（${d.tickets.join('、')}）` : ''}，不能再报“零上报”`,
+    // 三项清单 and 微心愿 (issue 11 §1)
+    need_not_found: () => '找不到这条需求，可能编号有误',
+    resource_not_found: () => '找不到这项资源，可能编号有误',
+    project_not_found: () => '找不到这个项目，可能编号有误',
+    wish_not_found: () => '找不到这个微心愿，可能编号有误',
+    list_transition_refused: (d) => `当前状态不能这样操作${Array.isArray(d.allowed) && d.allowed.length ? '' : '（已被他人更新）'}，已刷新`,
+    list_link_out_of_scope: () => '所选的需求或资源不属于本社区，请重新选择',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -908,6 +916,54 @@ export const zhCN = {
       mapLabel: '走访覆盖地图：本月已走访和未走访的楼栋、关爱户',
       zeroList: '零上报记录',
     },
+  },
+  // ── 三项清单 and 微心愿 (/lists, issue 11 §1; kinds, sources, statuses: api/contract/lists.ts) ──
+  lists: {
+    ...zhCNListNames,
+    title: '三项清单',
+    subtitle: '需求从网格中来，资源在网格中聚，服务到网格中去',
+    privacy: '居民原话和住户信息仅限辖区工作人员查看，不会公开',
+    tabs: { needs: '需求清单', resources: '资源清单', projects: '项目清单', wishes: '微心愿', map: '地图' },
+    households: (n: number) => `${n} 户`,
+    needCount: (n: number) => `${n} 条`,
+    add: { need: '＋ 新增需求', resource: '＋ 新增资源', project: '＋ 新建项目', wish: '＋ 登记微心愿' },
+    edit: '编辑',
+    save: '保存',
+    saving: '正在保存…',
+    cancel: '取消',
+    saved: '已保存',
+    empty: { needs: '还没有需求', resources: '还没有资源', projects: '还没有项目', wishes: '还没有微心愿' },
+    answeredBy: '对接项目',
+    notAnswered: '尚无项目对接',
+    usedBy: '参与项目',
+    notUsed: '尚未参与项目',
+    streetWide: '全街道',
+    none: '（不选）',
+    managersOnly: '资源清单和项目清单由社区书记、街道管理员维护',
+    field: {
+      grid: '网格', kind: '类别', title: '需求名称', households: '涉及户数', source: '来源', sourceRef: '来源说明',
+      request: '来自诉求（工单号，可不填）', detail: '居民原话（仅工作人员可见）', household: '住户（仅工作人员可见）', status: '状态',
+      name: '名称', resourceKind: '类型', offers: '能提供什么', contactName: '联系人', contactPhone: '联系电话', availability: '可用时间', poi: '所在服务点',
+      projectTitle: '项目名称', summary: '项目简介', startsOn: '开始日期', endsOn: '结束日期', participants: '参与人数', outcome: '成效',
+      needs: '对接需求', resources: '调用资源',
+      wish: '心愿内容（居民原话，仅工作人员可见）', wishHousehold: '心愿人（仅工作人员可见）',
+      publicSummary: '公开摘要（发布到心愿墙；不写姓名、门牌）', claimantName: '认领人或单位名称', claimantResource: '或选资源清单中的单位', note: '说明',
+    },
+    projectMoves: { planned: '退回筹备', active: '开展', paused: '暂停', completed: '完成', cancelled: '取消项目' },
+    wishMoves: { posted: '退回待认领', claimed: '认领', fulfilled: '已实现', confirmed: '居民已确认', withdrawn: '撤回' },
+    notAsWished: '未如愿，退回认领人',
+    claimedBy: (name: string) => `认领：${name}`,
+    publish: '心愿墙摘要',
+    onBoard: '已发布到心愿墙',
+    notOnBoard: '未公开',
+    dates: (from: string | null, to: string | null) => (from ? `${from}${to ? ` 至 ${to}` : ' 起'}` : '日期待定'),
+    participants: (n: number) => `${n} 人参与`,
+    progress: { title: '每月进展（动态跟踪问效）', month: '月份', note: '本月进展', add: '记录本月进展', none: '还没有进展记录' },
+    mapLabel: '三项清单地图：需求在网格或楼栋，资源在服务点',
+    mapLegend: { open: '需求（圆越大户数越多）', answered: '已有项目对接的需求', resource: '资源' },
+    mapHint: '点选查看；居民住址不在地图上',
+    workerPage: '三项清单',
+    addAsNeed: '＋ 加入需求清单',
   },
 };
 

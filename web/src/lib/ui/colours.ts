@@ -268,3 +268,6 @@ export const careColours: Readonly<Record<CareColourName, string>> = Object.from
 
 /** The CSS value of a care level's colour (the token --gm-care-… that tokens.ts defines). */
 export const careVar = (colour: CareColourName) => `var(--gm-care-${colour})`;
+
+// 三项清单 (issue 11 §1): needs on the map (open, or answered by a project) and resources (CSS: --gm-list-…)
+export const listColours = { need: ui.cautionLine, answered: ui.done, resource: ui.primary } as const;
