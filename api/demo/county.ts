@@ -248,7 +248,8 @@ function latticeAreas(v: Point[][], streets: number): CountyArea[] {
       const cx = c % COMMUNITIES, cy = Math.floor(c / COMMUNITIES);
       const community = `${street}-C${pad(c + 1)}`;
       const c0 = sx * wide + cx * GRIDS * 2, r0 = sy * tall + cy * GRIDS;
-      const name = `${villageWords[(s * 5 + c) % villageWords.length]}${villageWords[(s + c * 3) % villageWords.length]}${villageTails[(s + c) % villageTails.length]}`;
+      // (s + c, s + 2c + 1) mod 16 is one-to-one on 16 × 16: no two villages of the county share a name
+      const name = `${villageWords[(s + c) % 16]}${villageWords[(s + 2 * c + 1) % 16]}${villageTails[(s + c) % villageTails.length]}`;
       out.push({ id: community, level: 'community', kind: 'regular', name, parentId: street, geometry: ring(c0, c0 + GRIDS * 2, r0, r0 + GRIDS) });
       for (let g = 0; g < GRIDS * GRIDS; g++) {
         const gx = g % GRIDS, gy = Math.floor(g / GRIDS);

@@ -23,6 +23,8 @@ export const tileRoutes = (tiles: TileIndex) => new Hono()
     return c.json({
       tilejson: '3.0.0',
       name: '一图 Grid Map',
+      /** what the map is of: the one top area's name (民生街道, 荔原县), null with several or none */
+      place: tiles.place,
       attribution: '一图 Grid Map demo data (fictional)',
       tiles: [`${publicBase(c.req.url)}/api/tiles/{z}/{x}/{y}.mvt`],
       minzoom: 0,

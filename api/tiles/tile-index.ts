@@ -33,6 +33,8 @@ export class TileIndex {
   private layers = new Map<string, GeoJSONVT>();
   private cache = new Map<string, Uint8Array>();
   bounds: [number, number, number, number] = [-180, -85, 180, 85];
+  /** The name of the one area at the top (a county, or a street office's own street), or null: the map's title */
+  place: string | null = null;
 
   static async build(database: Database): Promise<TileIndex> {
     const index = new TileIndex();
@@ -60,6 +62,8 @@ export class TileIndex {
       SELECT ST_XMin(e) AS w, ST_YMin(e) AS s, ST_XMax(e) AS e, ST_YMax(e) AS n
       FROM (SELECT ST_Extent(geom)::geometry AS e FROM areas) x`);
     if (b?.w != null) this.bounds = [b.w, b.s, b.e, b.n].map(Number) as [number, number, number, number];
+    const tops = await database.rows<{ name: string }>(sql`SELECT name FROM areas WHERE parent_id IS NULL LIMIT 2`);
+    this.place = tops.length === 1 ? tops[0].name : null;
     this.layers = layers;
     this.cache.clear();
   }

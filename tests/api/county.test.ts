@@ -36,6 +36,7 @@ describe.each(modes())('the county demo, one street of it, on %s', (mode) => {
     expect(counts.buildings).toBe(512 * 12);
     expect(counts.staff).toBe(1 + 1 + 16 + 256 * 3);
     expect(counts.requests).toBe(3000);
+    expect((await (await get('/api/tiles.json')).json()).place).toBe('荔原县'); // the map's title
   });
 
   it('tiles every parent with its children: no gap, no overlap, nothing outside', async () => {

@@ -25,6 +25,7 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     expect(w).toBeGreaterThan(113.1); expect(e).toBeLessThan(113.4);
     expect(s).toBeGreaterThan(35.1); expect(n).toBeLessThan(35.3);
     expect(doc.vector_layers.map((l: any) => l.id)).toEqual(expect.arrayContaining(['areas', 'roads', 'buildings', 'pois', 'landuse']));
+    expect(doc.place).toBe('民生街道'); // the map's title: the one street of the demo
   });
 
   it('cuts a z15 tile at the centre with grids, roads, buildings and service points', async () => {

@@ -13,9 +13,9 @@ const distanceEn = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `
 // English UI strings. Place names on the map stay Chinese: the data has no English names.
 export const en: Messages = {
   lang: 'en',
-  title: 'Grid Map · Minsheng Street',
+  title: (place: string | null) => `Grid Map${place ? ` · ${place}` : ''}`,
   brand: '一图 Grid Map',
-  subtitle: 'Minsheng Street',
+  subtitle: (place: string | null) => place ?? 'Grid map',
   switchLanguage: '中文',
   colon: ': ',
   listSeparator: ', ',

@@ -23,7 +23,7 @@ class I18n {
       // private mode: the choice just isn't remembered
     }
     document.documentElement.lang = locale;
-    document.title = catalogs[locale].title;
+    document.title = catalogs[locale].title(null);
   }
 }
 

@@ -11,9 +11,10 @@ const distanceZh = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} 公里`
 // 中文界面文字（默认语言）。Keys are code names; values are what users read.
 export const zhCN = {
   lang: 'zh-CN',
-  title: '一图 · 民生街道网格地图',
+  /** the map's name, of the installation's one top area (GET /api/tiles.json `place`) when it has one */
+  title: (place: string | null) => `一图 · ${place ?? ''}网格地图`,
   brand: '一图',
-  subtitle: '民生街道网格地图',
+  subtitle: (place: string | null) => `${place ?? ''}网格地图`,
   switchLanguage: 'English',
   // punctuation differs by language: a full-width colon and brackets in Chinese
   colon: '：',
