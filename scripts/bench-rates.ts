@@ -15,6 +15,7 @@ import { sqlList } from '../api/db/sql-list.ts';
 import { refusedStatuses, resolvedStatuses } from '../api/contract/vocabulary.ts';
 import { loadRates, loadTrend, periodOf, type RatesArea } from '../api/rates/rates.ts';
 import { monthlyReport } from '../api/rates/monthly-report.ts';
+import { loadWorkReport } from '../api/rates/work-report.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
 import { makeCounty } from './bench/county.ts';
 import { timeEach } from './lib/timing.ts';
@@ -98,7 +99,7 @@ async function run(label: string, database: Database) {
   const street = { id: 'C12', name: 'C12', level: 'street' };
   const parts = await loadRates(database, street, period, 'community', now);
   const workers = await loadRates(database, street, period, 'worker', now);
-  const book = await monthlyReport(parts, workers, await loadTrend(database, street, lastMonth, now));
+  const book = await monthlyReport(parts, workers, await loadTrend(database, street, lastMonth, now), await loadWorkReport(database, street, period));
   console.log(`[${label}] monthly report of street C12 (.xlsx, ${(book.length / 1024).toFixed(0)} KB): ${ms(performance.now() - t0)}`);
 }
 

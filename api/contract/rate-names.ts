@@ -18,9 +18,14 @@ export type RateNames = {
   report: {
     title: (area: string, month: string) => string;
     generated: string;
-    sheets: { summary: string; parts: string; workers: string; trend: string; definitions: string };
+    sheets: { summary: string; parts: string; workers: string; trend: string; definitions: string; work: string };
     part: string; worker: string; month: string; rate: string; figure: string; value: string;
-    noLists: string;
+    /** the sheet of the month's work (api/rates/work-report.ts): headings and columns */
+    work: {
+      needs: string; needColumns: string[]; projects: string; projectColumns: string[]; wishes: string; care: string; careColumns: string[];
+      visits: string; visitRows: { visits: string; households: string; buildings: string; findingsFiled: string; patrols: string; zeroDays: string };
+      none: string;
+    };
   };
 };
 
@@ -50,9 +55,16 @@ export const zhCNRateNames: RateNames = {
   report: {
     title: (area, month) => `${area} ${month.slice(0, 4)}年${Number(month.slice(5, 7))}月 网格化服务管理月报`,
     generated: '生成时间',
-    sheets: { summary: '概览', parts: '分区三率', workers: '网格员三率', trend: '近12个月趋势', definitions: '指标说明' },
+    sheets: { summary: '概览', parts: '分区三率', workers: '网格员三率', trend: '近12个月趋势', definitions: '指标说明', work: '清单台账走访' },
     part: '区域', worker: '网格员', month: '月份', rate: '比率', figure: '指标', value: '数值',
-    noLists: '三项清单、五色台账和走访记录尚未建立，本月报暂不包含。',
+    work: {
+      needs: '群众需求清单', needColumns: ['网格', '类别', '需求', '户数', '状态', '对应项目'],
+      projects: '项目服务清单', projectColumns: ['项目', '状态', '开始', '结束', '参与人数', '成效', '本月进展'],
+      wishes: '微心愿', care: '关爱台账（户数）', careColumns: ['管理方式', '分级', '户数', '本月已走访'],
+      visits: '走访巡查（本月）',
+      visitRows: { visits: '走访次数', households: '走访关爱户', buildings: '走访楼栋', findingsFiled: '发现转为诉求', patrols: '巡查次数', zeroDays: '零上报' },
+      none: '（无）',
+    },
   },
 };
 
@@ -82,8 +94,15 @@ export const enRateNames: RateNames = {
   report: {
     title: (area, month) => `${area} monthly report on grid services, ${month}`,
     generated: 'Generated',
-    sheets: { summary: 'Summary', parts: 'Rates by area', workers: 'Rates by worker', trend: '12-month trend', definitions: 'Definitions' },
+    sheets: { summary: 'Summary', parts: 'Rates by area', workers: 'Rates by worker', trend: '12-month trend', definitions: 'Definitions', work: 'Lists, care, visits' },
     part: 'Area', worker: 'Worker', month: 'Month', rate: 'Rate', figure: 'Figure', value: 'Value',
-    noLists: 'The three lists, care ledgers and field visits are not built yet; this report does not include them.',
+    work: {
+      needs: 'Needs', needColumns: ['Grid', 'Kind', 'Need', 'Households', 'Status', 'Answered by'],
+      projects: 'Projects', projectColumns: ['Project', 'Status', 'Starts', 'Ends', 'Taking part', 'Outcome', 'This month'],
+      wishes: 'Small wishes', care: 'Care ledger (households)', careColumns: ['Scheme', 'Level', 'Households', 'Visited this month'],
+      visits: 'Visits and patrols (this month)',
+      visitRows: { visits: 'Visits', households: 'Care households visited', buildings: 'Buildings visited', findingsFiled: 'Findings filed as requests', patrols: 'Patrols', zeroDays: 'Nothing-to-report days' },
+      none: '(none)',
+    },
   },
 };

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Db } from '../db/client.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { poiCategories, requestCategories, requestCategoryRules } from '../contract/vocabulary.ts';
+import { poiCategories, refusedStatuses, requestCategories, requestCategoryRules, resolvedStatuses, type AreaLevel, type RequestStatus } from '../contract/vocabulary.ts';
 import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
 import { defaultDemoPassword } from './accounts.ts';
@@ -114,7 +114,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
     await run(sql`INSERT INTO staff (id, name, role, phone, phone_public, area_id)
       SELECT 'LY-A', '县网格中心管理员', 'street_admin', NULL, false, 'LY'
       UNION ALL SELECT a.id || '-A', ${person('row_number() OVER (ORDER BY a.id)')}, CASE a.level WHEN 'street' THEN 'street_admin' ELSE 'secretary' END, NULL, false, a.id
-        FROM areas a WHERE a.level IN ('street', 'community')
+        FROM areas a WHERE a.level IN (${word('street')}, ${word('community')})
       UNION ALL SELECT a.id || r.suffix, ${person('(row_number() OVER (ORDER BY a.id, r.suffix)) + 11')}, r.role,
           '139' || lpad(((row_number() OVER (ORDER BY a.id, r.suffix)) * 7919 % 100000000)::text, 8, '0'), r.role = 'grid_worker', a.id
         FROM areas a CROSS JOIN (VALUES ('-L', 'grid_leader'), ('-W1', 'grid_worker'), ('-W2', 'grid_worker')) r(suffix, role)
@@ -136,20 +136,19 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
         'LY', c.street, c.community, c.grid, c.micro, NULL, x.created,
         CASE WHEN x.status = 'collected' THEN x.created ELSE x.created + interval '1 minute' * (x.claim * 0.5 + x.resolve * 0.6) END,
         ${at('x.u', 'x.v')},
-        CASE WHEN x.status IN ('collected', 'rejected') THEN NULL ELSE c.grid || CASE WHEN x.g % 2 = 0 THEN '-W1' ELSE '-W2' END END,
-        CASE WHEN x.status IN ('collected', 'rejected') THEN NULL ELSE x.created + interval '1 minute' * (x.claim * (0.1 + (x.g % 7) / 10.0)) END,
-        CASE WHEN x.status IN ('resolved', 'revisited', 'archived') THEN x.created + interval '1 minute' * (x.resolve * CASE WHEN x.g % 8 = 0 THEN 1.3 ELSE 0.2 + (x.g % 60) / 100.0 END) END,
+        CASE WHEN x.status IN ${among(['collected', ...refusedStatuses])} THEN NULL ELSE c.grid || CASE WHEN x.g % 2 = 0 THEN '-W1' ELSE '-W2' END END,
+        CASE WHEN x.status IN ${among(['collected', ...refusedStatuses])} THEN NULL ELSE x.created + interval '1 minute' * (x.claim * (0.1 + (x.g % 7) / 10.0)) END,
+        CASE WHEN x.status IN ${among(resolvedStatuses)} THEN x.created + interval '1 minute' * (x.resolve * CASE WHEN x.g % 8 = 0 THEN 1.3 ELSE 0.2 + (x.g % 60) / 100.0 END) END,
         x.created + interval '1 minute' * x.claim, x.created + interval '1 minute' * x.resolve,
-        CASE WHEN x.status IN ('resolved', 'revisited', 'archived') THEN '已处理完毕（演示）' END,
-        CASE WHEN x.status IN ('revisited', 'archived') THEN (ARRAY[5, 5, 4, 5, 3, 4, 5, 2, 5, 4])[1 + x.g % 10] END
+        CASE WHEN x.status IN ${among(resolvedStatuses)} THEN '已处理完毕（演示）' END,
+        CASE WHEN x.status IN ${among(resolvedStatuses.filter((r) => r !== 'resolved'))} THEN (ARRAY[5, 5, 4, 5, 3, 4, 5, 2, 5, 4])[1 + x.g % 10] END
       FROM (
         SELECT g, created, category, u, v, cell,
           ${claimMinutes} AS claim, ${resolveMinutes} AS resolve,
           CASE WHEN created > now() - interval '2 hours' AND g % 2 = 0 THEN 'collected'
-               WHEN created > now() - interval '2 days' AND g % 3 <> 0 THEN (ARRAY['claimed', 'resolving', 'resolving'])[1 + g % 3]
+               WHEN created > now() - interval '2 days' AND g % 3 <> 0 THEN (${mix({ claimed: 1, resolving: 2 })})[1 + g % 3]
                WHEN created > now() - interval '10 days' THEN 'resolved'
-               ELSE (ARRAY['archived', 'archived', 'archived', 'archived', 'archived', 'archived', 'archived', 'revisited', 'resolved', 'archived',
-                           'archived', 'archived', 'archived', 'archived', 'archived', 'archived', 'archived', 'archived', 'archived', 'rejected'])[1 + g % 20]
+               ELSE (${mix({ archived: 17, revisited: 1, resolved: 1, rejected: 1 })})[1 + g % 20]
           END AS status
         FROM (
           SELECT g, now() - interval '365 days' * (${total}::float8 - g) / ${total} - interval '1 minute' * (g % 37) AS created,
@@ -163,14 +162,15 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
     // each request's steps: filed, claimed, resolving, resolved; rated and archived where it went that far
     await run(sql`
       INSERT INTO request_events (request_id, at, actor, action, from_status, to_status, note)
-      SELECT id, created_at, 'resident', 'filed', NULL, 'collected', channel FROM requests
-      UNION ALL SELECT id, claimed_at, assignee_id, 'claimed', 'collected', 'claimed', NULL FROM requests WHERE claimed_at IS NOT NULL
-      UNION ALL SELECT id, claimed_at + (coalesce(resolved_at, updated_at) - claimed_at) * 0.3, assignee_id, 'status', 'claimed', 'resolving', NULL
-        FROM requests WHERE claimed_at IS NOT NULL AND status NOT IN ('claimed')
-      UNION ALL SELECT id, resolved_at, assignee_id, 'status', 'resolving', 'resolved', outcome FROM requests WHERE resolved_at IS NOT NULL
-      UNION ALL SELECT id, resolved_at + interval '1 day', 'resident', 'rated', 'resolved', 'revisited', NULL FROM requests WHERE rating IS NOT NULL
-      UNION ALL SELECT id, resolved_at + interval '3 days', assignee_id, 'status', 'revisited', 'archived', NULL FROM requests WHERE status = 'archived'
-      UNION ALL SELECT id, created_at + interval '2 hours', 'system', 'status', 'collected', 'rejected', '经核实不属于网格受理范围（演示）' FROM requests WHERE status = 'rejected'`);
+      SELECT id, created_at, 'resident', ${step({ action: 'filed', from: null, to: 'collected' })}, channel FROM requests
+      UNION ALL SELECT id, claimed_at, assignee_id, ${step({ action: 'claimed', from: 'collected', to: 'claimed' })}, NULL FROM requests WHERE claimed_at IS NOT NULL
+      UNION ALL SELECT id, claimed_at + (coalesce(resolved_at, updated_at) - claimed_at) * 0.3, assignee_id, ${step({ action: 'status', from: 'claimed', to: 'resolving' })}, NULL
+        FROM requests WHERE claimed_at IS NOT NULL AND status <> ${word('claimed')}
+      UNION ALL SELECT id, resolved_at, assignee_id, ${step({ action: 'status', from: 'resolving', to: 'resolved' })}, outcome FROM requests WHERE resolved_at IS NOT NULL
+      UNION ALL SELECT id, resolved_at + interval '1 day', 'resident', ${step({ action: 'rated', from: 'resolved', to: 'revisited' })}, NULL FROM requests WHERE rating IS NOT NULL
+      UNION ALL SELECT id, resolved_at + interval '3 days', assignee_id, ${step({ action: 'status', from: 'revisited', to: 'archived' })}, NULL FROM requests WHERE status = ${word('archived')}
+      UNION ALL SELECT id, created_at + interval '2 hours', 'system', ${step({ action: 'status', from: 'collected', to: 'rejected' })}, '经核实不属于网格受理范围（演示）'
+        FROM requests WHERE status = ${word('rejected')}`);
     await run(sql`ALTER TABLE requests ENABLE TRIGGER USER`);
     await run(sql`ALTER TABLE request_events ENABLE TRIGGER USER`);
 
@@ -189,6 +189,17 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
   for (const table of ['areas', 'buildings', 'requests', 'request_events']) await database.rows(sql.raw(`ANALYZE ${table}`));
   return counts;
 }
+
+/** A word of the vocabulary as an SQL literal: its type checks it against api/contract/vocabulary.ts. */
+const word = (w: RequestStatus | AreaLevel) => sql.raw(`'${w}'`);
+/** `(a, b, …)` of statuses, for IN. */
+const among = (words: readonly RequestStatus[]) => sql.raw(`(${words.map((w) => `'${w}'`).join(', ')})`);
+/** A weighted mix of statuses as an SQL array to index: { archived: 17, revisited: 1 } → ARRAY['archived', …]. */
+const mix = (weights: Partial<Record<RequestStatus, number>>) =>
+  sql.raw(`ARRAY[${Object.entries(weights).flatMap(([w, n]) => Array<string>(n as number).fill(`'${w}'`)).join(', ')}]`);
+/** One step of the audit trail: action, from, to. */
+const step = (s: { action: string; from: RequestStatus | null; to: RequestStatus }) =>
+  sql.raw(`'${s.action}', ${s.from === null ? 'NULL' : `'${s.from}'`}, '${s.to}'`);
 
 const caseOf = (minutes: (c: (typeof requestCategories)[number]) => number) =>
   sql.raw(`CASE category ${requestCategories.map((c) => `WHEN '${c}' THEN ${minutes(c)}`).join(' ')} END`);

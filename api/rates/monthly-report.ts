@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
 import type { RateRow, RatesAnswer, RatesTrend } from '../contract/rates.ts';
 import { enRateNames, zhCNRateNames, type RateKey, type RateNames } from '../contract/rate-names.ts';
+import { enListNames, zhCNListNames } from '../contract/lists.ts';
+import { enCareNames, zhCNCareNames } from '../contract/care.ts';
+import type { WorkReport } from './work-report.ts';
 
 const rateKeys: RateKey[] = ['response', 'resolution', 'satisfaction'];
 const percent = '0.0%';
@@ -10,7 +13,7 @@ const percent = '0.0%';
  * three rates and their counts, the rates by area and by worker, the 12-month trend, and each
  * rate's definition — the same figures /rates shows, from the same `loadRates`.
  */
-export async function monthlyReport(parts: RatesAnswer, workers: RatesAnswer | null, trend: RatesTrend, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<Buffer> {
+export async function monthlyReport(parts: RatesAnswer, workers: RatesAnswer | null, trend: RatesTrend, work: WorkReport, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<Buffer> {
   const words = lang === 'en' ? enRateNames : zhCNRateNames;
   const areaName = parts.area.name || words.wholeInstallation;
   const month = parts.period.from.slice(0, 7);
@@ -37,11 +40,12 @@ export async function monthlyReport(parts: RatesAnswer, workers: RatesAnswer | n
   }
   summary.addRow([]);
   summary.addRow([words.refusedNote]);
-  summary.addRow([words.report.noLists]);
 
   rateTable(book.addWorksheet(words.report.sheets.parts), words, words.report.part, parts.rows);
   if (workers) rateTable(book.addWorksheet(words.report.sheets.workers), words, words.report.worker, workers.rows);
   rateTable(book.addWorksheet(words.report.sheets.trend), words, words.report.month, trend.months.map((t) => ({ ...t, name: t.month })));
+
+  workSheet(book.addWorksheet(words.report.sheets.work), work, lang);
 
   const definitions = book.addWorksheet(words.report.sheets.definitions);
   definitions.columns = [{ width: 22 }, { width: 100 }];
@@ -76,3 +80,33 @@ function rateTable(sheet: ExcelJS.Worksheet, words: RateNames, first: string, ro
 }
 
 const shanghaiTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+/** The month's work: the needs and projects lists, wishes by step, care households by colour, visits. */
+function workSheet(sheet: ExcelJS.Worksheet, work: WorkReport, lang: 'zh-CN' | 'en') {
+  const w = (lang === 'en' ? enRateNames : zhCNRateNames).report.work;
+  const lists = lang === 'en' ? enListNames : zhCNListNames;
+  const care = lang === 'en' ? enCareNames : zhCNCareNames;
+  const name = <K extends string>(names: Record<K, string>, key: string) => names[key as K] ?? key;
+  sheet.columns = [{ width: 24 }, { width: 16 }, { width: 28 }, { width: 12 }, { width: 12 }, { width: 40 }, { width: 50 }];
+  const heading = (text: string, columns: string[] = []) => {
+    sheet.addRow([]);
+    sheet.addRow([text]).font = { bold: true, size: 12 };
+    if (columns.length) sheet.addRow(columns).font = { bold: true };
+  };
+  heading(w.needs, w.needColumns);
+  for (const n of work.needs) sheet.addRow([n.grid, name(lists.needKinds, n.kind), n.title, n.households, name(lists.needStatuses, n.status), n.projects]);
+  if (!work.needs.length) sheet.addRow([w.none]);
+  heading(w.projects, w.projectColumns);
+  for (const p of work.projects) sheet.addRow([p.title, name(lists.projectStatuses, p.status), p.startsOn ?? '', p.endsOn ?? '', p.participants ?? '', p.outcome ?? '', p.progress ?? '']);
+  if (!work.projects.length) sheet.addRow([w.none]);
+  heading(w.wishes);
+  for (const s of work.wishes) sheet.addRow([name(lists.wishStatuses, s.status), s.n]);
+  if (!work.wishes.length) sheet.addRow([w.none]);
+  heading(w.care, w.careColumns);
+  for (const c of work.care) sheet.addRow([name(care.schemes, c.scheme), name(care.colours, c.colour), c.households, c.visited]);
+  if (!work.care.length) sheet.addRow([w.none]);
+  heading(w.visits);
+  for (const key of Object.keys(w.visitRows) as (keyof typeof w.visitRows)[]) sheet.addRow([w.visitRows[key], work.visits[key]]);
+  sheet.getColumn(6).alignment = { wrapText: true, vertical: 'top' };
+  sheet.getColumn(7).alignment = { wrapText: true, vertical: 'top' };
+}

@@ -7,6 +7,7 @@ import { ApiError, unauthorized } from '../errors.ts';
 import { query } from '../validate.ts';
 import { defaultBreakdown, loadRates, loadTrend, periodOf, ratesArea } from '../rates/rates.ts';
 import { monthlyReport } from '../rates/monthly-report.ts';
+import { loadWorkReport } from '../rates/work-report.ts';
 
 /** The staff member asking, if they work requests: the rates name workers, so they are never public. */
 async function staffUser(c: Parameters<typeof currentUser>[0], database: Database) {
@@ -43,7 +44,8 @@ export const rateRoutes = (database: Database) => new Hono()
     const parts = await loadRates(database, area, period, defaultBreakdown(area.level), asOf);
     const workers = parts.by === 'worker' ? null : await loadRates(database, area, period, 'worker', asOf);
     const trend = await loadTrend(database, area, q.month, asOf);
-    const body = await monthlyReport(parts, workers, trend, q.lang);
+    const work = await loadWorkReport(database, area, period);
+    const body = await monthlyReport(parts, workers, trend, work, q.lang);
     const file = `monthly-report-${area.id ?? 'all'}-${q.month}.xlsx`;
     return c.body(new Uint8Array(body), 200, {
       'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

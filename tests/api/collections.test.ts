@@ -9,12 +9,12 @@ describe.each(modes())('OGC API – Features on %s', (mode) => {
   beforeAll(async () => { t = await openTestApp(mode); });
   afterAll(async () => { await t?.close(); });
 
-  it('lists the eight layers as collections', async () => {
+  it('lists the nine layers as collections', async () => {
     const res = await t.get('/api/collections');
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.collections.map((c: any) => c.id).sort()).toEqual(
-      ['buildings', 'communities', 'compounds', 'grids', 'microgrids', 'pois', 'requests', 'streets']);
+      ['buildings', 'communities', 'compounds', 'districts', 'grids', 'microgrids', 'pois', 'requests', 'streets']);
     for (const c of body.collections) expect(c.links.some((l: any) => l.rel === 'items')).toBe(true);
   });
 

@@ -197,12 +197,16 @@ describe.each(modes())('三率 and the monthly report on %s', (mode) => {
 
   it('writes the monthly report as a workbook with the same figures and the definitions, in Chinese', async () => {
     const cookie = await signIn(t, 'xsl-shuji');
+    // a need whose residents' words and household are markers: the report names the need, never them
+    const marker = `MARKER-${Date.now()}`;
+    const added = await call(t, 'POST', '/api/lists/needs', { cookie, body: { gridId: 'MS-XSL-G01', kind: 'other', title: '月报测试需求', households: 3, detail: `${marker}-words`, household: `${marker}-who` } });
+    expect(added.status).toBe(201);
     const res = await call(t, 'GET', '/api/reports/monthly.xlsx?month=2020-03', { cookie });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await res.arrayBuffer());
-    expect(book.worksheets.map((s) => s.name)).toEqual(['概览', '分区三率', '网格员三率', '近12个月趋势', '指标说明']);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['概览', '分区三率', '网格员三率', '近12个月趋势', '清单台账走访', '指标说明']);
     const summary = book.getWorksheet('概览')!;
     expect(String(summary.getCell('A1').value)).toContain('学生路社区 2020年3月');
     const response = summary.getRows(1, 20)!.find((r) => r.getCell(1).value === '响应率')!;
@@ -211,5 +215,15 @@ describe.each(modes())('三率 and the monthly report on %s', (mode) => {
     expect(String(response.getCell(5).value)).toContain('超时未认领的计入分母');
     const grids = book.getWorksheet('分区三率')!;
     expect(grids.rowCount).toBe(13); // header + 12 grids
+
+    // the lists, the care ledger and the visits of the community (issue 11 §4): staff's words and counts, nothing sealed
+    const work = book.getWorksheet('清单台账走访')!;
+    const cells = work.getSheetValues().flat().filter((v) => typeof v === 'string' || typeof v === 'number') as (string | number)[];
+    expect(cells).toEqual(expect.arrayContaining(['群众需求清单', '项目服务清单', '关爱台账（户数）', '走访巡查（本月）', '金秋养生，健康同行']));
+    expect(cells).toContain('月报测试需求');
+    const [needs] = await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM list_needs WHERE community_id = 'MS-XSL'`);
+    const needRows = work.getSheetValues().filter((r) => Array.isArray(r) && typeof r[4] === 'number' && typeof r[5] === 'string');
+    expect(needRows.length).toBe(needs.n);
+    expect(cells.some((v) => String(v).includes(marker))).toBe(false);
   });
 });

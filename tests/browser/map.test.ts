@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { gridColours } from '../../web/src/lib/ui/colours.ts';
-import { countColors, launchChromium, newContext, PHONE, recordOutsideRequests, screenshot } from '../helpers/browser.ts';
+import { countColors, launchChromium, newContext, PHONE, recordOutsideRequests, screenshot, embeddedTarget } from '../helpers/browser.ts';
 
 // Opens the built web app in a real Chromium against a running server (its URL comes from the
 // global setup) and checks what a person would see: grid polygons drawn, Chinese labels drawn,
 // and nothing fetched from another host (government intranets are offline).
 
-/** the app under test: each describe block below runs once per engine (global setup: browserTargets) */
+/** the app under test: the embedded default (tests/helpers/browser.ts embeddedTarget) */
 let baseUrl: string | undefined;
 
 type GridMapWindow = { __gridMap: import('maplibre-gl').Map };
@@ -47,7 +47,7 @@ async function showOnly(page: Page, layerIds: string[], paint: Record<string, Re
   }), { layerIds, paint });
 }
 
-describe.each(inject('browserTargets'))('the grid map page in Chromium on %s', (_engine, target) => {
+describe.each(embeddedTarget())('the grid map page in Chromium on %s', (_engine, target) => {
   beforeAll(() => {
     baseUrl = target;
   });

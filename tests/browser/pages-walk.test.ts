@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { DESKTOP, launchChromium, newContext, PHONE, screenshot } from '../helpers/browser.ts';
+import { DESKTOP, launchChromium, newContext, PHONE, screenshot, embeddedTarget } from '../helpers/browser.ts';
 
 // Issue 10's walk, in a real Chromium against both servers: the staff map's popup inside the
 // screen, the wall framed on the secretary's community and saying what happened in the page's
@@ -29,7 +29,7 @@ async function idleMap(page: Page, name: '__gridMap' | '__wall') {
   }, name, { timeout: 60_000 });
 }
 
-describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Chromium on %s', (engine, target) => {
+describe.each(embeddedTarget())('issue 10\u2019s walk of the pages in Chromium on %s', (_engine, target) => {
   beforeAll(() => {
     baseUrl = target;
   });
@@ -56,8 +56,7 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
     await browser?.close();
   });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it.each([['zh-CN', PHONE], ['en', PHONE], ['zh-CN', DESKTOP]] as const)(
+  it.each([['zh-CN', PHONE], ['en', PHONE], ['zh-CN', DESKTOP]] as const)(
     'keeps a map popup\u2019s title and \u00d7 inside the screen, below the header, wherever one clicks (%s, %o)', async (lang, viewport) => {
       const page = await open(`/?lang=${lang}`, { viewport, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
       await idleMap(page, '__gridMap');
@@ -188,8 +187,7 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
     await page.locator('[data-photo=uploaded]').waitFor({ timeout: 30_000 });
   });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it.each(['zh-CN', 'en'])('shows the whole search hint at 390 px and the place of each 3号楼 found (%s)', async (lang) => {
+  it.each(['zh-CN', 'en'])('shows the whole search hint at 390 px and the place of each 3号楼 found (%s)', async (lang) => {
     const page = await open(`/resident?lang=${lang}`, { viewport: PHONE, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
     const input = page.locator('input[type=search]');
     await input.waitFor();
@@ -231,8 +229,7 @@ describe.each(inject('browserTargets'))('issue 10\u2019s walk of the pages in Ch
       await screenshot(page, `walk-report-pin-outside-${lang}-390.png`);
     });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it.each(['zh-CN', 'en'])('gives a gloved rider targets of 44 px, labels in the page\u2019s language and no mark over a door, also at twice the text size (%s)', async (lang) => {
+  it.each(['zh-CN', 'en'])('gives a gloved rider targets of 44 px, labels in the page\u2019s language and no mark over a door, also at twice the text size (%s)', async (lang) => {
     const compound = await riderGuideCompound();
     const page = await open(`/rider/${compound}?lang=${lang}`, { viewport: PHONE, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
     await page.locator('[data-testid=compound-plan]').waitFor({ timeout: 30_000 });

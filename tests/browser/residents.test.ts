@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
-import { launchChromium, newContext, screenshot } from '../helpers/browser.ts';
+import { launchChromium, newContext, screenshot, embeddedTarget } from '../helpers/browser.ts';
 import { outsideRequestsSeen } from '../helpers/browser.ts';
 import { lowContrastText } from '../helpers/contrast.ts';
 
 // The residents' and riders' pages in a real Chromium at phone size, in Chinese, against the
 // running server of the global setup: what a resident or a rider would read on the screen.
 
-/** the app under test: each describe block below runs once per engine (global setup: browserTargets) */
+/** the app under test: the embedded default (tests/helpers/browser.ts embeddedTarget) */
 let baseUrl: string | undefined;
 
 type Guide = {
@@ -39,7 +39,7 @@ async function compoundWithBuilding3Unit2(): Promise<Guide> {
 
 const middle = (b: [number, number, number, number]) => ({ longitude: (b[0] + b[2]) / 2, latitude: (b[1] + b[3]) / 2 });
 
-describe.each(inject('browserTargets'))('the residents’ and riders’ pages in Chromium at 390×844 on %s', (engine, target) => {
+describe.each(embeddedTarget())('the residents’ and riders’ pages in Chromium at 390×844 on %s', (_engine, target) => {
   beforeAll(() => {
     baseUrl = target;
   });
@@ -149,8 +149,7 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     expect(await page.getByTestId('route').count()).toBe(0);
   });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it('reloads the rider guide with no network and still shows the buildings', async () => {
+  it('reloads the rider guide with no network and still shows the buildings', async () => {
     const context = await phone();
     const page = await context.newPage();
     await page.goto(url(`/rider/${guide.compound.id}`));
@@ -175,8 +174,7 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     await expect(page.getByRole('status').filter({ hasText: '离线' }).count()).resolves.toBe(1);
   });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it('loads the rider guide cold in less than 600 KB transferred', async () => {
+  it('loads the rider guide cold in less than 600 KB transferred', async () => {
     const context = await phone();
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -211,8 +209,7 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
     expect(filed.description).toContain(guide.compound.name);
   });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it('shows a report form error where the eye is: at the field, in view above the 提交 bar, the field focused', async () => {
+  it('shows a report form error where the eye is: at the field, in view above the 提交 bar, the field focused', async () => {
     const here = middle(guide.bounds);
     const page = await (await phone()).newPage();
     await page.goto(url(`/report?lon=${here.longitude}&lat=${here.latitude}`));
@@ -289,7 +286,7 @@ describe.each(inject('browserTargets'))('the residents’ and riders’ pages in
   });
 
   // contrast is the pages' own styles, the same whichever database answers: measured once, on the embedded default
-  if (engine === 'pglite') it('shows every text of the residents\u2019 and riders\u2019 pages at AA contrast, in both languages', async () => {
+  it('shows every text of the residents\u2019 and riders\u2019 pages at AA contrast, in both languages', async () => {
     const here = middle(guide.bounds);
     const filed = await api<{ ticket: string }>('/api/requests', {
       method: 'POST', headers: { 'content-type': 'application/json' },

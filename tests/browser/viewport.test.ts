@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newContext, screenshot } from '../helpers/browser.ts';
+import { launchChromium, newContext, screenshot, embeddedTarget } from '../helpers/browser.ts';
 
 // Requests by viewport on the map page (issue 12 §2): the page shows the count of its view and,
 // when the markers stop at a limit, says so; a request filed elsewhere appears in the view
@@ -35,7 +35,7 @@ async function moveTo(page: Page, center: [number, number], zoom: number) {
   await idle(page);
 }
 
-describe.each(inject('browserTargets'))('requests by viewport on the map page in Chromium on %s', (engine, baseUrl) => {
+describe.each(embeddedTarget())('requests by viewport on the map page in Chromium on %s', (_engine, baseUrl) => {
   let browser: Browser;
   let center: [number, number];
   const fileAt = async (page: Page, description: string) => {
@@ -94,8 +94,7 @@ describe.each(inject('browserTargets'))('requests by viewport on the map page in
     await context.close();
   });
 
-  // layout, language and page weight do not depend on the database: checked once, on the embedded default
-  if (engine === 'pglite') it('says the same limit in English', async () => {
+  it('says the same limit in English', async () => {
     const { context, page } = await openAt('/?lang=en&limit=3', 16.5, { viewport: { width: 390, height: 844 }, locale: 'en-US' });
     const line = await countLine(page, 'markers');
     expect(line.text).toContain(`Showing the newest 3 of ${line.open + line.closed}; zoom in to see more`);

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import {
   chromium,
   type Browser,
@@ -109,3 +110,11 @@ export async function signedInContext(browser: Browser, base: string, cookie: st
   await context.addCookies([{ name, value, url: base }]);
   return context;
 }
+
+/**
+ * The embedded default only (the app as `npm start` runs it): for the pages whose browser checks
+ * are of layout, language, map drawing and what they show — the data behind them comes from the
+ * same API the tests/api files run on both engines. The flows that write (the request loop, the
+ * worker's pages, notifications, the console, care, lists, visits, rates) run on both engines.
+ */
+export const embeddedTarget = () => inject('browserTargets').filter(([engine]) => engine === 'pglite');

@@ -66,7 +66,7 @@ export class PatrolWalk {
       return;
     }
     this.#watch = navigator.geolocation.watchPosition(
-      (position) => this.#add({
+      (position) => this.#keep({
         lon: position.coords.longitude, lat: position.coords.latitude,
         at: new Date(position.timestamp || Date.now()).toISOString(), accuracy: Math.round(position.coords.accuracy),
       }),
@@ -76,7 +76,7 @@ export class PatrolWalk {
     this.#timer = setInterval(() => void this.send(), sendEveryMs);
   }
 
-  #add(point: Point) {
+  #keep(point: Point) {
     this.location = 'ok';
     if (this.#last) {
       const step = metres(this.#last, point);
