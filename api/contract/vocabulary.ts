@@ -112,6 +112,13 @@ export const parentLevel = (level: AreaLevel): AreaLevel | null => areaLevels[ar
 export const assignedLevels = ['street', 'community', 'grid', 'microgrid'] as const satisfies readonly AreaLevel[];
 /** Levels whose areas may have no parent: the district, and a street that belongs to none. */
 export const topLevels = ['district', 'street'] as const satisfies readonly AreaLevel[];
+/**
+ * What a wall screen shades, lists and tours (api/live/stats.ts): a district's streets (its
+ * thousands of grids are too small to read at that scale; staff drill down street by street),
+ * else the grids.
+ */
+export const unitLevels = ['street', 'grid'] as const satisfies readonly AreaLevel[];
+export type UnitLevel = (typeof unitLevels)[number];
 export const isAreaLevel = (value: unknown): value is AreaLevel =>
   typeof value === 'string' && (areaLevels as readonly string[]).includes(value);
 

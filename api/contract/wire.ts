@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors.ts';
 import { minPasswordLength, usernamePattern } from './accounts.ts';
 import {
-  areaKinds, areaLevels, auditActions, escalationReasons, notificationKinds, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses,
+  areaKinds, areaLevels, auditActions, escalationReasons, notificationKinds, poiCategories, ratingRange, requestCategories, requestChannels, requestStatuses, unitLevels,
   staffChannels, staffRoles, timelineSteps,
 } from './vocabulary.ts';
 
@@ -318,14 +318,17 @@ export type LiveEvent = PublicLiveEvent | StaffLiveEvent;
 /** GET /api/stats: the wall's figures (api/live/stats.ts says how each is counted). */
 export const Stats = z.object({
   areaId: id.nullable(),
+  areaName: z.string().nullable(),
+  parent: z.object({ id, name: z.string() }).nullable(),
   generatedAt: iso,
   today: z.object({
     new: z.number().int(), claimed: z.number().int(), resolved: z.number().int(), overdue: z.number().int(),
     open: z.number().int(), satisfaction: z.number().nullable(), ratings: z.number().int(),
   }),
   trend: z.array(z.object({ date: z.string(), new: z.number().int(), resolved: z.number().int() })),
-  grids: z.array(z.object({
-    id, name: z.string(), communityId: id.nullable(), open: z.number().int(), overdue: z.number().int(), load: z.number(),
+  unitLevel: z.enum(unitLevels),
+  units: z.array(z.object({
+    id, name: z.string(), parentId: id.nullable(), open: z.number().int(), overdue: z.number().int(), load: z.number(),
   })),
   latest: z.array(PublicLiveEvent),
 });

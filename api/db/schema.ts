@@ -162,6 +162,8 @@ export const requests = pgTable('requests', {
   // place for markers and by area for the per-area counts (api/live/viewport.ts)
   index('requests_open_geom_idx').using('gist', t.geom).where(openStatusSql('status')),
   index('requests_open_grid_idx').on(t.gridId, t.communityId, t.streetId).where(openStatusSql('status')),
+  // rated rows by their last change: the wall's satisfaction of 30 days (api/live/stats.ts)
+  index('requests_rated_updated_idx').on(t.updatedAt).where(sql`rating IS NOT NULL`),
 ]);
 
 /** Append-only: every change to a request, who made it and when. */
@@ -182,7 +184,11 @@ export const requestEvents = pgTable('request_events', {
   // the writing transaction: ids are drawn in one order and committed in another, so the live
   // stream hands an event out only once every older transaction has ended (api/live/hub.ts)
   xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
-}, (t) => [index('request_events_request_idx').on(t.requestId), index('request_events_xid_idx').on(t.xid)]);
+}, (t) => [
+  index('request_events_request_idx').on(t.requestId), index('request_events_xid_idx').on(t.xid),
+  // the wall's figures of today and its 30-day trend read the events of a time window (api/live/stats.ts)
+  index('request_events_at_idx').on(t.at),
+]);
 
 /** A staff member's sign-in; only staff have accounts. */
 export const accounts = pgTable('accounts', {

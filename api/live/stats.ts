@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { refusedStatuses, resolvedStatuses, type AreaLevel } from '../contract/vocabulary.ts';
+import { refusedStatuses, resolvedStatuses, type AreaLevel, type UnitLevel } from '../contract/vocabulary.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { loadEvents, publicEvent } from './event-rows.ts';
 import { openSql, overdueSql, todayStartSql } from './overdue.ts';
@@ -19,9 +19,13 @@ import { areaFilter } from './viewer.ts';
  * - today.satisfaction: mean rating (1–5) of requests rated in the last 30 days, null if none
  *   (`ratings`: how many)
  * - trend: the last 30 days, oldest first, with new and resolved as above (resolved that day and still so)
- * - grids: every grid in the area with its open and overdue requests, and `load` ∈ [0, 1]:
- *   (open + overdue) relative to the busiest grid (an overdue request weighs twice)
+ * - unitLevel, units: what the screen shades and tours — every grid of a street's or a community's
+ *   screen; a district's (or a whole county's) streets instead, since its thousands of grids are
+ *   too small to read at that scale and its staff drill down street by street. Each unit with its
+ *   open and overdue requests, and `load` ∈ [0, 1]: (open + overdue) relative to the busiest unit
+ *   (an overdue request weighs twice)
  * - latest: the 20 newest events, public fields only
+ * - areaName, parent: the area's name and the area above it (the screen's way back up)
  */
 export type Stats = Awaited<ReturnType<typeof loadStats>>;
 
@@ -32,6 +36,31 @@ const takenUp = sql`(e.from_status = 'collected' AND e.to_status NOT IN ${sqlLis
 const reachesResolved = sql`(e.to_status IN ${resolvedStates} AND (e.from_status IS NULL OR e.from_status NOT IN ${resolvedStates}))`;
 /** the request is resolved or closed now (a reopened one is being worked on again) */
 const stillResolved = sql`r.status IN ${resolvedStates}`;
+/** the audit actions that carry a rating */
+const ratingActions = sqlList(['rated', 'reopened']);
+
+const shareMs = 30_000;
+const shared = new WeakMap<Database, Map<string, { key: string; at: number; figures: Promise<Stats> }>>();
+
+/**
+ * The figures as `loadStats`, computed once for every screen that asks while nothing was written:
+ * the key is the next transaction id (`pg_snapshot_xmax`), which every committed write moves on,
+ * and an answer is kept at most 30 s (overdue and today move on with the clock). A county's
+ * screens all reload after the same event; one computation serves them (at a million requests it
+ * takes seconds on the embedded engine).
+ */
+export async function sharedStats(database: Database, area: { id: string; level: AreaLevel } | null): Promise<Stats> {
+  const [{ key }] = await database.rows<{ key: string }>(sql`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS key`);
+  let byArea = shared.get(database);
+  if (!byArea) shared.set(database, (byArea = new Map()));
+  const name = area?.id ?? '';
+  const kept = byArea.get(name);
+  if (kept && kept.key === key && Date.now() - kept.at < shareMs) return kept.figures;
+  const figures = loadStats(database, area);
+  byArea.set(name, { key, at: Date.now(), figures });
+  figures.catch(() => { if (byArea.get(name)?.figures === figures) byArea.delete(name); });
+  return figures;
+}
 
 export async function loadStats(database: Database, area: { id: string; level: AreaLevel } | null) {
   const inArea: SQL = area ? areaFilter(area).where : sql`TRUE`;
@@ -47,14 +76,20 @@ export async function loadStats(database: Database, area: { id: string; level: A
       (SELECT count(*) FROM requests r WHERE ${inArea} AND ${overdueSql}) AS overdue,
       (SELECT count(*) FROM requests r WHERE ${inArea} AND ${openSql}) AS open`);
 
-  // a rating's time is its audit event ('rated', or 'reopened' for a poor one); updated_at for older rows
+  // a rating's time is its audit event ('rated', or 'reopened' for a poor one): the rating events of
+  // the window, read by their time (request_events_at_idx); a row rated before the audit trail kept
+  // ratings has none, and its last change (updated_at) stands for it
   const [satisfaction] = await database.rows<Record<string, unknown>>(sql`
-    WITH rated AS (
-      SELECT r.rating, COALESCE((SELECT max(e.at) FROM request_events e
-        WHERE e.request_id = r.id AND e.action IN ('rated', 'reopened')), r.updated_at) AS at
-      FROM requests r WHERE ${inArea} AND r.rating IS NOT NULL
+    WITH recent AS (
+      SELECT DISTINCT e.request_id FROM request_events e WHERE e.at >= now() - interval '30 days' AND e.action IN ${ratingActions}
+    ),
+    rated AS (
+      SELECT r.rating FROM requests r JOIN recent ON recent.request_id = r.id WHERE ${inArea} AND r.rating IS NOT NULL
+      UNION ALL
+      SELECT r.rating FROM requests r WHERE ${inArea} AND r.rating IS NOT NULL AND r.updated_at >= now() - interval '30 days'
+        AND NOT EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.action IN ${ratingActions})
     )
-    SELECT round(avg(rating)::numeric, 2)::float8 AS mean, count(*) AS n FROM rated WHERE at >= now() - interval '30 days'`);
+    SELECT round(avg(rating)::numeric, 2)::float8 AS mean, count(*) AS n FROM rated`);
 
   const trend = await database.rows<Record<string, unknown>>(sql`
     WITH days AS (
@@ -74,20 +109,31 @@ export async function loadStats(database: Database, area: { id: string; level: A
     FROM days LEFT JOIN filed ON filed.day = days.day LEFT JOIN done ON done.day = days.day
     ORDER BY days.day`);
 
-  const grids = await database.rows<Record<string, unknown>>(sql`
-    SELECT g.id, g.name, g.parent_id,
-      (SELECT count(*) FROM requests r WHERE r.grid_id = g.id AND ${openSql}) AS open,
-      (SELECT count(*) FROM requests r WHERE r.grid_id = g.id AND ${overdueSql}) AS overdue
-    FROM areas g
-    WHERE g.level = 'grid' AND ${gridsIn(area)}
-    ORDER BY g.id`);
+  const unitLevel = await unitLevelOf(database, area);
+  const column = sql.raw(`r.${unitLevel}_id`);
+  // one pass over the open requests (the partial index), then every unit, those without any too
+  const units = await database.rows<Record<string, unknown>>(sql`
+    WITH counts AS (
+      SELECT ${column} AS id, count(*) AS open, count(*) FILTER (WHERE ${overdueSql}) AS overdue
+      FROM requests r WHERE ${inArea} AND ${openSql} GROUP BY 1
+    )
+    SELECT u.id, u.name, u.parent_id, coalesce(c.open, 0) AS open, coalesce(c.overdue, 0) AS overdue
+    FROM areas u LEFT JOIN counts c ON c.id = u.id
+    WHERE u.level = ${unitLevel} AND ${unitsIn(area, unitLevel)}
+    ORDER BY u.id`);
   const weight = (g: Record<string, unknown>) => int(g.open) + int(g.overdue);
-  const busiest = Math.max(0, ...grids.map(weight));
+  const busiest = Math.max(0, ...units.map(weight));
+
+  const [named] = area ? await database.rows<{ name: string; parent_id: string | null; parent_name: string | null }>(sql`
+    SELECT a.name, p.id AS parent_id, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.id = a.parent_id WHERE a.id = ${area.id}`) : [];
 
   const latest = await loadEvents(database, inArea, { limit: 20, newest: true });
 
   return {
     areaId: area?.id ?? null,
+    areaName: named?.name ?? null,
+    /** the area one level up, for the screen's way back up (a drilled-down staff screen) */
+    parent: named?.parent_id ? { id: named.parent_id, name: String(named.parent_name) } : null,
     generatedAt: new Date().toISOString(),
     today: {
       new: int(today.new),
@@ -99,10 +145,11 @@ export async function loadStats(database: Database, area: { id: string; level: A
       ratings: int(satisfaction.n),
     },
     trend: trend.map((d) => ({ date: String(d.date), new: int(d.new), resolved: int(d.resolved) })),
-    grids: grids.map((g) => ({
+    unitLevel,
+    units: units.map((g) => ({
       id: String(g.id),
       name: String(g.name),
-      communityId: (g.parent_id as string | null) ?? null,
+      parentId: (g.parent_id as string | null) ?? null,
       open: int(g.open),
       overdue: int(g.overdue),
       load: busiest === 0 ? 0 : Math.round((weight(g) / busiest) * 100) / 100,
@@ -111,14 +158,21 @@ export async function loadStats(database: Database, area: { id: string; level: A
   };
 }
 
-/** Grids inside an area of any level: the street's, the community's, the grid itself, a micro-grid's grid. */
-function gridsIn(area: { id: string; level: string } | null): SQL {
+/** Streets for a district's screen, and for one of the whole installation when it holds districts; grids otherwise. */
+async function unitLevelOf(database: Database, area: { level: AreaLevel } | null): Promise<UnitLevel> {
+  if (area) return area.level === 'district' ? 'street' : 'grid';
+  const [row] = await database.rows<{ any: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM areas WHERE level = 'district') AS any`);
+  return row.any ? 'street' : 'grid';
+}
+
+/** The units inside an area of any level: a district's streets; the street's, the community's grids, the grid itself, a micro-grid's grid. */
+function unitsIn(area: { id: string; level: string } | null, unitLevel: UnitLevel): SQL {
   if (!area) return sql`TRUE`;
+  if (unitLevel === 'street') return sql`u.parent_id = ${area.id}`;
   switch (area.level) {
-    case 'district': return sql`g.parent_id IN (SELECT id FROM areas WHERE parent_id IN (SELECT id FROM areas WHERE parent_id = ${area.id}))`;
-    case 'street': return sql`g.parent_id IN (SELECT id FROM areas WHERE parent_id = ${area.id})`;
-    case 'community': return sql`g.parent_id = ${area.id}`;
-    case 'grid': return sql`g.id = ${area.id}`;
-    default: return sql`g.id = (SELECT parent_id FROM areas WHERE id = ${area.id})`;
+    case 'street': return sql`u.parent_id IN (SELECT id FROM areas WHERE parent_id = ${area.id})`;
+    case 'community': return sql`u.parent_id = ${area.id}`;
+    case 'grid': return sql`u.id = ${area.id}`;
+    default: return sql`u.id = (SELECT parent_id FROM areas WHERE id = ${area.id})`;
   }
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/client.ts';
 import type { AreaLevel } from '../contract/vocabulary.ts';
 import { Stats } from '../contract/wire.ts';
 import { ApiError } from '../errors.ts';
-import { loadStats } from '../live/stats.ts';
+import { sharedStats } from '../live/stats.ts';
 import { kioskAreaOr403 } from '../live/viewer.ts';
 import { query } from '../validate.ts';
 
@@ -29,6 +29,6 @@ export const statsRoutes = (database: Database) => new Hono()
       if (!row) throw new ApiError('area_not_found', `no area ${areaId}; area ids look like MS-XSL (community) or MS-XSL-G01 (grid)`);
       area = row;
     }
-    const stats: Stats = Stats.parse(await loadStats(database, area));
+    const stats: Stats = Stats.parse(await sharedStats(database, area));
     return c.json(stats, 200, { 'cache-control': 'no-store' });
   });

@@ -3,6 +3,8 @@ import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Feature } from 'geojson';
 import type { Database } from '../db/client.ts';
+import { areaLabelMinZoom, areaMinZoom, tileLayerMinZoom } from '../contract/tiles.ts';
+import type { AreaLevel } from '../contract/vocabulary.ts';
 
 /**
  * Vector tiles cut in JavaScript (geojson-vt → vt-pbf), so they work the same on PGlite, whose
@@ -75,8 +77,12 @@ export class TileIndex {
     if (hit) return hit;
     const tiles: Record<string, any> = {};
     for (const [name, layer] of this.layers) {
+      if (z < (tileLayerMinZoom[name] ?? 0)) continue; // no style draws it this far out
       const tile = layer.getTile(z, x, y);
-      if (tile && tile.features.length) tiles[name] = tile;
+      if (!tile) continue;
+      const byLevel = name === 'areas' ? areaMinZoom : name === 'area_labels' ? areaLabelMinZoom : null;
+      const features = byLevel ? tile.features.filter((f) => z >= (byLevel[f.tags?.level as AreaLevel] ?? 0)) : tile.features;
+      if (features.length) tiles[name] = features === tile.features ? tile : { ...tile, features };
     }
     const encoded = Object.keys(tiles).length ? fromGeojsonVt(tiles, { version: 2, extent: 4096 }) : empty;
     if (this.cache.size >= cacheSize) this.cache.delete(this.cache.keys().next().value!);

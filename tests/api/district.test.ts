@@ -72,6 +72,23 @@ describe.each(modes())('a district above the streets on %s', (mode) => {
     expect((await call(t, 'GET', `/api/staff/requests/${filed.ticket}`, { cookie: otherCookie })).status).toBe(403);
   });
 
+  it("shows the district's screen its streets, not its thousands of grids, and each screen the way back up", async () => {
+    const stats = async (query: string) => (await t.get(`/api/stats${query}`)).json();
+    const district = await stats('?areaId=T-D');
+    const street = await stats('?areaId=MS');
+    expect(district.unitLevel).toBe('street');
+    expect(district.areaName).toBe('测试区');
+    expect(district.parent).toBeNull();
+    // the street's counts are its grids' counts summed: one unit, the same figures
+    const sum = (key: 'open' | 'overdue') => street.units.reduce((n: number, g: { open: number; overdue: number }) => n + g[key], 0);
+    expect(district.units).toEqual([expect.objectContaining({ id: 'MS', parentId: 'T-D', open: sum('open'), overdue: sum('overdue') })]);
+    expect(district.units[0].open).toBeGreaterThan(0);
+    expect(street.unitLevel).toBe('grid');
+    expect(street.parent).toEqual({ id: 'T-D', name: '测试区' });
+    // the installation's own screen: by street too, once it holds districts
+    expect((await stats('')).unitLevel).toBe('street');
+  });
+
   it('counts the district in the 三率 as its streets, and a street administrator of the street cannot ask for it', async () => {
     const month = new Date().toISOString().slice(0, 7);
     const rates = (area: string, cookie: string) => call(t, 'GET', `/api/rates?month=${month}&area=${area}`, { cookie });

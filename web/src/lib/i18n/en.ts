@@ -198,6 +198,11 @@ export const en: Messages = {
     trendResolved: 'Resolved',
     grids: 'Grids',
     gridName: 'Grid',
+    // a district's screen lists its streets; staff drill down and back up (issue 12 §2)
+    streets: 'Streets and towns',
+    streetName: 'Street',
+    busiestOf: (shown: number, total: number) => `busiest ${shown} of ${total}`,
+    upTo: (name: string) => `↑ up to ${name}`,
     open: 'Open',
     load: 'Load',
     feed: 'Latest',

@@ -198,6 +198,11 @@ export const zhCN = {
     trendResolved: '办结',
     grids: '各网格',
     gridName: '网格',
+    // a district's screen lists its streets; staff drill down and back up (issue 12 §2)
+    streets: '各街道（乡镇）',
+    streetName: '街道',
+    busiestOf: (shown: number, total: number) => `负荷最高 ${shown} 个，共 ${total} 个`,
+    upTo: (name: string) => `↑ 返回${name}`,
     open: '在办',
     load: '负荷',
     feed: '最新动态',

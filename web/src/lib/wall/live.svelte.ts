@@ -50,13 +50,12 @@ class WallLive {
     this.live.version = value;
   }
 
-  /** Open requests of the screen's grids. */
+  /** Open requests of the screen's area (the live view asks the server for that area's only). */
   get markers(): Map<string, Marker> {
-    const grids = new Set(this.stats?.grids.map((g) => g.id) ?? []);
-    return new Map([...this.live.requests].filter(([, r]) => this.#shown(r, grids)));
+    return new Map([...this.live.requests].filter(([, r]) => this.#shown(r)));
   }
 
-  #shown = (r: LiveRequest, grids: Set<string>) => isOpen(r) && !!r.gridId && grids.has(r.gridId);
+  #shown = (r: LiveRequest) => isOpen(r) && !!r.gridId;
 
   async start(kiosk: string | null, areaId: string | null = null) {
     this.kiosk = kiosk;
@@ -100,8 +99,7 @@ class WallLive {
 
   /** The markers as GeoJSON for the map, with their urgency worked out now. */
   collection(now = Date.now()): FeatureCollection<Point> {
-    const grids = new Set(this.stats?.grids.map((g) => g.id) ?? []);
-    return this.live.features((r) => this.#shown(r, grids), (r) => {
+    return this.live.features((r) => this.#shown(r), (r) => {
       const { urgency, minutes } = markerUrgency(r, now);
       return { urgency, timeLeftMinutes: minutes };
     });

@@ -116,7 +116,8 @@ export function layersAreaLines(source: string, theme: Theme): LayerSpecificatio
       id: 'streets-line',
       type: 'line',
       filter: isLevel('street'),
-      paint: { 'line-color': c.street, 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 3, 17, 6], 'line-dasharray': [4, 1, 1, 1] },
+      // a district's wall tours its streets: the one it stands on lit like a grid of a street's wall
+      paint: { 'line-color': wall ? ['case', focused, wallGridColours.focus, c.street] : c.street, 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 3, 17, 6], 'line-dasharray': [4, 1, 1, 1] },
     },
     {
       ...base,

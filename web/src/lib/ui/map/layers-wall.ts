@@ -1,24 +1,29 @@
-import type { ExpressionSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
+import type { ExpressionSpecification, FilterSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import type { FeatureCollection, Point } from 'geojson';
 import { loadStops, timeLeftColours, ui } from '../colours.ts';
 import { matchBy } from './expressions.ts';
 import { LIVE_SOURCE, TILES_SOURCE } from './sources.ts';
+import type { UnitLevel } from '../../../../../api/contract/vocabulary.ts';
 
-// The wall screen's own layers: grids shaded by their open load (feature-state on the tiles'
-// areas), and live request markers coloured by time left, with a ring that pulses on arrival.
+// The wall screen's own layers: its units (grids, or a district's streets: api/live/stats.ts)
+// shaded by their open load (feature-state on the tiles' areas), and live request markers coloured
+// by time left, with a ring that pulses on arrival.
 
 const load: ExpressionSpecification = ['coalesce', ['feature-state', 'load'], 0];
 const focused: ExpressionSpecification = ['boolean', ['feature-state', 'focus'], false];
-/** grids of the screen's own area (feature-state `inArea`); the neighbours stay dim */
+/** units of the screen's own area (feature-state `inArea`); the neighbours stay dim */
 const inArea: ExpressionSpecification = ['boolean', ['feature-state', 'inArea'], false];
 
-export function layersGridLoad(source: string): LayerSpecification[] {
+const unitsLayer = 'units-load';
+const ofLevel = (level: UnitLevel): FilterSpecification => ['==', ['get', 'level'], level];
+
+export function layersUnitLoad(source: string): LayerSpecification[] {
   return [{
-    id: 'grids-load',
+    id: unitsLayer,
     type: 'fill',
     source,
     'source-layer': 'areas',
-    filter: ['==', ['get', 'level'], 'grid'],
+    filter: ofLevel('grid'),
     paint: {
       'fill-color': ['interpolate', ['linear'], load, ...loadStops.flat()] as ExpressionSpecification,
       'fill-opacity': ['case', focused, 0.85, inArea, 0.62, 0.12],
@@ -91,12 +96,17 @@ export function renderedTickets(map: MapLibreMap): string[] {
   return map.queryRenderedFeatures({ layers: ['live-markers'] }).map((f) => String(f.properties.ticket));
 }
 
-/** A grid of the screen's area with its open load 0–1 (/api/stats). */
-export function shadeGrid(map: MapLibreMap, gridId: string, gridLoad: number): void {
-  map.setFeatureState({ source: TILES_SOURCE, sourceLayer: 'areas', id: gridId }, { load: gridLoad, inArea: true });
+/** Which level the screen's units are: the load layer shades that level only. */
+export function showUnitLevel(map: MapLibreMap, level: UnitLevel): void {
+  map.setFilter(unitsLayer, ofLevel(level));
 }
 
-/** The grid the tour stands on: lit fill, thick yellow outline. */
-export function focusGrid(map: MapLibreMap, gridId: string, focus: boolean): void {
-  map.setFeatureState({ source: TILES_SOURCE, sourceLayer: 'areas', id: gridId }, { focus });
+/** A unit of the screen's area with its open load 0–1 (/api/stats). */
+export function shadeUnit(map: MapLibreMap, unitId: string, unitLoad: number): void {
+  map.setFeatureState({ source: TILES_SOURCE, sourceLayer: 'areas', id: unitId }, { load: unitLoad, inArea: true });
+}
+
+/** The unit the tour stands on: lit fill, thick yellow outline. */
+export function focusUnit(map: MapLibreMap, unitId: string, focus: boolean): void {
+  map.setFeatureState({ source: TILES_SOURCE, sourceLayer: 'areas', id: unitId }, { focus });
 }

@@ -5,6 +5,8 @@ import { mapStyle } from './style.ts';
 import { themes, type Theme } from './theme.ts';
 import { layerGroups, layerIdsOfGroup } from './groups.ts';
 import { fontNames } from './fonts-spec.ts';
+import { areaLabelMinZoom, areaMinZoom, tileLayerMinZoom } from '../../../../../api/contract/tiles.ts';
+import type { AreaLevel } from '../../../../../api/contract/vocabulary.ts';
 
 const ORIGIN = 'http://localhost:8080';
 
@@ -39,6 +41,19 @@ function paintedColours(layer: LayerSpecification): string[] {
 describe.each(themes)('the %s theme', (theme) => {
   it('passes the MapLibre style validator', () => {
     expect(validateStyleMin(makeStyle(theme))).toEqual([]);
+  });
+
+  it('draws no tile layer, and no level of areas, at a zoom the tile server leaves it out', () => {
+    for (const layer of makeStyle(theme).layers) {
+      const sourceLayer = (layer as { 'source-layer'?: string })['source-layer'];
+      if (!sourceLayer) continue;
+      const from = layer.minzoom ?? 0;
+      expect(from, layer.id).toBeGreaterThanOrEqual(tileLayerMinZoom[sourceLayer] ?? 0);
+      const byLevel = sourceLayer === 'areas' ? areaMinZoom : sourceLayer === 'area_labels' ? areaLabelMinZoom : {};
+      // the levels a layer's filter names: ["==", ["get", "level"], "microgrid"] and the like
+      const levels = [...JSON.stringify((layer as { filter?: unknown }).filter ?? null).matchAll(/\["get","level"\],"(\w+)"/g)].map((m) => m[1]);
+      for (const level of levels) expect(from, `${layer.id} (${level})`).toBeGreaterThanOrEqual(byLevel[level as AreaLevel] ?? 0);
+    }
   });
 
   it('gives every layer a unique id', () => {
@@ -99,8 +114,8 @@ describe('the day theme', () => {
 describe('the wall theme', () => {
   it('shades grids by their load from feature-state, under the roads', () => {
     const ids = makeStyle('wall').layers.map((layer) => layer.id);
-    expect(ids.indexOf('grids-load')).toBeGreaterThan(-1);
-    expect(ids.indexOf('grids-load')).toBeLessThan(ids.indexOf('roads'));
+    expect(ids.indexOf('units-load')).toBeGreaterThan(-1);
+    expect(ids.indexOf('units-load')).toBeLessThan(ids.indexOf('roads'));
   });
 
   it('draws live markers above everything else and the requests of the day map not at all', () => {

@@ -4,7 +4,7 @@ import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUEST_AREAS_SOUR
 import { layersBackground, layersBasemapLabels, layersBuildings, layersLanduse, layersRoads } from './layers-basemap.ts';
 import { layersAreaFills, layersAreaLabels, layersAreaLines } from './layers-areas.ts';
 import { layersPois, layersRequestAreas, layersRequests } from './layers-points.ts';
-import { layersGridLoad, layersLive } from './layers-wall.ts';
+import { layersUnitLoad, layersLive } from './layers-wall.ts';
 import { layersCircle } from './layers-circle.ts';
 import { layersPin, layersSpots, layersWalk } from './layers-pin.ts';
 
@@ -41,7 +41,7 @@ const compositions: Record<Theme, () => Composition> = {
   }),
   wall: () => ({
     sources: { [LIVE_SOURCE]: emptySource('ticket') },
-    layers: [...ground('wall', layersGridLoad(TILES_SOURCE)), ...labels('wall'), ...layersPois(TILES_SOURCE, 'wall'), ...layersLive(LIVE_SOURCE)],
+    layers: [...ground('wall', layersUnitLoad(TILES_SOURCE)), ...labels('wall'), ...layersPois(TILES_SOURCE, 'wall'), ...layersLive(LIVE_SOURCE)],
   }),
   circle: () => ({
     // the shading goes under the labels, above the basemap's own buildings

@@ -1,0 +1,2 @@
+CREATE INDEX "request_events_at_idx" ON "request_events" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "requests_rated_updated_idx" ON "requests" USING btree ("updated_at") WHERE rating IS NOT NULL;
