@@ -51,6 +51,16 @@ export class LiveRequests {
   view = $state.raw<ViewState | null>(null);
   /** counts per area when the view is too full for markers */
   areas = $state.raw<ViewArea[]>([]);
+
+  /** The counts per area as points at their label points, for a map's count discs. */
+  get areaFeatures(): FeatureCollection<Point> {
+    return {
+      type: 'FeatureCollection',
+      features: this.areas.map(({ lon, lat, ...area }) => ({
+        type: 'Feature', id: area.id, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: area,
+      })),
+    };
+  }
   /** each event as it arrives (the wall's feed and pulse) */
   onEvent: ((event: LiveEvent) => void) | null = null;
 

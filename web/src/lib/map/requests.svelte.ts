@@ -15,12 +15,7 @@ class RequestsStore {
   }
 
   get areas(): FeatureCollection<Point> {
-    return {
-      type: 'FeatureCollection',
-      features: this.live.areas.map(({ lon, lat, ...area }) => ({
-        type: 'Feature', id: area.id, geometry: { type: 'Point', coordinates: [lon, lat] }, properties: area,
-      })),
-    };
+    return this.live.areaFeatures;
   }
 
   get view() {

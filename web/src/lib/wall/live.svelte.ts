@@ -65,8 +65,9 @@ class WallLive {
     this.#statsTimer = setInterval(() => void this.loadStats(), STATS_INTERVAL);
     this.feed = this.stats?.latest ?? [];
     this.live.onEvent = (event) => this.#arrived(event);
-    // the open requests of the screen's area (the kiosk's, or the staff member's), not every request
-    this.live.setView(kiosk || !areaId ? {} : { area: areaId });
+    // the open requests of the screen's area (the kiosk's, or the staff member's), not every request;
+    // a district's screen: counts per street (the view's zoom below the markers'), its thousands of markers unreadable
+    this.live.setView({ ...(!kiosk && areaId && { area: areaId }), ...(this.stats?.unitLevel === 'street' && { zoom: '10' }) });
     await this.live.start(kiosk);
   }
 
@@ -95,6 +96,11 @@ class WallLive {
     this.feed = [event, ...this.feed.filter((e) => e.id !== event.id)].slice(0, FEED_LENGTH);
     if (this.#debounce) clearTimeout(this.#debounce);
     this.#debounce = setTimeout(() => void this.loadStats(), STATS_DEBOUNCE);
+  }
+
+  /** A district's screen: its open requests counted per street, at each street's label point. */
+  areaCounts(): FeatureCollection<Point> {
+    return this.live.areaFeatures;
   }
 
   /** The markers as GeoJSON for the map, with their urgency worked out now. */

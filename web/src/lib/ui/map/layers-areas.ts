@@ -163,9 +163,19 @@ export function layersAreaLabels(source: string, theme: Theme): LayerSpecificati
     {
       ...base,
       id: 'communities-label',
+      // a county's 256 village names from 11 on; further out its streets' names
+      minzoom: 11,
       maxzoom: 15.5,
       filter: isLevel('community'),
       layout: { 'text-field': ['get', 'name'], 'text-font': fonts.bold, 'text-size': wall ? 22 : 17, 'text-allow-overlap': false },
+      paint: { ...halo, 'text-color': c.communityLabel, 'text-halo-width': 2.5 },
+    },
+    {
+      ...base,
+      id: 'streets-label',
+      maxzoom: 11,
+      filter: isLevel('street'),
+      layout: { 'text-field': ['get', 'name'], 'text-font': fonts.bold, 'text-size': wall ? 26 : 16, 'text-allow-overlap': false, 'text-offset': [0, wall ? -1.4 : -1] },
       paint: { ...halo, 'text-color': c.communityLabel, 'text-halo-width': 2.5 },
     },
   ];

@@ -122,11 +122,11 @@ export function showPoiCategories(map: MapLibreMap, categories: readonly string[
  * A view too full for markers: one disc per street, community or grid at its label point, sized by
  * its open requests and red when some are overdue, with the count written on it.
  */
-export function layersRequestAreas(source: string): LayerSpecification[] {
+export function layersRequestAreas(source: string, scale = 1): LayerSpecification[] {
   // areas with nothing to count draw nothing; the disc sits below the area's name (drawn at the same point)
   const base = { source, metadata: { group: 'requests' }, filter: ['>', ['+', ['get', 'open'], ['get', 'closed']], 0] as FilterSpecification } as const;
-  const below: [number, number] = [0, 26]; // px
-  const size: ExpressionSpecification = ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 0, 12, 10, 20, 40, 34];
+  const below: [number, number] = [0, 26 * scale]; // px
+  const size: ExpressionSpecification = ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 0, 12 * scale, 10, 20 * scale, 40, 34 * scale];
   return [
     {
       ...base,
@@ -145,7 +145,7 @@ export function layersRequestAreas(source: string): LayerSpecification[] {
       ...base,
       id: 'request-areas-count',
       type: 'symbol',
-      layout: { 'text-field': ['to-string', ['get', 'open']], 'text-font': fonts.bold, 'text-size': 13, 'text-allow-overlap': true },
+      layout: { 'text-field': ['to-string', ['get', 'open']], 'text-font': fonts.bold, 'text-size': 13 * scale, 'text-allow-overlap': true, 'text-ignore-placement': true },
       paint: { 'text-color': ui.onColour, 'text-translate': below },
     },
   ];

@@ -40,8 +40,12 @@ const compositions: Record<Theme, () => Composition> = {
     ],
   }),
   wall: () => ({
-    sources: { [LIVE_SOURCE]: emptySource('ticket') },
-    layers: [...ground('wall', layersUnitLoad(TILES_SOURCE)), ...labels('wall'), ...layersPois(TILES_SOURCE, 'wall'), ...layersLive(LIVE_SOURCE)],
+    // a district's screen counts per street (REQUEST_AREAS_SOURCE) where a street's shows markers
+    sources: { [LIVE_SOURCE]: emptySource('ticket'), [REQUEST_AREAS_SOURCE]: emptySource('id') },
+    layers: [
+      ...ground('wall', layersUnitLoad(TILES_SOURCE)), ...labels('wall'), ...layersPois(TILES_SOURCE, 'wall'),
+      ...layersRequestAreas(REQUEST_AREAS_SOURCE, 1.8), ...layersLive(LIVE_SOURCE),
+    ],
   }),
   circle: () => ({
     // the shading goes under the labels, above the basemap's own buildings
