@@ -530,6 +530,9 @@ export const en: Messages = {
     username: 'username', password: 'password', photo: 'photo', q: 'search', limit: 'limit', kind: 'kind',
     from: 'start', bbox: 'extent', areaId: 'area', scope: 'scope', status: 'status', token: 'token',
     name: 'name', role: 'role', phone: 'phone', phonePublic: 'public phone', label: 'name', // the console (issue 8)
+    // care household form and wish claims (issue 11)
+    idNumber: 'ID number', buildingId: 'building', room: 'unit/room', workerId: 'responsible worker', colour: 'level', scheme: 'scheme', categories: 'groups', notes: 'notes',
+    claimantName: "claimant's name", claimantPhone: "claimant's phone",
   } as Record<string, string>,
   // issue 9 §1: the reporter has their phone number erased from the ticket page
   contactErase: {
@@ -813,6 +816,21 @@ export const en: Messages = {
     mapLegend: 'Red needs most attention; green once the needs are met',
     workerPage: 'Care ledger',
     wallTitle: 'Care households',
+    // household add and edit, colour history (issue 11)
+    add: '+ Add a household',
+    edit: 'Edit',
+    form: {
+      addTitle: 'Add a household', editTitle: 'Edit the household', name: 'Name', idNumber: 'ID number', phone: 'Phone',
+      grid: 'Grid', pickGrid: 'Choose a grid', building: 'Building', pickBuilding: 'Choose a building', room: 'Unit/room', roomHint: 'e.g. unit 3, room 502',
+      scheme: 'Scheme', colour: 'Level', categories: 'Groups', worker: 'Responsible worker', workerDefault: "Default: the grid's worker",
+      notes: 'Notes', sealedNote: 'Name, ID number, phone, address and notes are stored encrypted, seen only by staff of the area',
+      save: 'Save', saving: 'Saving…', cancel: 'Cancel', created: 'Added', saved: 'Saved',
+      buildingFixed: 'The building cannot be changed once written down; if they moved, add them again',
+    },
+    history: {
+      title: 'Level changes', created: 'Written down as', edited: 'Changed', visit: 'After a visit',
+      line: (via: string, from: string | null, to: string) => (from ? `${via} ${from} → ${to}` : `${via} ${to}`),
+    },
   },
   // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
   view: {

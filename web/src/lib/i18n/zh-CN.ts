@@ -531,6 +531,9 @@ export const zhCN = {
     username: '用户名', password: '密码', photo: '照片', q: '搜索内容', limit: '数量', kind: '类型',
     from: '起点', bbox: '范围', areaId: '区域', scope: '范围', status: '状态', token: '凭证',
     name: '姓名', role: '职务', phone: '电话', phonePublic: '电话公开', label: '名称', // the console (issue 8)
+    // care household form and wish claims (issue 11)
+    idNumber: '身份证号', buildingId: '楼栋', room: '单元/室', workerId: '责任人', colour: '分级', scheme: '方案', categories: '类别', notes: '备注',
+    claimantName: '认领人姓名', claimantPhone: '认领人电话',
   } as Record<string, string>,
   // issue 9 §1: the reporter has their phone number erased from the ticket page
   contactErase: {
@@ -813,6 +816,21 @@ export const zhCN = {
     mapLegend: '红色最需关注；需求解决后改为绿色',
     workerPage: '关爱台账',
     wallTitle: '关爱对象',
+    // household add and edit, colour history (issue 11)
+    add: '＋ 新增关爱对象',
+    edit: '编辑',
+    form: {
+      addTitle: '新增关爱对象', editTitle: '编辑关爱对象', name: '姓名', idNumber: '身份证号', phone: '联系电话',
+      grid: '网格', pickGrid: '选择网格', building: '楼栋', pickBuilding: '选择楼栋', room: '单元/室', roomHint: '如 3单元502',
+      scheme: '管理方案', colour: '分级', categories: '类别', worker: '责任人', workerDefault: '默认：本网格网格员',
+      notes: '备注', sealedNote: '姓名、身份证号、电话、住址和备注加密保存，仅辖区工作人员可见',
+      save: '保存', saving: '正在保存…', cancel: '取消', created: '已新增', saved: '已保存',
+      buildingFixed: '楼栋登记后不能修改；如已搬家，请新增一条',
+    },
+    history: {
+      title: '分级变化', created: '登记为', edited: '调整', visit: '走访后',
+      line: (via: string, from: string | null, to: string) => (from ? `${via} ${from} → ${to}` : `${via} ${to}`),
+    },
   },
   // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
   view: {
