@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { call, signIn } from '../helpers/staff.ts';
 import type { CareHousehold, CarePlaces } from '../../api/contract/care.ts';
+import { careKeys, deriveKeys, nameIndex, readMasterKey, seal, unseal, type CareKeys } from '../../api/care/seal.ts';
+import { RotationRefused, rotateKey, sealedColumns } from '../../api/care/rotate.ts';
 
 // Keeping the care ledger and the wish board (issue 11): staff add and edit a household on /care
 // (a colour change kept with who and when), and volunteers claim a published wish from the public
@@ -112,6 +117,70 @@ describe.each(modes())('keeping the care ledger and the wish board on %s', (mode
       expect(await count()).toBe(before);
       const [h] = await t.database.rows<{ colour: string }>(sql`SELECT colour FROM care_households WHERE id = ${household}`);
       expect(h.colour).toBe('yellow');
+    });
+  });
+  // last: after it, this process's cached key is the old one
+  describe('rotating the care key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'care-key-'));
+    const keyFile = join(dir, 'care.key');
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Every sealed value of the database, as stored. */
+    async function stored() {
+      const all: { table: string; column: string; field: string; id: number; value: string }[] = [];
+      for (const [table, columns] of Object.entries(sealedColumns) as [string, Record<string, string>][]) {
+        for (const [column, field] of Object.entries(columns)) {
+          const rows = await t.database.rows<{ id: number; v: string }>(sql.raw(`SELECT id, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL ORDER BY id`));
+          all.push(...rows.map((r) => ({ table, column, field, id: Number(r.id), value: r.v })));
+        }
+      }
+      return all;
+    }
+    const opened = (values: Awaited<ReturnType<typeof stored>>, keys: CareKeys) => values.map((v) => unseal(v.value, v.field, keys));
+
+    it('knows every sealed column of the database', async () => {
+      const columns = await t.database.rows<{ t: string; c: string }>(sql`
+        SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND column_name LIKE '%\_sealed' ORDER BY 1, 2`);
+      expect(columns.map((r) => `${r.t}.${r.c}`).sort())
+        .toEqual(Object.entries(sealedColumns).flatMap(([table, cs]) => Object.keys(cs).map((c) => `${table}.${c}`)).sort());
+    });
+
+    it('refuses to start while one value does not open under the current key, changing nothing', async () => {
+      writeFileSync(keyFile, `${process.env.CARE_KEY}\n`);
+      const foreign = deriveKeys(randomBytes(32), 'elsewhere');
+      const [h] = await t.database.rows<{ id: number }>(sql`SELECT id FROM care_households ORDER BY id LIMIT 1`);
+      const [v] = await t.database.rows<{ id: number }>(sql`
+        INSERT INTO care_visits (household_id, finding_sealed) VALUES (${h.id}, ${seal('另一把钥匙', 'finding', foreign)}) RETURNING id`);
+      const before = await stored();
+      const refused = await rotateKey(t.database, { CARE_KEY_FILE: keyFile }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(RotationRefused);
+      expect((refused as RotationRefused).unreadable).toEqual([{ table: 'care_visits', column: 'finding_sealed', rows: 1 }]);
+      expect(await stored()).toEqual(before);
+      expect(readFileSync(keyFile, 'utf8').trim()).toBe(process.env.CARE_KEY);
+      expect(readdirSync(dir)).toEqual(['care.key']);
+      await t.database.rows(sql`DELETE FROM care_visits WHERE id = ${v.id}`);
+    });
+
+    it('re-seals every value under a new key in one go: readable with the new key only; the old key file kept as a backup', async () => {
+      const old = careKeys();
+      const before = await stored();
+      const plain = opened(before, old);
+      expect(plain.every((p) => p !== null)).toBe(true);
+      const done = await rotateKey(t.database, { CARE_KEY_FILE: keyFile });
+      expect(done.tables.care_households).toBeGreaterThan(0);
+      expect(done.tables.list_wishes).toBeGreaterThan(0);
+      const fresh = deriveKeys(readMasterKey(readFileSync(keyFile, 'utf8'), keyFile), keyFile);
+      expect(readFileSync(done.backup!, 'utf8').trim()).toBe(process.env.CARE_KEY);
+      expect(readdirSync(dir).sort()).toEqual(['care.key', done.backup!.slice(dir.length + 1)].sort());
+      const after = await stored();
+      expect(after.map((a) => `${a.table}.${a.column}:${a.id}`)).toEqual(before.map((b) => `${b.table}.${b.column}:${b.id}`));
+      expect(opened(after, fresh)).toEqual(plain);
+      expect(opened(after, old).filter((p) => p !== null)).toEqual([]);
+      // the name index follows the new key: a household is found by its exact name with the new key only
+      const [row] = await t.database.rows<{ name_sealed: string; name_index: string }>(sql`SELECT name_sealed, name_index FROM care_households ORDER BY id LIMIT 1`);
+      const name = unseal(row.name_sealed, 'name', fresh)!;
+      expect(row.name_index).toBe(nameIndex(name, fresh));
+      expect(row.name_index).not.toBe(nameIndex(name, old));
     });
   });
 });
