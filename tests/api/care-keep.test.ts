@@ -2,11 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { call, signIn } from '../helpers/staff.ts';
+import { SseReader } from '../helpers/sse.ts';
+import { createApp } from '../../api/app.ts';
+import { defaultLimits } from '../../api/guard/limits.ts';
+import type { WishBoard, WishRow } from '../../api/contract/lists.ts';
 import type { CareHousehold, CarePlaces } from '../../api/contract/care.ts';
 import { careKeys, deriveKeys, nameIndex, readMasterKey, seal, unseal, type CareKeys } from '../../api/care/seal.ts';
 import { RotationRefused, rotateKey, sealedColumns } from '../../api/care/rotate.ts';
@@ -119,6 +123,120 @@ describe.each(modes())('keeping the care ledger and the wish board on %s', (mode
       expect(h.colour).toBe('yellow');
     });
   });
+  describe('volunteers claiming a wish from the public board', () => {
+    let wish: number;
+    let hidden: number; // a wish not on the board
+    let building: { id: string; name: string; lon: number; lat: number };
+    const summary = `帮独居老人修好收音机 ${tag}`; // the one thing published
+    const marker = {
+      wish: `心愿原话${tag} 想听戏`, household: `3号楼${tag}王奶奶`, note: `内部备注${tag}`,
+      volunteer: `志愿者${tag}`, phone: `186 ${tag.replace(/\D/g, '6').slice(0, 3)}6 1234`.slice(0, 20),
+    };
+    const logged: string[] = [];
+    const board = async (query = '') => ok<WishBoard>(get(`/api/lists/wishes/board${query}`));
+    const onBoard = async () => (await board()).wishes.find((w) => w.id === wish);
+    const staffWish = async (cookie: string) => (await ok<{ wishes: WishRow[] }>(get('/api/lists/wishes', cookie))).wishes.find((w) => w.id === wish);
+    const code = async (res: Promise<Response>) => { const r = await res; return [r.status, (await r.json()).code]; };
+    const claim = (id: number, body: unknown) => post(`/api/lists/wishes/${id}/claim`, body);
+
+    beforeAll(async () => {
+      for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+        vi.spyOn(console, level).mockImplementation((...args: unknown[]) => { logged.push(args.map(String).join(' ')); });
+      }
+      const [b] = await t.database.rows<{ id: string; name: string; lon: number; lat: number }>(sql`
+        SELECT b.id, coalesce(b.name, b.number, b.id) AS name, ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat
+        FROM buildings b CROSS JOIN LATERAL assign_point(ST_PointOnSurface(b.geom)) a WHERE a.grid_id = ${g01} AND b.use = 'residential' ORDER BY b.id LIMIT 1`);
+      building = { id: b.id, name: b.name, lon: Number(b.lon), lat: Number(b.lat) };
+      wish = (await ok<{ id: number }>(post('/api/lists/wishes', { buildingId: building.id, wish: marker.wish, household: marker.household, publicSummary: summary }, zhao), 201)).id;
+      hidden = (await ok<{ id: number }>(post('/api/lists/wishes', { gridId: g01, wish: '不公开的心愿' }, zhao), 201)).id;
+    });
+    afterAll(() => vi.restoreAllMocks());
+
+    it('shows the published summary with its community and grid, waiting; refuses bad claims with stable codes', async () => {
+      expect(await onBoard()).toEqual({ id: wish, summary, gridName: '学生路社区第一网格', communityName: '学生路社区', status: 'posted', postedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect((await board()).wishes.find((w) => w.id === hidden)).toBeUndefined();
+      expect(await code(claim(hidden, { name: '某', phone: '13800001111' }))).toEqual([404, 'wish_not_found']);
+      expect(await code(claim(99999999, { name: '某', phone: '13800001111' }))).toEqual([404, 'wish_not_found']);
+      expect(await code(claim(wish, { phone: '13800001111' }))).toEqual([400, 'required']);
+      expect(await code(claim(wish, { name: '某', phone: 'call me' }))).toEqual([400, 'invalid_value']);
+      expect(await code(claim(wish, { name: '某', phone: '13800001111', email: 'x@y' }))).toEqual([400, 'unknown_field']);
+      expect((await onBoard())?.status).toBe('posted');
+    });
+
+    it('takes a claim (one of two), staff in scope see the volunteer and phone, decline it, take it again and confirm it', async () => {
+      expect(await ok(claim(wish, { name: marker.volunteer, phone: marker.phone }), 201)).toEqual({ status: 'offered' });
+      expect(await code(claim(wish, { name: '第二位', phone: '13800002222' }))).toEqual([409, 'wish_taken']);
+      expect((await onBoard())?.status).toBe('offered');
+      expect((await staffWish(zhao))?.offer).toEqual({ name: marker.volunteer, phone: marker.phone, at: expect.any(String) });
+      expect(await staffWish(otherSecretary)).toBeUndefined();
+      expect((await get('/api/lists/wishes')).status).toBe(401);
+      expect((await get('/api/lists/wishes', mediator)).status).toBe(403);
+      expect(await code(post(`/api/lists/wishes/${wish}/decline`, {}, otherSecretary))).toEqual([403, 'out_of_scope']);
+      expect(await code(post(`/api/lists/wishes/${wish}/decline`, {}))).toEqual([401, 'sign_in_required']);
+      expect(await ok(post(`/api/lists/wishes/${wish}/decline`, {}, zhao))).toEqual({ ok: true });
+      expect(await code(post(`/api/lists/wishes/${wish}/decline`, {}, zhao))).toEqual([409, 'no_offer']);
+      expect((await onBoard())?.status).toBe('posted');
+      const [declined] = await t.database.rows<{ offer_name: string | null; claimant_phone_sealed: string | null }>(sql`SELECT offer_name, claimant_phone_sealed FROM list_wishes WHERE id = ${wish}`);
+      expect(declined).toEqual({ offer_name: null, claimant_phone_sealed: null });
+
+      await ok(claim(wish, { name: marker.volunteer, phone: marker.phone }), 201);
+      expect(await ok(post(`/api/lists/wishes/${wish}/status`, { to: 'claimed' }, secretary))).toEqual({ status: 'claimed' });
+      expect(await staffWish(zhao)).toMatchObject({ status: 'claimed', claimantKind: 'volunteer', claimantName: marker.volunteer, claimantPhone: marker.phone, offer: null });
+      expect((await onBoard())?.status).toBe('claimed');
+      expect(await code(claim(wish, { name: '第二位', phone: '13800002222' }))).toEqual([409, 'wish_taken']);
+      await ok(post(`/api/lists/wishes/${wish}/status`, { to: 'fulfilled', note: marker.note }, zhao));
+      expect((await onBoard())?.status).toBe('fulfilled');
+      await ok(post(`/api/lists/wishes/${wish}/status`, { to: 'confirmed' }, zhao));
+      expect((await onBoard())?.status).toBe('fulfilled');
+    });
+
+    it('limits claims per address like public filings', async () => {
+      // on PostgreSQL the counts are shared in rate_counts, where this file's earlier claims (under the suite's lifted limits) were counted
+      await t.database.rows(sql`DELETE FROM rate_counts`);
+      const limited = createApp({ database: t.database, tiles: t.tiles, limits: { ...defaultLimits, filings: 2 } });
+      const send = () => limited.request(`http://localhost/api/lists/wishes/${hidden}/claim`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '某', phone: '13800001111' }) });
+      expect([(await send()).status, (await send()).status]).toEqual([404, 404]);
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).code).toBe('rate_limited');
+    });
+
+    it('never shows the household, its words, place, staff notes or the volunteer in a public output, log or audit line', async () => {
+      vi.restoreAllMocks();
+      const text = async (path: string) => (await get(path)).text();
+      const stream = new SseReader((await get('/api/events?lastEventId=0')).body!);
+      const events = JSON.stringify(await stream.collect(1000));
+      await stream.close();
+      const z = 15;
+      const x = Math.floor(((building.lon + 180) / 360) * 2 ** z);
+      const lat = (building.lat * Math.PI) / 180;
+      const y = Math.floor(((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * 2 ** z);
+      const outputs: Record<string, string> = {
+        board: await text('/api/lists/wishes/board'),
+        boardCommunity: await text('/api/lists/wishes/board?community=MS-XSL'),
+        publicStream: events,
+        stats: await text('/api/stats'),
+        search: await text(`/api/search?q=${encodeURIComponent(marker.volunteer)}`),
+        open311: await text('/open311/v2/requests.json'),
+        tile: Buffer.from(await (await get(`/api/tiles/${z}/${x}/${y}.mvt`)).arrayBuffer()).toString('utf8'),
+        log: logged.join('\n'),
+        audit: JSON.stringify(await t.database.rows(sql`SELECT * FROM admin_events WHERE subject = ${`wish:${wish}`}`)),
+      };
+      expect(outputs.board).toContain(summary);
+      for (const [name, body] of Object.entries(outputs)) {
+        for (const value of Object.values(marker)) expect(body, `${name} shows ${value}`).not.toContain(value);
+        if (name.startsWith('board')) {
+          expect(body, `${name} shows the building`).not.toContain(building.id);
+          expect(body, `${name} shows the building`).not.toContain(`"${building.name}"`);
+          expect(body).not.toMatch(/"(lon|lat|buildingId|household|wish|phone|claimantName|note)"/);
+        }
+      }
+      const [stored] = await t.database.rows<Record<string, unknown>>(sql`SELECT * FROM list_wishes WHERE id = ${wish}`);
+      for (const value of [marker.wish, marker.household, marker.phone]) expect(JSON.stringify(stored)).not.toContain(value);
+    });
+  });
+
   // last: after it, this process's cached key is the old one
   describe('rotating the care key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'care-key-'));

@@ -650,6 +650,9 @@ export const zhCN = {
     wish_not_found: () => '找不到这个微心愿，可能编号有误',
     list_transition_refused: (d) => `当前状态不能这样操作${Array.isArray(d.allowed) && d.allowed.length ? '' : '（已被他人更新）'}，已刷新`,
     list_link_out_of_scope: () => '所选的需求或资源不属于本社区，请重新选择',
+    // volunteers claiming a wish from the public board (issue 11)
+    wish_taken: () => '这个心愿刚刚已被别人认领，谢谢您的好意！可以看看其他心愿',
+    no_offer: () => '这个心愿没有等待确认的认领（可能已被处理），已刷新',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -983,7 +986,35 @@ export const zhCN = {
     mapHint: '点选查看；居民住址不在地图上',
     workerPage: '三项清单',
     addAsNeed: '＋ 加入需求清单',
+    // volunteers' claims from the public wish board (issue 11)
+    offer: {
+      tag: '志愿者申请认领',
+      line: (name: string, phone: string, at: string) => `志愿者 ${name} · ${phone} · ${at} 申请认领`,
+      confirm: '确认认领', decline: '谢绝',
+    },
+    claimantPhone: '认领人电话（仅工作人员可见）',
+    boardLink: '查看公开心愿墙',
+  },  // ── the public wish board 微心愿 (/wishes, issue 11) ──
+  wishBoard: {
+    title: '微心愿',
+    subtitle: '邻里的小小心愿，您来帮一把',
+    intro: '这些心愿由社区工作人员整理发布。认领后，社区会联系您确认，再一起把心愿送到。',
+    all: '全部社区',
+    empty: '现在没有待认领的心愿',
+    states: { posted: '待认领', offered: '已有人认领，待社区确认', claimed: '已认领', fulfilled: '已实现' },
+    posted: (day: string) => `${day} 发布`,
+    claim: '我来认领',
+    name: '您的姓名',
+    phone: '联系电话',
+    phoneNote: '电话只给社区工作人员，用于联系您，不会公开',
+    send: '提交认领',
+    sending: '正在提交…',
+    cancel: '取消',
+    thanks: '谢谢您！认领已提交，社区工作人员确认后会打电话联系您。',
+    residentLink: '微心愿：帮邻居实现一个小心愿',
+    back: '← 返回居民服务',
   },
+
 };
 
 export type Messages = typeof zhCN;
