@@ -8,6 +8,7 @@ import {
   type CareScheme, type CareVisitInput,
 } from '../contract/care.ts';
 import { careKeys, nameIndex, seal, sealOptional, unseal } from './seal.ts';
+import { rowsInAreaSql } from '../auth/rows-in-area.ts';
 
 // The care ledger (五色管理台账, docs/care.md): who may see which household, the list with the visits
 // owed, one household's card (each read audited in admin_events: who, when, which id — never a
@@ -24,8 +25,7 @@ export function careKeeper(user: StaffUser | null): StaffUser {
 /** Households of `care_households h` the keeper may see: their street, community, grid or micro-grid. */
 export function careScopeSql(user: StaffUser): SQL {
   if (installationAdmin(user)) return sql`TRUE`;
-  const column = { district: sql`h.district_id`, street: sql`h.street_id`, community: sql`h.community_id`, grid: sql`h.grid_id`, microgrid: sql`h.microgrid_id` }[user.areaLevel!];
-  return sql`${column} = ${user.areaId}`;
+  return rowsInAreaSql('h', { level: user.areaLevel ?? null, id: user.areaId ?? null });
 }
 
 /** The frequency table of every scheme, as SQL rows (scheme, colour, days). */

@@ -11,6 +11,8 @@ import { SseReader } from '../helpers/sse.ts';
 import { createApp } from '../../api/app.ts';
 import { defaultLimits } from '../../api/guard/limits.ts';
 import type { WishBoard, WishRow } from '../../api/contract/lists.ts';
+import { importAreas } from '../../api/import/areas.ts';
+import { createAccount } from '../../api/auth/admin.ts';
 import type { CareHousehold, CarePlaces } from '../../api/contract/care.ts';
 import { careKeys, deriveKeys, nameIndex, readMasterKey, seal, unseal, type CareKeys } from '../../api/care/seal.ts';
 import { RotationRefused, rotateKey, sealedColumns } from '../../api/care/rotate.ts';
@@ -234,6 +236,46 @@ describe.each(modes())('keeping the care ledger and the wish board on %s', (mode
       }
       const [stored] = await t.database.rows<Record<string, unknown>>(sql`SELECT * FROM list_wishes WHERE id = ${wish}`);
       for (const value of [marker.wish, marker.household, marker.phone]) expect(JSON.stringify(stored)).not.toContain(value);
+    });
+  });
+
+  describe("a district's administrator", () => {
+    let district: string;
+    let other: string; // of a district holding no street of the demo
+    beforeAll(async () => {
+      const [ms] = await t.database.rows<{ g: string; name: string }>(sql`SELECT ST_AsGeoJSON(geom) AS g, name FROM areas WHERE id = 'MS'`);
+      const feature = (properties: Record<string, unknown>, geometry: string) => ({ type: 'Feature', properties, geometry: JSON.parse(geometry) });
+      const report = await importAreas(t.database, {
+        type: 'FeatureCollection',
+        features: [
+          feature({ id: 'T-D', level: 'district', name: '测试区' }, ms.g),
+          feature({ id: 'MS', level: 'street', name: ms.name, parentId: 'T-D' }, ms.g),
+          feature({ id: 'T-E', level: 'district', name: '别的区' }, JSON.stringify({ type: 'Polygon', coordinates: [[[100, 30], [100.01, 30], [100.01, 30.01], [100, 30]]] })),
+        ],
+      } as GeoJSON.FeatureCollection, { crs: 'wgs84' });
+      expect(report.errors).toEqual([]);
+      const made = await createAccount(t.database, { username: 'qu-admin', role: 'street_admin', areaId: 'T-D', name: '区管理员', phone: null, phonePublic: false, actor: 'test' });
+      district = await signIn(t, made.username, made.password);
+      const otherMade = await createAccount(t.database, { username: 'qu-other', role: 'street_admin', areaId: 'T-E', name: '别区', phone: null, phonePublic: false, actor: 'test' });
+      other = await signIn(t, otherMade.username, otherMade.password);
+    });
+
+    it('sees the lists and the care ledger of every street of the district, and writes none of them', async () => {
+      const count = async (table: string) => (await t.database.rows<{ n: number }>(sql.raw(`SELECT count(*)::int AS n FROM ${table} WHERE street_id = 'MS'`)))[0].n;
+      const needs = await ok<{ needs: unknown[] }>(get('/api/lists/needs', district));
+      expect(needs.needs.length).toBe(await count('list_needs'));
+      expect(needs.needs.length).toBeGreaterThan(0);
+      expect((await ok<{ wishes: unknown[] }>(get('/api/lists/wishes', district))).wishes.length).toBe(await count('list_wishes'));
+      expect((await ok<{ resources: unknown[] }>(get('/api/lists/resources', district))).resources.length).toBe(await count('list_resources'));
+      expect((await ok<{ projects: unknown[] }>(get('/api/lists/projects', district))).projects.length).toBe(await count('list_projects'));
+      expect((await ok<{ grids: unknown[] }>(get('/api/lists/places', district))).grids.length).toBeGreaterThan(1);
+      expect((await ok<{ households: unknown[] }>(get('/api/care/households', district))).households.length).toBe(await count('care_households'));
+      // another district's administrator: nothing of these streets
+      expect((await ok<{ needs: unknown[] }>(get('/api/lists/needs', other))).needs).toEqual([]);
+      expect((await ok<{ households: unknown[] }>(get('/api/care/households', other))).households).toEqual([]);
+      // reading is all: a need of a grid is written by its street's, community's or grid's staff
+      const res = await post('/api/lists/needs', { gridId: g01, title: '区里写的', kind: 'elderly_meals' }, district);
+      expect([res.status, (await res.json()).code]).toEqual([403, 'out_of_scope']);
     });
   });
 
