@@ -8,6 +8,7 @@ import {
   type CareScheme, type CareVisitInput,
 } from '../contract/care.ts';
 import { careKeys, nameIndex, seal, sealOptional, unseal } from './seal.ts';
+import { rowsInAreaSql } from '../auth/rows-in-area.ts';
 
 // The care ledger (五色管理台账, docs/care.md): who may see which household, the list with the visits
 // owed, one household's card (each read audited in admin_events: who, when, which id — never a
@@ -24,8 +25,7 @@ export function careKeeper(user: StaffUser | null): StaffUser {
 /** Households of `care_households h` the keeper may see: their street, community, grid or micro-grid. */
 export function careScopeSql(user: StaffUser): SQL {
   if (installationAdmin(user)) return sql`TRUE`;
-  const column = { district: sql`h.district_id`, street: sql`h.street_id`, community: sql`h.community_id`, grid: sql`h.grid_id`, microgrid: sql`h.microgrid_id` }[user.areaLevel!];
-  return sql`${column} = ${user.areaId}`;
+  return rowsInAreaSql('h', { level: user.areaLevel ?? null, id: user.areaId ?? null });
 }
 
 /** The frequency table of every scheme, as SQL rows (scheme, colour, days). */
@@ -134,6 +134,14 @@ export async function readHousehold(database: Database, user: StaffUser, id: num
   const visits = await database.rows<{ id: number; at: string; worker_id: string | null; worker_name: string | null; finding_sealed: string; colour_before: CareColourName | null; colour_after: CareColourName | null }>(sql`
     SELECT v.id, to_json(v.at) #>> '{}' AS at, v.worker_id, s.name AS worker_name, v.finding_sealed, v.colour_before, v.colour_after
     FROM care_visits v LEFT JOIN staff s ON s.id = v.worker_id WHERE v.household_id = ${id} ORDER BY v.at DESC, v.id DESC`);
+  const colours = await database.rows<{ at: string; staff_name: string | null; colour_before: CareColourName | null; colour_after: CareColourName; via: 'created' | 'edited' | 'visit' }>(sql`
+    SELECT to_json(x.at) #>> '{}' AS at, s.name AS staff_name, x.colour_before, x.colour_after, x.via FROM (
+      SELECT at, staff_id, colour_before, colour_after, CASE WHEN colour_before IS NULL THEN 'created' ELSE 'edited' END AS via, id AS n
+      FROM care_colour_changes WHERE household_id = ${id}
+      UNION ALL
+      SELECT at, worker_id, colour_before, colour_after, 'visit', id FROM care_visits
+      WHERE household_id = ${id} AND colour_before IS DISTINCT FROM colour_after) x
+    LEFT JOIN staff s ON s.id = x.staff_id ORDER BY x.at DESC, x.n DESC`);
   await audit(database, user, 'care_read', id);
   return {
     ...toRow(row),
@@ -143,6 +151,7 @@ export async function readHousehold(database: Database, user: StaffUser, id: num
       id: Number(v.id), at: v.at, workerId: v.worker_id, workerName: v.worker_name,
       finding: unseal(v.finding_sealed, 'finding'), colourBefore: v.colour_before, colourAfter: v.colour_after,
     })),
+    colourHistory: colours.map((c) => ({ at: c.at, by: c.staff_name, from: c.colour_before, to: c.colour_after, via: c.via })),
   };
 }
 
@@ -180,13 +189,14 @@ export async function createHousehold(database: Database, user: StaffUser, input
   const workerId = await workerFor(database, user, input.workerId, place);
   const [row] = await database.rows<{ id: number }>(sql`
     WITH h AS (
-      INSERT INTO care_households (street_id, community_id, grid_id, microgrid_id, building_id, name_sealed, name_index,
+      INSERT INTO care_households (district_id, street_id, community_id, grid_id, microgrid_id, building_id, name_sealed, name_index,
         id_number_sealed, phone_sealed, room_sealed, notes_sealed, scheme, colour, categories, worker_id, geom)
-      VALUES (${place.street_id}, ${place.community_id}, ${place.grid_id}, ${place.microgrid_id}, ${input.buildingId},
+      VALUES (${place.district_id}, ${place.street_id}, ${place.community_id}, ${place.grid_id}, ${place.microgrid_id}, ${input.buildingId},
         ${seal(input.name, 'name')}, ${nameIndex(input.name)}, ${sealOptional(input.idNumber, 'id_number')}, ${sealOptional(input.phone, 'phone')},
         ${sealOptional(input.room, 'room')}, ${sealOptional(input.notes, 'notes')}, ${input.scheme}, ${input.colour},
         ${JSON.stringify(input.categories)}::jsonb, ${workerId}, ST_SetSRID(ST_MakePoint(${place.lon}, ${place.lat}), 4326))
       RETURNING id, colour),
+    c AS (INSERT INTO care_colour_changes (household_id, staff_id, colour_before, colour_after) SELECT id, ${user.staffId}, NULL, colour FROM h),
     e AS (INSERT INTO admin_events (actor, action, subject, note) SELECT ${user.username || user.staffId}, 'care_created', 'care:' || id, colour FROM h)
     SELECT id FROM h`);
   return Number(row.id);
@@ -211,8 +221,13 @@ export async function editHousehold(database: Database, user: StaffUser, id: num
     sets.push(sql`worker_id = ${await workerFor(database, user, input.workerId, place)}`);
   }
   const fields = Object.keys(input).filter((k) => input[k as keyof CareHouseholdEdit] !== undefined).join(',');
+  // the colour before is read in the same statement (its snapshot precedes the update): a change is
+  // written to the colour history with who made it, an unchanged colour is not
   await database.rows(sql`
-    WITH h AS (UPDATE care_households SET ${sql.join(sets, sql`, `)} WHERE id = ${id} RETURNING id)
+    WITH o AS (SELECT colour FROM care_households WHERE id = ${id}),
+    h AS (UPDATE care_households SET ${sql.join(sets, sql`, `)} WHERE id = ${id} RETURNING id, colour),
+    c AS (INSERT INTO care_colour_changes (household_id, staff_id, colour_before, colour_after)
+      SELECT h.id, ${user.staffId}, o.colour, h.colour FROM h, o WHERE o.colour <> h.colour)
     INSERT INTO admin_events (actor, action, subject, note) SELECT ${user.username || user.staffId}, 'care_updated', 'care:' || id, ${fields} FROM h`);
 }
 

@@ -17,7 +17,7 @@ const version = 'v1';
 export type CareKeys = { seal: Buffer; index: Buffer; source: string };
 
 /** The default key file: beside the data directory (DATA_DIR, default .data), never inside it. */
-export const defaultKeyFile = () => `${resolve(process.env.DATA_DIR || '.data')}.keys/care.key`;
+export const defaultKeyFile = (dataDir = process.env.DATA_DIR) => `${resolve(dataDir || '.data')}.keys/care.key`;
 
 function parseKey(text: string, where: string): Buffer {
   const t = text.trim();
@@ -45,15 +45,23 @@ export function loadMasterKey(env = process.env): { key: Buffer; source: string 
 
 let cached: CareKeys | null = null;
 
+/** The sealing key and the name index key of a master key (HKDF-SHA256). */
+export function deriveKeys(key: Buffer, source: string): CareKeys {
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, 32));
+  return { seal: derive('gridmap care seal v1'), index: derive('gridmap care name index v1'), source };
+}
+
 /** The keys of this process, read once. */
 export function careKeys(): CareKeys {
   if (!cached) {
     const { key, source } = loadMasterKey();
-    const derive = (info: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, 32));
-    cached = { seal: derive('gridmap care seal v1'), index: derive('gridmap care name index v1'), source };
+    cached = deriveKeys(key, source);
   }
   return cached;
 }
+
+/** A master key as written in a key file or CARE_KEY (64 hex characters or base64 of 32 bytes); throws naming `where` otherwise. */
+export const readMasterKey = (text: string, where: string) => parseKey(text, where);
 
 /** `v1.<iv>.<tag>.<ciphertext>` in base64url; `field` is bound in as associated data, so a sealed phone cannot pass for a name. */
 export function seal(plain: string, field: string, keys = careKeys()): string {

@@ -124,6 +124,10 @@ export const CareHousehold = CareHouseholdRow.extend({
   idNumber: z.string().nullable(), phone: z.string().nullable(), notes: z.string().nullable(),
   lon: z.number(), lat: z.number(),
   visits: z.array(CareVisit),
+  /** the health map's history, newest first: written down at a colour, changed by an edit, or by a visit — with who and when */
+  colourHistory: z.array(z.object({
+    at: z.string(), by: z.string().nullable(), from: colour.nullable(), to: colour, via: z.enum(['created', 'edited', 'visit']),
+  })),
 });
 export type CareHousehold = z.infer<typeof CareHousehold>;
 
@@ -154,6 +158,14 @@ export const CareMap = z.object({
   })),
 });
 export type CareMap = z.infer<typeof CareMap>;
+
+/** GET /api/care/places: what the household form chooses from — the grids in scope, their residential buildings, the staff who may be responsible. */
+export const CarePlaces = z.object({
+  grids: z.array(z.object({ id: z.string(), name: z.string() })),
+  buildings: z.array(z.object({ id: z.string(), name: z.string(), gridId: z.string() })),
+  workers: z.array(z.object({ id: z.string(), name: z.string(), areaId: z.string() })),
+});
+export type CarePlaces = z.infer<typeof CarePlaces>;
 
 /** What the wall (kiosk) may show: counts per grid and colour, never a household. */
 export const CareCounts = z.array(z.object({ gridId: z.string(), colour, households: z.number().int() }));

@@ -112,6 +112,9 @@ export const errorStatus = {
   wish_not_found: 404, // `id`
   list_transition_refused: 409, // `from`, `to`, `allowed`: a wish or project cannot move so from where it stands
   list_link_out_of_scope: 422, // `field`, `ids`: needs or resources that do not exist or lie outside the project's community
+  // volunteers claiming a wish from the public board (issue 11)
+  wish_taken: 409, // someone claimed it first, or it is no longer waiting
+  no_offer: 409, // no volunteer's claim waits on this wish
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

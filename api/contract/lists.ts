@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  boardWishStatuses, claimantKinds, needKinds, needSources, needStatuses, projectStatuses, resourceKinds, wishStatuses,
+  wishBoardStates, claimantKinds, needKinds, needSources, needStatuses, projectStatuses, resourceKinds, wishStatuses,
   type ClaimantKind, type NeedKind, type NeedSource, type NeedStatus, type ProjectStatus, type ResourceKind, type WishStatus,
 } from './vocabulary.ts';
 
@@ -209,6 +209,9 @@ export const WishRow = z.object({
   status: z.enum(wishStatuses),
   claimantKind: z.enum(claimantKinds).nullable(), claimantName: z.string().nullable(), claimantResourceId: z.number().int().nullable(),
   note: z.string().nullable(),
+  // a volunteer's claim from the public board waiting for staff (offer), and the claimant's phone: staff in scope only
+  offer: z.object({ name: z.string(), phone: z.string().nullable(), at: z.string() }).nullable(),
+  claimantPhone: z.string().nullable(),
   createdAt: z.string(), claimedAt: z.string().nullable(), fulfilledAt: z.string().nullable(), confirmedAt: z.string().nullable(),
 });
 export type WishRow = z.infer<typeof WishRow>;
@@ -217,10 +220,18 @@ export const WishList = z.object({ wishes: z.array(WishRow), counts: z.record(z.
 /** GET /api/lists/wishes/board (public): published wishes still waiting or claimed — the staff's summary, the grid's name, nothing else. */
 export const WishBoard = z.object({
   wishes: z.array(z.strictObject({
-    id: z.number().int(), summary: z.string(), gridName: z.string().nullable(), status: z.enum(boardWishStatuses), postedOn: z.string(),
+    id: z.number().int(), summary: z.string(), gridName: z.string().nullable(), communityName: z.string().nullable(),
+    status: z.enum(wishBoardStates), postedOn: z.string(),
   })),
 });
 export type WishBoard = z.infer<typeof WishBoard>;
+
+/** POST /api/lists/wishes/:id/claim (public): a volunteer offers to fulfil a published wish; staff confirm. The phone is PRIVATE. */
+export const WishClaim = z.strictObject({
+  name: text(40).min(1),
+  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, { error: 'phone must be 5–20 digits' }),
+});
+export type WishClaim = z.infer<typeof WishClaim>;
 export const WishBoardQuery = z.object({ community: id.optional() });
 
 // ---------------------------------------------------------------- the forms' choices

@@ -297,8 +297,14 @@ export const wishTransitions: Readonly<Record<WishStatus, readonly WishStatus[]>
 /** Who claims a wish: a volunteer by name, or a unit of the resources list. */
 export const claimantKinds = ['volunteer', 'unit'] as const;
 export type ClaimantKind = (typeof claimantKinds)[number];
-/** Wishes the public board may show once staff published a summary: still waiting, or claimed (so nobody claims twice). */
-export const boardWishStatuses = ['posted', 'claimed'] as const satisfies readonly WishStatus[];
+/** Wishes the public board may show once staff published a summary: still waiting, claimed (so nobody claims twice), fulfilled (已实现). */
+export const boardWishStatuses = ['posted', 'claimed', 'fulfilled', 'confirmed'] as const satisfies readonly WishStatus[];
+/**
+ * What the public board says of a wish: waiting (可认领), a volunteer's claim waiting for staff to
+ * confirm it (认领待确认), claimed (已认领), fulfilled (已实现 — fulfilled or confirmed alike).
+ */
+export const wishBoardStates = ['posted', 'offered', 'claimed', 'fulfilled'] as const;
+export type WishBoardState = (typeof wishBoardStates)[number];
 /** Roles that keep the lists: street, community and grid staff in their own area. Mediators and party households do not. */
 export const listRoles = ['street_admin', 'secretary', 'grid_leader', 'grid_worker', 'microgrid_leader'] as const satisfies readonly StaffRole[];
 /** Roles that write the resources and projects lists, which belong to a community (or the street). */

@@ -370,6 +370,19 @@ export const careVisits = pgTable('care_visits', {
   check('care_visits_place', sql`${t.householdId} IS NOT NULL OR ${t.buildingId} IS NOT NULL`),
 ]);
 
+/**
+ * A household's colour as staff set it (care ledger, issue 11): when it was written down and each
+ * edit that changed it, with who and when — the health map's history; a visit's change is on its visit.
+ */
+export const careColourChanges = pgTable('care_colour_changes', {
+  id: serial('id').primaryKey(),
+  householdId: integer('household_id').notNull().references(() => careHouseholds.id, { onDelete: 'cascade' }),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  staffId: text('staff_id').references(() => staff.id),
+  colourBefore: text('colour_before'), // null: written down at this colour
+  colourAfter: text('colour_after').notNull(),
+}, (t) => [index('care_colour_changes_household_idx').on(t.householdId, t.at)]);
+
 // ---------------------------------------------------------------- field visits and patrol (issue 11 §3)
 
 /** A patrol (巡查): a worker's walk, from start to stop, in the areas of the worker's own area. */
@@ -507,6 +520,10 @@ export const listWishes = pgTable('list_wishes', {
   claimantResourceId: integer('claimant_resource_id').references(() => listResources.id),
   note: text('note'), // how it was fulfilled or confirmed (staff's words)
   claimedAt: timestamp('claimed_at', { withTimezone: true }),
+  // a volunteer's claim from the public board (issue 11, 微心愿认领): waits for staff to confirm it
+  offerName: text('offer_name'),
+  offerAt: timestamp('offer_at', { withTimezone: true }),
+  claimantPhoneSealed: text('claimant_phone_sealed'), // PRIVATE: the volunteer's phone, staff in scope only
   fulfilledAt: timestamp('fulfilled_at', { withTimezone: true }),
   confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -518,6 +535,7 @@ export const tables = {
   accounts, adminEvents, sessions, requestPhotos, kioskTokens, apiKeys, meta,
   notifications, outbox,
   careHouseholds, careVisits, // care ledgers (issue 11 §2)
+  careColourChanges, // care ledger: colour history (issue 11)
   patrols, patrolPoints, visitPhotos, zeroReports, // field visits and patrol (issue 11 §3)
   listNeeds, listResources, listProjects, listProjectNeeds, listProjectResources, listProjectProgress, listWishes, // 三项清单 (issue 11 §1)
 };

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import { installationAdmin, type StaffUser } from '../auth/session.ts';
 import { ApiError, forbidden, unauthorized } from '../errors.ts';
 import { listManagerRoles, listRoles } from '../contract/vocabulary.ts';
+import { rowsInAreaSql } from '../auth/rows-in-area.ts';
 
 // Who keeps which part of the 三项清单 (docs/lists.md). Needs and wishes belong to a grid: the street
 // administrator sees the street's, a secretary the community's, grid staff their own grid's (a
@@ -34,15 +35,14 @@ export async function listKeeper(database: Database, user: StaffUser | null): Pr
 /** Rows of a grid (needs, wishes; alias `x`) the keeper may see. */
 export function gridScopeSql(k: Keeper): SQL {
   if (installationAdmin(k)) return sql`TRUE`;
-  if (k.areaLevel === 'street') return sql`x.street_id = ${k.street}`;
-  if (k.areaLevel === 'community') return sql`x.community_id = ${k.community}`;
-  return sql`x.grid_id = ${k.grid}`;
+  return rowsInAreaSql('x', { level: k.areaLevel ?? null, id: k.areaId ?? null }, 'grid');
 }
 
 /** Rows of a community or the street (resources, projects; alias `x`) the keeper may see. */
 export function sharedScopeSql(k: Keeper): SQL {
   if (installationAdmin(k)) return sql`TRUE`;
-  if (k.areaLevel === 'street') return sql`x.street_id = ${k.street}`;
+  // a street's or a district's administrator: every row of their streets, the street-wide ones too
+  if (k.areaLevel === 'street' || k.areaLevel === 'district') return rowsInAreaSql('x', { level: k.areaLevel, id: k.areaId ?? null });
   return sql`(x.community_id = ${k.community} OR (x.community_id IS NULL AND x.street_id = ${k.street}))`;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { RatesArea } from './rates.ts';
+import { rowsInAreaSql } from '../auth/rows-in-area.ts';
 
 // The monthly report's second half (issue 11 §4: "figures, trends and the lists above"): the
 // 三项清单, the care ledgers and the field visits of the report's area and month, as counts and
@@ -16,15 +17,7 @@ export type WorkReport = {
 };
 
 /** Rows of `alias` (with street_id, community_id, grid_id) inside the report's area. */
-function within(alias: string, area: RatesArea): SQL {
-  const column = (level: string) => sql.raw(`${alias}.${level}_id`);
-  switch (area.level) {
-    case null: return sql`TRUE`;
-    case 'district': return sql`${column('street')} IN (SELECT id FROM areas WHERE parent_id = ${area.id})`;
-    case 'microgrid': return sql`${column('grid')} = (SELECT parent_id FROM areas WHERE id = ${area.id})`;
-    default: return sql`${column(area.level)} = ${area.id}`;
-  }
-}
+const within = (alias: string, area: RatesArea): SQL => rowsInAreaSql(alias, area, 'grid');
 
 /** The month's work of an area: lists as they stand, care households by colour, visits in the month. */
 export async function loadWorkReport(database: Database, area: RatesArea, period: { from: string; to: string }): Promise<WorkReport> {

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
 import { z } from 'zod';
-import { CareCounts, CareDue, CareHousehold, CareHouseholdEdit, CareHouseholdInput, CareList, CareListQuery, CareMap, CareVisitInput } from '../contract/care.ts';
+import { CareCounts, CareDue, CareHousehold, CareHouseholdEdit, CareHouseholdInput, CareList, CareListQuery, CareMap, CarePlaces, CareVisitInput } from '../contract/care.ts';
+import { carePlaces } from '../care/places.ts';
 import { careCounts, careKeeper, createHousehold, editHousehold, healthMap, listHouseholds, readHousehold, recordVisit, visitsDue } from '../care/ledger.ts';
 import { ApiError } from '../errors.ts';
 import { json, query } from '../validate.ts';
@@ -51,6 +52,11 @@ export const careRoutes = (database: Database) => new Hono()
   .get('/map', async (c) => {
     const user = await keeper(c, database);
     return c.json(CareMap.parse(await healthMap(database, user)), 200, noStore);
+  })
+  // the household form's choices: grids, buildings and staff of the keeper's area
+  .get('/places', async (c) => {
+    const user = await keeper(c, database);
+    return c.json(CarePlaces.parse(await carePlaces(database, user)), 200, noStore);
   })
   // the wall's share of the ledger: households per grid and colour in the kiosk's area (or the
   // keeper's), never a household; without a kiosk link or a session, nothing

@@ -3,13 +3,13 @@ import type { Database } from '../db/client.ts';
 import { currentUser } from '../auth/session.ts';
 import {
   ListPlaces, ListsMap, NeedEdit, NeedInput, NeedList, NeedListQuery, ProgressInput, ProjectEdit, ProjectInput, ProjectList,
-  ResourceEdit, ResourceInput, ResourceList, WishBoard, WishBoardQuery, WishEdit, WishInput, WishList, WishMove,
+  ResourceEdit, ResourceInput, ResourceList, WishBoard, WishBoardQuery, WishClaim, WishEdit, WishInput, WishList, WishMove,
 } from '../contract/lists.ts';
 import { listKeeper, rowIdOf } from '../lists/scope.ts';
 import { createNeed, editNeed, listNeeds } from '../lists/needs.ts';
 import { createResource, editResource, listResources } from '../lists/resources.ts';
 import { addProgress, createProject, editProject, listProjects } from '../lists/projects.ts';
-import { createWish, editWish, listWishes, moveWish, wishBoard } from '../lists/wishes.ts';
+import { createWish, declineOffer, editWish, listWishes, moveWish, offerClaim, wishBoard } from '../lists/wishes.ts';
 import { listsMap } from '../lists/map.ts';
 import { listPlaces } from '../lists/places.ts';
 import { json, query } from '../validate.ts';
@@ -83,6 +83,16 @@ export const listRoutes = (database: Database) => new Hono()
   .post('/wishes/:id/status', json(WishMove), async (c) => {
     const k = await keeper(c, database);
     return c.json({ status: await moveWish(database, k, rowIdOf(c.req.param('id'), 'wish_not_found'), c.req.valid('json')) }, 200, noStore);
+  })
+  // public (rate-limited like filings, api/app.ts): a volunteer claims a published wish; staff confirm it (status → claimed) or decline it
+  .post('/wishes/:id/claim', json(WishClaim), async (c) => {
+    await offerClaim(database, rowIdOf(c.req.param('id'), 'wish_not_found'), c.req.valid('json'));
+    return c.json({ status: 'offered' as const }, 201, noStore);
+  })
+  .post('/wishes/:id/decline', async (c) => {
+    const k = await keeper(c, database);
+    await declineOffer(database, k, rowIdOf(c.req.param('id'), 'wish_not_found'));
+    return c.json({ ok: true as const }, 200, noStore);
   })
   .get('/map', async (c) => {
     const k = await keeper(c, database);

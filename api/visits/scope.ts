@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import { installationAdmin, type StaffUser } from '../auth/session.ts';
 import { visitsTimeZone } from '../contract/visits.ts';
 import { ApiError } from '../errors.ts';
+import { rowsInAreaSql } from '../auth/rows-in-area.ts';
 
 // Who sees which visits, patrols and 零上报: the care ledger's rule (api/care/ledger.ts careKeeper)
 // — street, community, grid and micro-grid staff, each their own area — on any table that carries
@@ -11,9 +12,7 @@ import { ApiError } from '../errors.ts';
 /** Rows of `alias` (with street_id … microgrid_id) in the keeper's area. */
 export function areaScopeSql(user: StaffUser, alias: string): SQL {
   if (installationAdmin(user)) return sql`TRUE`;
-  // a district's administrator: the rows of its streets (these tables carry no district column)
-  if (user.areaLevel === 'district') return sql`${sql.raw(`${alias}.street_id`)} IN (SELECT id FROM areas WHERE parent_id = ${user.areaId})`;
-  return sql`${sql.raw(`${alias}.${user.areaLevel}_id`)} = ${user.areaId}`;
+  return rowsInAreaSql(alias, { level: user.areaLevel ?? null, id: user.areaId ?? null });
 }
 
 /** The grids (areas of level grid) the keeper's area holds, as a WHERE fragment on `areas g`. */

@@ -243,7 +243,7 @@ describe.each(modes())('the three lists on %s', (mode) => {
   it('shows the public board only the published summary, and the marker words nowhere public, logged, audited or stored as written', async () => {
     const text = async (path: string, cookie?: string) => (await get(path, cookie)).text();
     const board = await ok<{ wishes: { id: number; summary: string }[] }>(get('/api/lists/wishes/board?community=MS-XSL'));
-    expect(board.wishes.find((w) => w.id === wish)).toEqual({ id: wish, summary, gridName: '学生路社区第一网格', status: 'posted', postedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(board.wishes.find((w) => w.id === wish)).toEqual({ id: wish, summary, gridName: '学生路社区第一网格', communityName: '学生路社区', status: 'posted', postedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const replay = async () => {
       const stream = new SseReader((await get('/api/events?lastEventId=0')).body!);
       const events = await stream.collect(1000);

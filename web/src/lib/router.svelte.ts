@@ -8,7 +8,8 @@ export type PageName = 'map' | 'wall' | 'worker' | 'login' | 'setup' | 'ticket' 
   | 'admin' // the administration console
   | 'care' // care ledgers 关爱台账 (issue 11 §2)
   | 'visits' // field visits and patrol 走访巡查 (issue 11 §3)
-  | 'lists'; // 三项清单 and 微心愿 (issue 11 §1)
+  | 'lists' // 三项清单 and 微心愿 (issue 11 §1)
+  | 'wishes'; // the public wish board 微心愿 (issue 11)
 
 const routes: [RegExp, PageName, string[]][] = [
   [/^\/$/, 'map', []],
@@ -27,6 +28,7 @@ const routes: [RegExp, PageName, string[]][] = [
   [/^\/care\/?$/, 'care', []], // care ledgers (issue 11 §2)
   [/^\/visits\/?$/, 'visits', []], // field visits and patrol (issue 11 §3)
   [/^\/lists\/?$/, 'lists', []], // 三项清单 and 微心愿 (issue 11 §1)
+  [/^\/wishes\/?$/, 'wishes', []], // the public wish board (issue 11)
 ];
 
 export function match(pathname: string): { page: PageName; params: Record<string, string> } {

@@ -1,5 +1,5 @@
 import { api, read, signalled, type Answer } from './client.ts';
-import type { CareHouseholdEdit, CareVisitInput } from '../../../../api/contract/care.ts';
+import type { CareHouseholdEdit, CareHouseholdInput, CareVisitInput } from '../../../../api/contract/care.ts';
 
 // The care ledger (docs/care.md): staff in scope only; every answer is personal data.
 
@@ -24,3 +24,7 @@ export const editCareHousehold = (id: number, input: CareHouseholdEdit) =>
 /** The wall's share: households per grid and colour in the kiosk's area. */
 export const fetchCareCounts = (kiosk: string | undefined, signal?: AbortSignal) =>
   read(care.counts.$get({ query: kiosk ? { kiosk } : {} }, signalled(signal)));
+// household add and edit (issue 11): the form's choices, and the new household
+export type CarePlaces = Answer<typeof care.places.$get>;
+export const fetchCarePlaces = (signal?: AbortSignal) => read(care.places.$get({}, signalled(signal)));
+export const addCareHousehold = (input: CareHouseholdInput) => read(care.households.$post({ json: input }));

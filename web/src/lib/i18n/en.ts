@@ -535,6 +535,9 @@ export const en: Messages = {
     username: 'username', password: 'password', photo: 'photo', q: 'search', limit: 'limit', kind: 'kind',
     from: 'start', bbox: 'extent', areaId: 'area', scope: 'scope', status: 'status', token: 'token',
     name: 'name', role: 'role', phone: 'phone', phonePublic: 'public phone', label: 'name', // the console (issue 8)
+    // care household form and wish claims (issue 11)
+    idNumber: 'ID number', buildingId: 'building', room: 'unit/room', workerId: 'responsible worker', colour: 'level', scheme: 'scheme', categories: 'groups', notes: 'notes',
+    claimantName: "claimant's name", claimantPhone: "claimant's phone",
   } as Record<string, string>,
   // issue 9 §1: the reporter has their phone number erased from the ticket page
   contactErase: {
@@ -650,6 +653,9 @@ export const en: Messages = {
     project_not_found: () => 'No such project; check its number',
     wish_not_found: () => 'No such wish; check its number',
     list_transition_refused: (d) => `It cannot move that way from where it stands${Array.isArray(d.allowed) && d.allowed.length ? '' : ' (someone changed it meanwhile)'}; reloaded`,
+    // volunteers claiming a wish from the public board (issue 11)
+    wish_taken: () => 'Someone claimed this wish just before you — thank you all the same! Have a look at the others',
+    no_offer: () => 'No volunteer\'s claim waits on this wish (it may have been handled); reloaded',
     list_link_out_of_scope: () => 'Some of the needs or resources chosen are not of this community; choose again',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
@@ -818,6 +824,21 @@ export const en: Messages = {
     mapLegend: 'Red needs most attention; green once the needs are met',
     workerPage: 'Care ledger',
     wallTitle: 'Care households',
+    // household add and edit, colour history (issue 11)
+    add: '+ Add a household',
+    edit: 'Edit',
+    form: {
+      addTitle: 'Add a household', editTitle: 'Edit the household', name: 'Name', idNumber: 'ID number', phone: 'Phone',
+      grid: 'Grid', pickGrid: 'Choose a grid', building: 'Building', pickBuilding: 'Choose a building', room: 'Unit/room', roomHint: 'e.g. unit 3, room 502',
+      scheme: 'Scheme', colour: 'Level', categories: 'Groups', worker: 'Responsible worker', workerDefault: "Default: the grid's worker",
+      notes: 'Notes', sealedNote: 'Name, ID number, phone, address and notes are stored encrypted, seen only by staff of the area',
+      save: 'Save', saving: 'Saving…', cancel: 'Cancel', created: 'Added', saved: 'Saved',
+      buildingFixed: 'The building cannot be changed once written down; if they moved, add them again',
+    },
+    history: {
+      title: 'Level changes', created: 'Written down as', edited: 'Changed', visit: 'After a visit',
+      line: (via: string, from: string | null, to: string) => (from ? `${via} ${from} → ${to}` : `${via} ${to}`),
+    },
   },
   // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
   view: {
@@ -970,7 +991,35 @@ export const en: Messages = {
     mapHint: 'Tap to see; residents’ addresses are not on the map',
     workerPage: 'Three lists',
     addAsNeed: '+ Add to the needs list',
+    // volunteers' claims from the public wish board (issue 11)
+    offer: {
+      tag: 'A volunteer offers',
+      line: (name: string, phone: string, at: string) => `Volunteer ${name} · ${phone} · offered on ${at}`,
+      confirm: 'Confirm the claim', decline: 'Decline',
+    },
+    claimantPhone: "Claimant's phone (staff only)",
+    boardLink: 'Open the public wish board',
+  },  // ── the public wish board 微心愿 (/wishes, issue 11) ──
+  wishBoard: {
+    title: 'Small wishes',
+    subtitle: "A neighbour's small wish: lend a hand",
+    intro: 'Community staff post these wishes. Claim one and the community will call you to confirm, then you fulfil it together.',
+    all: 'All communities',
+    empty: 'No wish is waiting just now',
+    states: { posted: 'Waiting', offered: 'Claimed, awaiting the community', claimed: 'Claimed', fulfilled: 'Fulfilled' },
+    posted: (day: string) => `posted ${day}`,
+    claim: "I'll do it",
+    name: 'Your name',
+    phone: 'Phone',
+    phoneNote: 'Your phone goes to community staff only, to reach you; it is never shown',
+    send: 'Send my claim',
+    sending: 'Sending…',
+    cancel: 'Cancel',
+    thanks: 'Thank you! Your claim is in; community staff will call you to confirm.',
+    residentLink: "Small wishes: fulfil a neighbour's wish",
+    back: '← Back to resident services',
   },
+
 };
 
 /** "3 minutes" / "40 seconds": how long to wait, from the API's `retryAfter` seconds. */

@@ -536,6 +536,9 @@ export const zhCN = {
     username: '用户名', password: '密码', photo: '照片', q: '搜索内容', limit: '数量', kind: '类型',
     from: '起点', bbox: '范围', areaId: '区域', scope: '范围', status: '状态', token: '凭证',
     name: '姓名', role: '职务', phone: '电话', phonePublic: '电话公开', label: '名称', // the console (issue 8)
+    // care household form and wish claims (issue 11)
+    idNumber: '身份证号', buildingId: '楼栋', room: '单元/室', workerId: '责任人', colour: '分级', scheme: '方案', categories: '类别', notes: '备注',
+    claimantName: '认领人姓名', claimantPhone: '认领人电话',
   } as Record<string, string>,
   // issue 9 §1: the reporter has their phone number erased from the ticket page
   contactErase: {
@@ -652,6 +655,9 @@ export const zhCN = {
     wish_not_found: () => '找不到这个微心愿，可能编号有误',
     list_transition_refused: (d) => `当前状态不能这样操作${Array.isArray(d.allowed) && d.allowed.length ? '' : '（已被他人更新）'}，已刷新`,
     list_link_out_of_scope: () => '所选的需求或资源不属于本社区，请重新选择',
+    // volunteers claiming a wish from the public board (issue 11)
+    wish_taken: () => '这个心愿刚刚已被别人认领，谢谢您的好意！可以看看其他心愿',
+    no_offer: () => '这个心愿没有等待确认的认领（可能已被处理），已刷新',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -818,6 +824,21 @@ export const zhCN = {
     mapLegend: '红色最需关注；需求解决后改为绿色',
     workerPage: '关爱台账',
     wallTitle: '关爱对象',
+    // household add and edit, colour history (issue 11)
+    add: '＋ 新增关爱对象',
+    edit: '编辑',
+    form: {
+      addTitle: '新增关爱对象', editTitle: '编辑关爱对象', name: '姓名', idNumber: '身份证号', phone: '联系电话',
+      grid: '网格', pickGrid: '选择网格', building: '楼栋', pickBuilding: '选择楼栋', room: '单元/室', roomHint: '如 3单元502',
+      scheme: '管理方案', colour: '分级', categories: '类别', worker: '责任人', workerDefault: '默认：本网格网格员',
+      notes: '备注', sealedNote: '姓名、身份证号、电话、住址和备注加密保存，仅辖区工作人员可见',
+      save: '保存', saving: '正在保存…', cancel: '取消', created: '已新增', saved: '已保存',
+      buildingFixed: '楼栋登记后不能修改；如已搬家，请新增一条',
+    },
+    history: {
+      title: '分级变化', created: '登记为', edited: '调整', visit: '走访后',
+      line: (via: string, from: string | null, to: string) => (from ? `${via} ${from} → ${to}` : `${via} ${to}`),
+    },
   },
   // requests by viewport (issue 12 §2): what the map's view holds, and any limit, said on screen
   view: {
@@ -970,7 +991,35 @@ export const zhCN = {
     mapHint: '点选查看；居民住址不在地图上',
     workerPage: '三项清单',
     addAsNeed: '＋ 加入需求清单',
+    // volunteers' claims from the public wish board (issue 11)
+    offer: {
+      tag: '志愿者申请认领',
+      line: (name: string, phone: string, at: string) => `志愿者 ${name} · ${phone} · ${at} 申请认领`,
+      confirm: '确认认领', decline: '谢绝',
+    },
+    claimantPhone: '认领人电话（仅工作人员可见）',
+    boardLink: '查看公开心愿墙',
+  },  // ── the public wish board 微心愿 (/wishes, issue 11) ──
+  wishBoard: {
+    title: '微心愿',
+    subtitle: '邻里的小小心愿，您来帮一把',
+    intro: '这些心愿由社区工作人员整理发布。认领后，社区会联系您确认，再一起把心愿送到。',
+    all: '全部社区',
+    empty: '现在没有待认领的心愿',
+    states: { posted: '待认领', offered: '已有人认领，待社区确认', claimed: '已认领', fulfilled: '已实现' },
+    posted: (day: string) => `${day} 发布`,
+    claim: '我来认领',
+    name: '您的姓名',
+    phone: '联系电话',
+    phoneNote: '电话只给社区工作人员，用于联系您，不会公开',
+    send: '提交认领',
+    sending: '正在提交…',
+    cancel: '取消',
+    thanks: '谢谢您！认领已提交，社区工作人员确认后会打电话联系您。',
+    residentLink: '微心愿：帮邻居实现一个小心愿',
+    back: '← 返回居民服务',
   },
+
 };
 
 export type Messages = typeof zhCN;
