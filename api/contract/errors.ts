@@ -112,6 +112,9 @@ export const errorStatus = {
   wish_not_found: 404, // `id`
   list_transition_refused: 409, // `from`, `to`, `allowed`: a wish or project cannot move so from where it stands
   list_link_out_of_scope: 422, // `field`, `ids`: needs or resources that do not exist or lie outside the project's community
+  // imports with a progress bar, scoped to a secretary's community (issue 8 §2, api/import/jobs.ts)
+  import_job_not_found: 404, // `id`: no such import, or one started by somebody else
+  layer_outside_scope: 422, // a feature outside the importer's community (a secretary imports inside theirs only)
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
