@@ -15,7 +15,7 @@ import type { RepairReport } from '../api/import/repair.ts';
 
 const shown = 50; // problems printed per list; the rest are counted
 const kindLabel: Record<ImportProblem['kind'], string> = {
-  geojson: 'GeoJSON 格式', property: '属性', invalid: '多边形无效', gap: '缝隙', overlap: '重叠', outside: '超出上级',
+  geojson: 'GeoJSON 格式', property: '属性', invalid: '多边形无效', gap: '缝隙', overlap: '重叠', outside: '超出上级', scope: '超出管辖范围',
 };
 
 const { values, positionals } = parseArgs({

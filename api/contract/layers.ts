@@ -104,3 +104,13 @@ export const ImportJob = ImportProgress.extend({
   updatedAt: z.string(),
 });
 export type ImportJob = z.infer<typeof ImportJob>;
+
+// area boundaries through the API (issue 8 §2: a secretary's grids and micro-grids, in their community)
+/** The multipart fields beside `file` (.geojson, Shapefile .zip, .kml) of POST /api/admin/import/areas. */
+export const AreaImportForm = z.object({
+  crs: z.enum(layerCrs, { error: `crs must be one of: ${layerCrs.join(', ')}` }).default('wgs84'),
+  /** check everything and write nothing: 200 with the report */
+  dryRun: z.enum(['true', 'false']).optional(),
+  /** make the boundaries valid and tile their parents first (docs/import.md, --repair) */
+  repair: z.enum(['true', 'false']).optional(),
+});

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { ImportJob, ImportProgress, LayerImportReport } from '../contract/layers.ts';
 import { ApiError } from '../errors.ts';
+import { hashToken } from '../auth/session.ts';
 import { importLayerFile, type LayerImportOptions } from './layers.ts';
 
 // An import from the console as a job the page polls (issue 8 §2: a progress bar): the request
@@ -16,19 +17,22 @@ import { importLayerFile, type LayerImportOptions } from './layers.ts';
 //   its one connection is the import's until it commits: a write beside it would only wait.
 // The row is written in full when the job starts and when it ends, on both engines.
 
-const live = new Map<string, { job: ImportJob; actor: string }>();
+const live = new Map<string, { job: ImportJob; actor: string; session: string | null }>();
 const rowEveryMs = 500;
 const keptInMemoryMs = 10 * 60_000; // after the end; the row stays a day
 
-/** Starts the import of one file and answers its job as it stands (running, read, 0 of 0). */
-export async function startLayerImport(database: Database, bytes: Uint8Array, options: LayerImportOptions): Promise<ImportJob> {
+/**
+ * Starts the import of one file and answers its job as it stands (running, read, 0 of 0).
+ * `session` is the starter's session token: their polls are answered from memory (liveImportJob).
+ */
+export async function startLayerImport(database: Database, bytes: Uint8Array, options: LayerImportOptions, session?: string): Promise<ImportJob> {
   const job: ImportJob = {
     id: randomUUID(), layer: options.layer, fileName: options.fileName.slice(-200), state: 'running',
     phase: 'read', done: 0, total: 0, report: null, error: null, updatedAt: new Date().toISOString(),
   };
   await database.rows(sql`DELETE FROM import_jobs WHERE updated_at < now() - interval '1 day'`);
   await database.rows(sql`INSERT INTO import_jobs (id, actor, layer, file_name) VALUES (${job.id}, ${options.actor}, ${job.layer}, ${job.fileName})`);
-  live.set(job.id, { job, actor: options.actor });
+  live.set(job.id, { job, actor: options.actor, session: session ? hashToken(session) : null });
 
   let written = 0;
   let writing: Promise<void> | null = null;
@@ -39,23 +43,25 @@ export async function startLayerImport(database: Database, bytes: Uint8Array, op
     writing = save(database, job).finally(() => { writing = null; });
   };
   void (async () => {
+    let end: ImportJob;
     try {
       const report = await importLayerFile(database, bytes, { ...options, onProgress });
-      finish(job, report.ok ? 'done' : 'refused', report, null);
+      end = ended(job, report.ok ? 'done' : 'refused', report, null);
     } catch (error) {
       if (!(error instanceof ApiError)) console.error(`import ${job.id} (${job.fileName}) failed:`, error);
-      finish(job, 'failed', null, error instanceof ApiError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the import failed; the database is unchanged' });
+      end = ended(job, 'failed', null, error instanceof ApiError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the import failed; the database is unchanged' });
     }
+    // the row first: once this process says the job ended, every other one says so too
     await writing;
-    await save(database, job);
+    await save(database, end);
+    Object.assign(job, end);
     setTimeout(() => live.delete(job.id), keptInMemoryMs).unref();
   })();
   return { ...job };
 }
 
-function finish(job: ImportJob, state: ImportJob['state'], report: LayerImportReport | null, error: ImportJob['error']) {
-  Object.assign(job, { state, report, error, updatedAt: new Date().toISOString() });
-}
+const ended = (job: ImportJob, state: ImportJob['state'], report: LayerImportReport | null, error: ImportJob['error']): ImportJob =>
+  ({ ...job, state, report, error, updatedAt: new Date().toISOString() });
 
 async function save(database: Database, job: ImportJob): Promise<void> {
   try {
@@ -65,6 +71,16 @@ async function save(database: Database, job: ImportJob): Promise<void> {
   } catch (error) {
     console.error(`import ${job.id}: its progress could not be saved:`, error); // the import itself goes on
   }
+}
+
+/**
+ * The job as it stands, from this process's memory, for the session that started it — without a
+ * query: on PGlite the one connection is the import's until it commits, so a poll that looked
+ * the session up would wait for the end of the import. Null otherwise (then: importJobOf).
+ */
+export function liveImportJob(id: string, session: string | undefined): ImportJob | null {
+  const here = live.get(id);
+  return here?.session && session && here.session === hashToken(session) ? { ...here.job } : null;
 }
 
 /** The job as it stands, if `actor` started it: from this process's memory, else from its row (another process runs it). */

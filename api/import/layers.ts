@@ -137,7 +137,7 @@ export interface LayerImportOptions {
   fileName: string;
   /** a secretary's community (an area id): every feature, and every stored one it replaces, must lie inside it */
   scope?: string;
-  /** told as the import moves on, at least once per 2,000 rows (api/import/jobs.ts makes the console's progress bar of it) */
+  /** told as the import moves on, at least once per 1,000 rows (api/import/jobs.ts makes the console's progress bar of it) */
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -403,7 +403,7 @@ export function wktGeometry(text: string): Geometry | null {
 
 const stage = sql.identifier('layer_import_stage');
 /** rows per statement: each statement short (well under a second on PGlite) so progress is told, and polls answered, between them */
-const chunk = 2000;
+const chunk = 1000;
 const sqlType: Record<Kind, string> = { text: 'text', int: 'smallint', bool: 'boolean', json: 'jsonb', category: 'text', use: 'text', class: 'text', hours: 'text' };
 
 /**
@@ -423,7 +423,12 @@ async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incom
   const total = incoming.length;
   const chunks = Array.from({ length: Math.ceil(total / chunk) }, (_, i) => ({ from: i * chunk, to: Math.min(total, (i + 1) * chunk) }));
   const within = (c: { from: number; to: number }) => sql`s.k >= ${c.from} AND s.k < ${c.to}`;
-  const told = (phase: ImportProgress['phase'], done: number) => options.onProgress?.({ phase, done: Math.round(done), total });
+  // after telling, a turn of the event loop: PGlite answers inside the process, and a transaction's
+  // statements would otherwise follow one another without the server ever reading a poll
+  const told = async (phase: ImportProgress['phase'], done: number) => {
+    options.onProgress?.({ phase, done: Math.round(done), total });
+    await nextTurn();
+  };
   class Refused extends Error {}
   try {
     await database.db.transaction(async (tx) => {
@@ -432,7 +437,7 @@ async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incom
       await db.execute(sql`CREATE TEMP TABLE ${stage} (k int, n int, id text, ${sql.join(fields.map((f) => sql`${col(f)} ${sql.raw(sqlType[fieldSpecs[f].kind])}`), sql`, `)},
         geom geometry, state text) ON COMMIT DROP`);
       const recordset = sql.join([sql`k int, n int, id text`, ...fields.map((f) => sql`${sql.identifier(f)} ${sql.raw(sqlType[fieldSpecs[f].kind])}`), sql`g json`], sql`, `);
-      told('check', 0); // two passes over the rows: each counts half
+      await told('check', 0); // two passes over the rows: each counts half
       // first pass: stage each chunk, then what any feature can get wrong by itself
       for (const c of chunks) {
         const batch = incoming.slice(c.from, c.to).map((f, i) => ({ k: c.from + i, n: f.n, id: f.id, ...f.values, g: f.geometry }));
@@ -453,7 +458,7 @@ async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incom
             problem(r.n, r.id, p.field, 'layer_unknown_parent', r.parent, `${p.field} "${r.parent}" is no ${p.level ?? p.table.replace(/s$/, '')} in the database: import the ${p.table === 'areas' ? 'micro-grids' : p.table} first, or check the id`);
           }
         }
-        told('check', c.to / 2);
+        await told('check', c.to / 2);
       }
       if (report.problems.some((p) => p.severity === 'error')) throw new Refused();
       // second pass, on valid shapes: where each lies, and what it changes
@@ -480,7 +485,7 @@ async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incom
         }
         // what changed: only the fields this file gives are compared and written
         await db.execute(sql`UPDATE ${stage} s SET state = CASE WHEN ${same} THEN 'same' ELSE 'update' END FROM ${table} t WHERE t.id = s.id AND ${within(c)}`);
-        told('check', (total + c.to) / 2);
+        await told('check', (total + c.to) / 2);
       }
       if (report.problems.some((p) => p.severity === 'error')) throw new Refused();
       const [counts] = await rows<{ inserted: number; updated: number; unchanged: number }>(sql`
@@ -489,13 +494,13 @@ async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incom
       Object.assign(report, counts);
       const written = [...present.map(col), sql`geom`];
       if (counts.inserted + counts.updated > 0) {
-        told('write', 0);
+        await told('write', 0);
         for (const c of chunks) {
           await db.execute(sql`
             INSERT INTO ${table} (id, ${sql.join(written, sql`, `)})
             SELECT id, ${sql.join(written, sql`, `)} FROM ${stage} s WHERE ${within(c)} AND state IS DISTINCT FROM 'same' ORDER BY n
             ON CONFLICT (id) DO UPDATE SET ${sql.join(written.map((c) => sql`${c} = EXCLUDED.${c}`), sql`, `)}`);
-          told('write', c.to);
+          await told('write', c.to);
         }
         await db.execute(sql`INSERT INTO admin_events (actor, action, subject, note)
           VALUES (${options.actor}, 'layer_imported', ${layer}, ${`${options.fileName.slice(-120)}: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged`})`);
