@@ -51,7 +51,9 @@ export async function startLayerImport(database: Database, bytes: Uint8Array, op
       if (!(error instanceof ApiError)) console.error(`import ${job.id} (${job.fileName}) failed:`, error);
       end = ended(job, 'failed', null, error instanceof ApiError ? { code: error.code, message: error.message } : { code: 'internal', message: 'the import failed; the database is unchanged' });
     }
-    // the row first: once this process says the job ended, every other one says so too
+    // on PostgreSQL the row first: once this process says the job ended, every other one says so
+    // too; PGlite is this process alone, and its queue may hold the servers' re-cut of the tiles
+    if (database.kind === 'pglite') Object.assign(job, end);
     await writing;
     await save(database, end);
     Object.assign(job, end);
