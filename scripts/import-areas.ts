@@ -1,20 +1,21 @@
 // Import street / community / grid / micro-grid boundaries from a GeoJSON file:
-//   npx tsx scripts/import-areas.ts FILE.geojson [--crs wgs84|gcj02|bd09] [--map field=column,…] [--level LEVEL] [--parent ID] [--repair [--gap-threshold M2]] [--dry-run]
+//   npx tsx scripts/import-areas.ts FILE.geojson|.zip|.kml [--crs wgs84|gcj02|bd09] [--map field=column,…] [--level LEVEL] [--parent ID] [--repair [--gap-threshold M2]] [--dry-run]
 // Opens the database as api/server.ts does: DATABASE_URL, or the PGlite data directory DATA_DIR
 // (default ./.data). Exit code 1 when the file is refused. See docs/import.md.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fail, openForScript } from './lib/open-database.ts';
 import { inputCrs, type InputCrs } from '../api/geo/crs.ts';
 import { formatIssue, parseGeoJSON } from '../api/geo/geojson.ts';
+import { readFeatureCollection } from '../api/import/formats/index.ts';
 import { importAreas, mappedFields, type ImportOptions, type ImportProblem, type ImportReport, type MappedField } from '../api/import/areas.ts';
 import { areaLevels as levels, type AreaLevel as Level } from '../api/contract/vocabulary.ts';
 import type { RepairReport } from '../api/import/repair.ts';
 
 const shown = 50; // problems printed per list; the rest are counted
 const kindLabel: Record<ImportProblem['kind'], string> = {
-  geojson: 'GeoJSON 格式', property: '属性', invalid: '多边形无效', gap: '缝隙', overlap: '重叠', outside: '超出上级',
+  geojson: 'GeoJSON 格式', property: '属性', invalid: '多边形无效', gap: '缝隙', overlap: '重叠', outside: '超出上级', scope: '超出管辖范围',
 };
 
 const { values, positionals } = parseArgs({
@@ -46,14 +47,22 @@ if (values.level && !levels.includes(values.level as Level)) fail(`--level 必�
 
 const file = resolve(positionals[0]);
 if (!existsSync(file)) fail(`找不到文件 file not found: ${file}`);
-const parsed = parseGeoJSON(readFileSync(file, 'utf8'));
+// a Shapefile (.zip) or KML is read into GeoJSON first (api/import/formats/); GeoJSON is checked path by path
+const geographic = /\.(zip|kml)$/i.test(file);
+let text: string;
+try {
+  text = geographic ? JSON.stringify(await readFeatureCollection(readFileSync(file), basename(file))) : readFileSync(file, 'utf8');
+} catch (error) {
+  fail(`文件读不出来 the file cannot be read: ${(error as Error).message}`);
+}
+const parsed = parseGeoJSON(text);
 if (!parsed.ok && parsed.errors.some((e) => /not valid JSON/.test(e.message))) {
   fail(`文件不是有效的 JSON / the file is not valid JSON:\n  ${parsed.errors.map(formatIssue).join('\n  ')}`);
 }
 
 const database = await openForScript();
 try {
-  const input = parsed.ok ? parsed.value : JSON.parse(readFileSync(file, 'utf8'));
+  const input = parsed.ok ? parsed.value : JSON.parse(text);
   const report = await importAreas(database, input, {
     crs, dryRun: values['dry-run'], repair: values.repair, gapThresholdM2, map, level: values.level as Level | undefined, parentId: values.parent,
   });

@@ -115,6 +115,9 @@ export const errorStatus = {
   // volunteers claiming a wish from the public board (issue 11)
   wish_taken: 409, // someone claimed it first, or it is no longer waiting
   no_offer: 409, // no volunteer's claim waits on this wish
+  // imports with a progress bar, scoped to a secretary's community (issue 8 §2, api/import/jobs.ts)
+  import_job_not_found: 404, // `id`: no such import, or one started by somebody else
+  layer_outside_scope: 422, // a feature outside the importer's community (a secretary imports inside theirs only)
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -39,6 +39,7 @@ export type LayerField = (typeof layerFields)[PlaceLayer][number] | (typeof posi
 export const layerProblemCodes = [
   'layer_missing_field', 'layer_bad_value', 'layer_bad_geometry', 'layer_unknown_parent', 'layer_duplicate_id',
   'layer_bad_opening_hours', 'layer_swapped_coordinates', 'layer_outside_streets',
+  'layer_outside_scope',
 ] as const satisfies readonly ErrorCode[];
 export type LayerProblemCode = (typeof layerProblemCodes)[number];
 
@@ -82,4 +83,34 @@ export const LayerImportForm = z.object({
   crs: z.enum(layerCrs, { error: `crs must be one of: ${layerCrs.join(', ')}` }).default('wgs84'),
   mapping: z.string().max(4000).optional(),
   parent: z.string().trim().max(80).optional(),
+});
+
+// import progress (issue 8 §2: a progress bar that moves during a large import)
+/** What an import is doing: reading the file, checking it, writing it, reassigning requests (area imports). */
+export const importPhases = ['read', 'check', 'write', 'reassign'] as const;
+export type ImportPhase = (typeof importPhases)[number];
+export const ImportProgress = z.object({ phase: z.enum(importPhases), done: z.number().int(), total: z.number().int() });
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+/** running; done (imported); refused (the report lists why, nothing written); failed (`error`, nothing written). */
+export const importJobStates = ['running', 'done', 'refused', 'failed'] as const;
+export const ImportJob = ImportProgress.extend({
+  id: z.string(),
+  layer: z.enum(placeLayers),
+  fileName: z.string(),
+  state: z.enum(importJobStates),
+  report: LayerImportReport.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  updatedAt: z.string(),
+});
+export type ImportJob = z.infer<typeof ImportJob>;
+
+// area boundaries through the API (issue 8 §2: a secretary's grids and micro-grids, in their community)
+/** The multipart fields beside `file` (.geojson, Shapefile .zip, .kml) of POST /api/admin/import/areas. */
+export const AreaImportForm = z.object({
+  crs: z.enum(layerCrs, { error: `crs must be one of: ${layerCrs.join(', ')}` }).default('wgs84'),
+  /** check everything and write nothing: 200 with the report */
+  dryRun: z.enum(['true', 'false']).optional(),
+  /** make the boundaries valid and tile their parents first (docs/import.md, --repair) */
+  repair: z.enum(['true', 'false']).optional(),
 });

@@ -552,3 +552,24 @@ export const rateCounts = pgTable('rate_counts', {
   hits: integer('hits').notNull(),
   resetAt: timestamp('reset_at', { withTimezone: true }).notNull(), // the window ends then
 });
+
+// imports with a progress bar (issue 8 §2)
+/**
+ * One import run from the console (api/import/jobs.ts): its progress while it runs and its report
+ * after. The importing process writes the row from a connection of its own, so any API process
+ * of the installation answers the page's polls; the import's own writes stay in one transaction.
+ */
+export const importJobs = pgTable('import_jobs', {
+  id: text('id').primaryKey(),
+  actor: text('actor').notNull(), // the username that started it: only they read it
+  layer: text('layer').notNull(),
+  fileName: text('file_name').notNull(),
+  state: text('state').notNull().default('running'), // running, done, refused, failed
+  phase: text('phase').notNull().default('read'), // read, check, write, reassign
+  done: integer('done').notNull().default(0),
+  total: integer('total').notNull().default(0),
+  report: jsonb('report'), // the LayerImportReport once finished
+  error: jsonb('error'), // { code, message } when it failed
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

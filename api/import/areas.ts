@@ -28,6 +28,8 @@ export interface ImportOptions {
   level?: Level;
   /** the parent of every feature that has none */
   parentId?: string;
+  /** a secretary's community (an area id): only areas below it, inside it, may be imported */
+  scope?: string;
 }
 
 export const mappedFields = ['id', 'level', 'name', 'parentId', 'kind'] as const;
@@ -35,7 +37,7 @@ export type MappedField = (typeof mappedFields)[number];
 
 /** Something wrong (error) or worth a look (warning), with where to find it. */
 export interface ImportProblem {
-  kind: 'geojson' | 'property' | 'invalid' | 'gap' | 'overlap' | 'outside';
+  kind: 'geojson' | 'property' | 'invalid' | 'gap' | 'overlap' | 'outside' | 'scope';
   areaIds: string[];
   message: string;
   /** JSON path in the imported file, for file-level problems */
@@ -113,6 +115,7 @@ export async function importAreas(database: Database, collection: unknown, optio
         SELECT id, level, parent_id FROM areas`)).map((r) => [r.id, r]));
 
       const incoming = readFeatures(value.features, options, existing, report.errors);
+      if (options.scope) checkScope(incoming, existing, options.scope, report.errors);
       if (report.errors.length) throw new Refused();
 
       // parents first: parent_id is a foreign key, checked row by row
@@ -215,6 +218,30 @@ function readFeatures(features: Feature[], options: ImportOptions, existing: Map
     else if (parentLevel !== wanted) problem(`${a.id} is a ${a.level}, so its parent must be a ${wanted}, but "${a.parentId}" is a ${parentLevel}`);
   }
   return out;
+}
+
+/**
+ * A secretary's import: every area lies below their community — its parents, in the file or the
+ * database, lead up to it — and so did every stored area it re-draws. That each lies inside its
+ * parent on the ground is the tiling check's (outside).
+ */
+function checkScope(incoming: Incoming[], existing: Map<string, { level: Level; parent_id: string | null }>, scope: string, errors: ImportProblem[]) {
+  const byId = new Map(incoming.map((a) => [a.id, a]));
+  const below = (id: string | null, parentOf: (id: string) => string | null | undefined) => {
+    for (let at = id, steps = 0; at && steps <= levels.length; at = parentOf(at) ?? null, steps++) if (at === scope) return true;
+    return false;
+  };
+  for (const a of incoming) {
+    const fromFile = below(a.parentId, (id) => byId.get(id)?.parentId ?? existing.get(id)?.parent_id);
+    const stored = existing.get(a.id);
+    const wasBelow = !stored || below(stored.parent_id, (id) => existing.get(id)?.parent_id);
+    if (!fromFile || !wasBelow) {
+      errors.push({
+        kind: 'scope', areaIds: [a.id], path: `features[${a.index}]`,
+        message: `features[${a.index}]: ${a.id} ${wasBelow ? 'is not' : 'is stored'} ${wasBelow ? 'below' : 'outside'} your community ${scope}: a secretary imports the grids and micro-grids of their own community`,
+      });
+    }
+  }
 }
 
 /** our field names read from the file's own (--map), then --level and --parent where a feature has none */

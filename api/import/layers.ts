@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { dataChangedChannel, rowsOf, type Database, type Db } from '../db/client.ts';
 import {
   buildingUses, layerFields, positionFields, roadClasses,
-  type ColumnMapping, type LayerImportReport, type LayerProblem, type LayerProblemCode, type PlaceLayer,
+  type ColumnMapping, type ImportProgress, type LayerImportReport, type LayerProblem, type LayerProblemCode, type PlaceLayer,
 } from '../contract/layers.ts';
 import { enNames, zhCNNames } from '../contract/names.ts';
 import { poiCategories } from '../contract/vocabulary.ts';
@@ -134,6 +135,10 @@ export interface LayerImportOptions {
   /** who imports: a username or 'cli', for the audit trail */
   actor: string;
   fileName: string;
+  /** a secretary's community (an area id): every feature, and every stored one it replaces, must lie inside it */
+  scope?: string;
+  /** told as the import moves on, at least once per 1,000 rows (api/import/jobs.ts makes the console's progress bar of it) */
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 /** A feature ready to stage: its number in the file, id, fields (table columns) and WGS84 geometry. */
@@ -160,6 +165,7 @@ const previewFeatures = 5000;
 
 /** The whole import of one file: all or nothing. */
 export async function importLayerFile(database: Database, bytes: Uint8Array, options: LayerImportOptions): Promise<LayerImportReport> {
+  options.onProgress?.({ phase: 'read', done: 0, total: 0 });
   return (await runImport(database, await readLayerFile(bytes, options.fileName), options)).report;
 }
 
@@ -188,7 +194,7 @@ async function runImport(database: Database, file: RawFile, options: LayerImport
     }
   }
   const problems: LayerProblem[] = [];
-  const incoming = readRecords(layer, file, mapping, options, problems);
+  const incoming = await readRecords(layer, file, mapping, options, problems);
   const report: LayerImportReport = {
     ok: false, dryRun: !!options.dryRun, layer, format: file.format, crs: options.crs, features: file.records.length,
     inserted: 0, updated: 0, unchanged: 0, problems, problemsTotal: 0, ms: 0,
@@ -215,11 +221,15 @@ function presentFields(layer: PlaceLayer, mapping: ColumnMapping, options: Layer
     || (f === spec.parent?.field && !!options.parent) || (layer === 'entrances' && f === 'name' && mapping.unit !== undefined)));
 }
 
-function readRecords(layer: PlaceLayer, file: RawFile, mapping: ColumnMapping, options: LayerImportOptions, problems: LayerProblem[]): Incoming[] {
+async function readRecords(layer: PlaceLayer, file: RawFile, mapping: ColumnMapping, options: LayerImportOptions, problems: LayerProblem[]): Promise<Incoming[]> {
   const spec = layerSpecs[layer];
   const out: Incoming[] = [];
   const seen = new Map<string, number>();
-  for (const record of file.records) {
+  for (const [i, record] of file.records.entries()) {
+    if (i % chunk === 0) { // a turn of the event loop now and then: the server answers the progress polls meanwhile
+      options.onProgress?.({ phase: 'read', done: i, total: file.records.length });
+      await nextTurn();
+    }
     const raw = (field: string) => (mapping[field] === undefined ? undefined : record.values[mapping[field]]);
     const shown = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)).slice(0, 200);
     const idText = raw('id') === undefined || raw('id') === null ? '' : String(raw('id')).trim();
@@ -392,9 +402,16 @@ export function wktGeometry(text: string): Geometry | null {
 }
 
 const stage = sql.identifier('layer_import_stage');
+/** rows per statement: each statement short (well under a second on PGlite) so progress is told, and polls answered, between them */
+const chunk = 1000;
 const sqlType: Record<Kind, string> = { text: 'text', int: 'smallint', bool: 'boolean', json: 'jsonb', category: 'text', use: 'text', class: 'text', hours: 'text' };
 
-/** Stage, check in PostGIS, compare and write, in one transaction; a dry run or any error rolls it all back. */
+/**
+ * Stage, check in PostGIS, compare and write, in one transaction; a dry run or any error rolls it
+ * all back. Every step runs over the staged rows a chunk at a time (`k`, the row's place in the
+ * file), telling the progress after each: check (stage, shapes, parents; then scope, streets,
+ * what changed), then write.
+ */
 async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incoming[], present: string[], options: LayerImportOptions, report: LayerImportReport) {
   const spec = layerSpecs[layer];
   const fields = layerFields[layer].filter((f) => f !== 'id');
@@ -403,55 +420,88 @@ async function writeLayer(database: Database, layer: PlaceLayer, incoming: Incom
   const geom = spec.geometry === 'Polygon' ? sql`ST_Multi(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(x.g::text), 4326)))` : sql`ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(x.g::text), 4326))`;
   const problem = (n: number, id: string, field: string, code: LayerProblemCode, value: string, message: string, severity: LayerProblem['severity'] = 'error') =>
     report.problems.push({ n, id, field, code, severity, value, message: `${report.format === 'csv' || report.format === 'xlsx' ? 'row' : 'feature'} ${n} (${id}): ${message}` });
+  const total = incoming.length;
+  const chunks = Array.from({ length: Math.ceil(total / chunk) }, (_, i) => ({ from: i * chunk, to: Math.min(total, (i + 1) * chunk) }));
+  const within = (c: { from: number; to: number }) => sql`s.k >= ${c.from} AND s.k < ${c.to}`;
+  // after telling, a turn of the event loop: PGlite answers inside the process, and a transaction's
+  // statements would otherwise follow one another without the server ever reading a poll
+  const told = async (phase: ImportProgress['phase'], done: number) => {
+    options.onProgress?.({ phase, done: Math.round(done), total });
+    await nextTurn();
+  };
   class Refused extends Error {}
   try {
     await database.db.transaction(async (tx) => {
       const db = tx as unknown as Db;
       const rows = async <T>(query: SQL) => rowsOf<T>(await db.execute(query));
-      await db.execute(sql`CREATE TEMP TABLE ${stage} (n int, id text, ${sql.join(fields.map((f) => sql`${col(f)} ${sql.raw(sqlType[fieldSpecs[f].kind])}`), sql`, `)},
+      await db.execute(sql`CREATE TEMP TABLE ${stage} (k int, n int, id text, ${sql.join(fields.map((f) => sql`${col(f)} ${sql.raw(sqlType[fieldSpecs[f].kind])}`), sql`, `)},
         geom geometry, state text) ON COMMIT DROP`);
-      const recordset = sql.join([sql`n int, id text`, ...fields.map((f) => sql`${sql.identifier(f)} ${sql.raw(sqlType[fieldSpecs[f].kind])}`), sql`g json`], sql`, `);
-      for (let i = 0; i < incoming.length; i += 5000) {
-        const batch = incoming.slice(i, i + 5000).map((f) => ({ n: f.n, id: f.id, ...f.values, g: f.geometry }));
-        await db.execute(sql`INSERT INTO ${stage} (n, id, ${sql.join(fields.map(col), sql`, `)}, geom)
-          SELECT x.n, x.id, ${sql.join(fields.map((f) => sql`x.${sql.identifier(f)}`), sql`, `)}, ${geom}
+      const recordset = sql.join([sql`k int, n int, id text`, ...fields.map((f) => sql`${sql.identifier(f)} ${sql.raw(sqlType[fieldSpecs[f].kind])}`), sql`g json`], sql`, `);
+      await told('check', 0); // two passes over the rows: each counts half
+      // first pass: stage each chunk, then what any feature can get wrong by itself
+      for (const c of chunks) {
+        const batch = incoming.slice(c.from, c.to).map((f, i) => ({ k: c.from + i, n: f.n, id: f.id, ...f.values, g: f.geometry }));
+        await db.execute(sql`INSERT INTO ${stage} (k, n, id, ${sql.join(fields.map(col), sql`, `)}, geom)
+          SELECT x.k, x.n, x.id, ${sql.join(fields.map((f) => sql`x.${sql.identifier(f)}`), sql`, `)}, ${geom}
           FROM json_to_recordset(${JSON.stringify(batch)}::json) AS x(${recordset})`);
-      }
-      for (const r of await rows<{ n: number; id: string; reason: string }>(sql`
-        SELECT n, id, ST_IsValidReason(geom) AS reason FROM ${stage} WHERE NOT ST_IsValid(geom) OR ST_IsEmpty(geom) ORDER BY n`)) {
-        problem(r.n, r.id, 'geometry', 'layer_bad_geometry', r.reason, `the shape is not valid: ${r.reason} — redraw it there`);
-      }
-      if (spec.parent) {
-        const p = spec.parent;
-        for (const r of await rows<{ n: number; id: string; parent: string }>(sql`
-          SELECT s.n, s.id, s.${col(p.field)} AS parent FROM ${stage} s
-          WHERE s.${col(p.field)} IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM ${sql.identifier(p.table)} t WHERE t.id = s.${col(p.field)} ${p.level ? sql`AND t.level = ${p.level}` : sql``})
-          ORDER BY s.n`)) {
-          problem(r.n, r.id, p.field, 'layer_unknown_parent', r.parent, `${p.field} "${r.parent}" is no ${p.level ?? p.table.replace(/s$/, '')} in the database: import the ${p.table === 'areas' ? 'micro-grids' : p.table} first, or check the id`);
+        for (const r of await rows<{ n: number; id: string; reason: string }>(sql`
+          SELECT n, id, ST_IsValidReason(geom) AS reason FROM ${stage} s WHERE ${within(c)} AND (NOT ST_IsValid(geom) OR ST_IsEmpty(geom)) ORDER BY n`)) {
+          problem(r.n, r.id, 'geometry', 'layer_bad_geometry', r.reason, `the shape is not valid: ${r.reason} — redraw it there`);
         }
+        if (spec.parent) {
+          const p = spec.parent;
+          for (const r of await rows<{ n: number; id: string; parent: string }>(sql`
+            SELECT s.n, s.id, s.${col(p.field)} AS parent FROM ${stage} s
+            WHERE ${within(c)} AND s.${col(p.field)} IS NOT NULL AND NOT EXISTS (
+              SELECT 1 FROM ${sql.identifier(p.table)} t WHERE t.id = s.${col(p.field)} ${p.level ? sql`AND t.level = ${p.level}` : sql``})
+            ORDER BY s.n`)) {
+            problem(r.n, r.id, p.field, 'layer_unknown_parent', r.parent, `${p.field} "${r.parent}" is no ${p.level ?? p.table.replace(/s$/, '')} in the database: import the ${p.table === 'areas' ? 'micro-grids' : p.table} first, or check the id`);
+          }
+        }
+        await told('check', c.to / 2);
       }
       if (report.problems.some((p) => p.severity === 'error')) throw new Refused();
-      if (spec.outsideStreets) {
-        for (const r of await rows<{ n: number; id: string }>(sql`
-          SELECT s.n, s.id FROM ${stage} s
-          WHERE NOT EXISTS (SELECT 1 FROM areas a WHERE a.level = 'street' AND a.geom && s.geom AND ST_Intersects(a.geom, s.geom)) ORDER BY s.n`)) {
-          problem(r.n, r.id, 'geometry', 'layer_outside_streets', '', 'lies outside every street: imported, but no street or grid will see it — check where it lies (or the coordinate system)', 'warning');
-        }
-      }
-      // what changed: only the fields this file gives are compared and written
+      // second pass, on valid shapes: where each lies, and what it changes
       const same = sql.join([sql`ST_OrderingEquals(t.geom, s.geom)`, ...present.map((f) => sql`t.${col(f)} IS NOT DISTINCT FROM s.${col(f)}`)], sql` AND `);
-      await db.execute(sql`UPDATE ${stage} s SET state = CASE WHEN ${same} THEN 'same' ELSE 'update' END FROM ${table} t WHERE t.id = s.id`);
+      for (const c of chunks) {
+        if (options.scope) {
+          // a secretary's: the feature (a point on it) inside their community, and so is any stored one it replaces
+          for (const r of await rows<{ n: number; id: string; inside: boolean }>(sql`
+            SELECT s.n, s.id, ST_Covers(a.geom, ST_PointOnSurface(s.geom)) AS inside FROM ${stage} s, areas a
+            WHERE a.id = ${options.scope} AND ${within(c)} AND (NOT ST_Covers(a.geom, ST_PointOnSurface(s.geom))
+              OR EXISTS (SELECT 1 FROM ${table} t WHERE t.id = s.id AND NOT ST_Covers(a.geom, ST_PointOnSurface(t.geom))))
+            ORDER BY s.n`)) {
+            problem(r.n, r.id, 'geometry', 'layer_outside_scope', options.scope, r.inside // so it is the stored one that lies outside
+              ? `replaces ${r.id}, which lies outside your community ${options.scope}: only its community's secretary or the street administrator changes it`
+              : `lies outside your community ${options.scope}: a secretary imports the places of their own community (or check the coordinate system)`);
+          }
+        }
+        if (spec.outsideStreets) {
+          for (const r of await rows<{ n: number; id: string }>(sql`
+            SELECT s.n, s.id FROM ${stage} s
+            WHERE ${within(c)} AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.level = 'street' AND a.geom && s.geom AND ST_Intersects(a.geom, s.geom)) ORDER BY s.n`)) {
+            problem(r.n, r.id, 'geometry', 'layer_outside_streets', '', 'lies outside every street: imported, but no street or grid will see it — check where it lies (or the coordinate system)', 'warning');
+          }
+        }
+        // what changed: only the fields this file gives are compared and written
+        await db.execute(sql`UPDATE ${stage} s SET state = CASE WHEN ${same} THEN 'same' ELSE 'update' END FROM ${table} t WHERE t.id = s.id AND ${within(c)}`);
+        await told('check', (total + c.to) / 2);
+      }
+      if (report.problems.some((p) => p.severity === 'error')) throw new Refused();
       const [counts] = await rows<{ inserted: number; updated: number; unchanged: number }>(sql`
         SELECT count(*) FILTER (WHERE state IS NULL)::int AS inserted, count(*) FILTER (WHERE state = 'update')::int AS updated,
                count(*) FILTER (WHERE state = 'same')::int AS unchanged FROM ${stage}`);
       Object.assign(report, counts);
       const written = [...present.map(col), sql`geom`];
       if (counts.inserted + counts.updated > 0) {
-        await db.execute(sql`
-          INSERT INTO ${table} (id, ${sql.join(written, sql`, `)})
-          SELECT id, ${sql.join(written, sql`, `)} FROM ${stage} WHERE state IS DISTINCT FROM 'same' ORDER BY n
-          ON CONFLICT (id) DO UPDATE SET ${sql.join(written.map((c) => sql`${c} = EXCLUDED.${c}`), sql`, `)}`);
+        await told('write', 0);
+        for (const c of chunks) {
+          await db.execute(sql`
+            INSERT INTO ${table} (id, ${sql.join(written, sql`, `)})
+            SELECT id, ${sql.join(written, sql`, `)} FROM ${stage} s WHERE ${within(c)} AND state IS DISTINCT FROM 'same' ORDER BY n
+            ON CONFLICT (id) DO UPDATE SET ${sql.join(written.map((c) => sql`${c} = EXCLUDED.${c}`), sql`, `)}`);
+          await told('write', c.to);
+        }
         await db.execute(sql`INSERT INTO admin_events (actor, action, subject, note)
           VALUES (${options.actor}, 'layer_imported', ${layer}, ${`${options.fileName.slice(-120)}: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged`})`);
         // delivered on commit: running servers re-cut their tiles and rebuild the walking network (api/server.ts)

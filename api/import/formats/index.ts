@@ -1,4 +1,4 @@
-import type { Geometry } from 'geojson';
+import type { FeatureCollection, Geometry } from 'geojson';
 import type { LayerFormat } from '../../contract/layers.ts';
 import { ApiError } from '../../errors.ts';
 import { readCsv } from './csv.ts';
@@ -50,4 +50,13 @@ export async function readLayerFile(bytes: Uint8Array, fileName: string): Promis
   const columns = new Set<string>();
   for (const r of records) for (const key of Object.keys(r.values)) columns.add(key);
   return { format, columns: [...columns], records };
+}
+
+/** A Shapefile (.zip) or KML as a GeoJSON FeatureCollection: what the area import (api/import/areas.ts) reads. */
+export async function readFeatureCollection(bytes: Uint8Array, fileName: string): Promise<FeatureCollection> {
+  const file = await readLayerFile(bytes, fileName);
+  return {
+    type: 'FeatureCollection',
+    features: file.records.map((r) => ({ type: 'Feature', properties: r.values, geometry: r.geometry as Geometry })),
+  };
 }

@@ -1,5 +1,5 @@
-// shpjs 6.2 ships no types: the one function we call.
+// shpjs 6.2 ships no types: the one function we call, with the parts of a Shapefile already unzipped.
 declare module 'shpjs' {
   import type { FeatureCollection } from 'geojson';
-  export function parseZip(buffer: ArrayBuffer | Uint8Array, whiteList?: string[]): Promise<(FeatureCollection & { fileName?: string }) | (FeatureCollection & { fileName?: string })[]>;
+  export default function getShapefile(parts: { shp: Uint8Array; dbf?: Uint8Array; cpg?: string; prj?: string }): Promise<FeatureCollection>;
 }

@@ -46,3 +46,8 @@ export const importLayer = (file: File, fields: Record<string, string>) => read(
 export type LayerPreview = Awaited<ReturnType<typeof previewLayerImport>>['preview'];
 export type LayerReport = LayerPreview['report'];
 export const layerExportUrl = (file: string) => admin.export[':file'].$url({ param: { file } }).href;
+
+// the import as a job polled for its progress bar (issue 8 §2, api/import/jobs.ts)
+export const startLayerImport = (file: File, fields: Record<string, string>) => read(admin.import.jobs.$post(undefined, withFile(file, fields)));
+export const fetchImportJob = (id: string) => read(admin.import.jobs[':id'].$get({ param: { id } }));
+export type ImportJob = Awaited<ReturnType<typeof fetchImportJob>>['job'];

@@ -527,6 +527,15 @@ export const en: Messages = {
       exportTitle: 'Export',
       exportHint: 'Every layer in WGS84; edited in Excel or QGIS it imports again, and a file nobody edited changes nothing.',
       map: 'The file on the map (errors in red)',
+      // the import's progress bar (issue 8 §2)
+      progress: {
+        phases: { read: 'Reading the file', check: 'Checking', write: 'Writing', reassign: 'Reassigning' } as Record<string, string>,
+        label: 'Import progress',
+        rows: (done: number, total: number) => `${done.toLocaleString('en')} / ${total.toLocaleString('en')}`,
+        step: (n: number, of: number) => `step ${n} of ${of}`,
+        keepOpen: 'The import runs on the server; keep this page open. All or nothing.',
+        failed: 'The import did not finish; the database is unchanged',
+      },
     },
   },
   fieldNames: {
@@ -657,6 +666,9 @@ export const en: Messages = {
     wish_taken: () => 'Someone claimed this wish just before you — thank you all the same! Have a look at the others',
     no_offer: () => 'No volunteer\'s claim waits on this wish (it may have been handled); reloaded',
     list_link_out_of_scope: () => 'Some of the needs or resources chosen are not of this community; choose again',
+    // imports with a progress bar, scoped to a secretary's community (issue 8 §2)
+    import_job_not_found: () => 'This import is no longer known (it may have expired); upload the file again',
+    layer_outside_scope: () => 'Outside your community: a secretary imports places of their own community only',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {

@@ -527,6 +527,15 @@ export const zhCN = {
       exportTitle: '导出',
       exportHint: '各图层均为 WGS84 坐标；在 Excel 或 QGIS 中修改后可再导入，未修改的文件导入后不会有任何变化。',
       map: '文件在地图上的位置（错误标红）',
+      // the import's progress bar (issue 8 §2)
+      progress: {
+        phases: { read: '读取文件', check: '检查', write: '写入', reassign: '重新分配' } as Record<string, string>,
+        label: '导入进度',
+        rows: (done: number, total: number) => `${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')}`,
+        step: (n: number, of: number) => `第 ${n} 步，共 ${of} 步`,
+        keepOpen: '导入在服务器上进行，请勿关闭本页；全部成功或全部不导入。',
+        failed: '导入未完成，数据库未改变',
+      },
     },
   },
   // ── errors by the API's code (api/contract/errors.ts); `d` carries the error's details ──
@@ -658,6 +667,9 @@ export const zhCN = {
     // volunteers claiming a wish from the public board (issue 11)
     wish_taken: () => '这个心愿刚刚已被别人认领，谢谢您的好意！可以看看其他心愿',
     no_offer: () => '这个心愿没有等待确认的认领（可能已被处理），已刷新',
+    // imports with a progress bar, scoped to a secretary's community (issue 8 §2)
+    import_job_not_found: () => '找不到这次导入（可能已过期），请重新上传文件',
+    layer_outside_scope: () => '不在您管辖的社区范围内：社区书记只能导入本社区的地点',
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
