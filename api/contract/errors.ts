@@ -112,6 +112,10 @@ export const errorStatus = {
   wish_not_found: 404, // `id`
   list_transition_refused: 409, // `from`, `to`, `allowed`: a wish or project cannot move so from where it stands
   list_link_out_of_scope: 422, // `field`, `ids`: needs or resources that do not exist or lie outside the project's community
+  // editing on the map (issue 8 §2, api/places/edit.ts); bad geometry is the import's layer_bad_geometry
+  place_not_found: 404, // `layer`, `id`: no such service point, gate, entrance, building or area
+  outline_not_editable: 422, // `allowed`: only communities, grids and micro-grids are reshaped on the map
+  outline_problems: 422, // `problems`: [{ kind, areaIds, message, at }]; nothing was written
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -46,3 +46,15 @@ export const importLayer = (file: File, fields: Record<string, string>) => read(
 export type LayerPreview = Awaited<ReturnType<typeof previewLayerImport>>['preview'];
 export type LayerReport = LayerPreview['report'];
 export const layerExportUrl = (file: string) => admin.export[':file'].$url({ param: { file } }).href;
+
+// editing on the map (issue 8 §2, api/routes/place-edits.ts): what may be changed, a point moved,
+// a building's number or units, an area's outline (refused with its problems, nothing written)
+export const fetchEditableMap = (signal?: AbortSignal) => read(admin.places.map.$get(undefined, signalled(signal)));
+export type EditableMap = Answer<typeof admin.places.map.$get>;
+export const movePlace = (layer: string, id: string, geometry: GeoJSON.Point) =>
+  read(admin.places[':layer'][':id'].position.$post({ param: { layer, id }, json: { geometry } }));
+export const changeBuilding = (id: string, change: { number?: string | null; units?: number | null }) =>
+  read(admin.places.buildings[':id'].$post({ param: { id }, json: change }));
+export const reshapeArea = (id: string, geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon) =>
+  read(admin.areas[':id'].outline.$post({ param: { id }, json: { geometry } }));
+export type Reshaped = Awaited<ReturnType<typeof reshapeArea>>;

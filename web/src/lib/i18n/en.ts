@@ -409,7 +409,7 @@ export const en: Messages = {
   // ── the administration console (issue 8) ──
   admin: {
     title: 'Administration',
-    tabs: { people: 'People', kiosks: 'Wall-screen links', keys: 'API keys', log: 'Change log', places: 'Places' },
+    tabs: { people: 'People', kiosks: 'Wall-screen links', keys: 'API keys', log: 'Change log', places: 'Places', mapedit: 'Edit on the map' },
     notAdmin: 'The administration console is for the street administrator and community secretaries.',
     name: 'Name',
     role: 'Role',
@@ -646,6 +646,10 @@ export const en: Messages = {
     wish_not_found: () => 'No such wish; check its number',
     list_transition_refused: (d) => `It cannot move that way from where it stands${Array.isArray(d.allowed) && d.allowed.length ? '' : ' (someone changed it meanwhile)'}; reloaded`,
     list_link_out_of_scope: () => 'Some of the needs or resources chosen are not of this community; choose again',
+    // editing on the map (issue 8 §2)
+    place_not_found: () => 'That place is no longer on the map; reload the page',
+    outline_not_editable: () => 'Only communities, grids and micro-grids are reshaped on the map',
+    outline_problems: (d) => `The outline was not saved: ${Array.isArray(d.problems) ? d.problems.length : 'some'} problem(s), marked on the map`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -965,6 +969,41 @@ export const en: Messages = {
     mapHint: 'Tap to see; residents’ addresses are not on the map',
     workerPage: 'Three lists',
     addAsNeed: '+ Add to the needs list',
+  },
+  // ── editing on the map in the console (issue 8 §2, MapEditSection.svelte) ──
+  mapEdit: {
+    title: 'Edit on the map',
+    intro: 'Click a service point, gate or unit entrance to move it; a building to change its number or units; an area to reshape its outline. Nothing is saved until you press Save.',
+    smallScreen: 'Editing on the map needs a larger screen (a computer or tablet): here you can look, not edit.',
+    show: 'Outlines of',
+    levels: { community: 'Communities', grid: 'Grids', microgrid: 'Micro-grids' },
+    layers: { pois: 'Service point', gates: 'Gate', entrances: 'Unit entrance', buildings: 'Building', areas: 'Area' },
+    map: 'Map for editing places and outlines',
+    loading: 'Loading the drawing tools…',
+    nothing: 'Nothing selected: click something on the map.',
+    dragPoint: 'Drag the point to where it really is, then save.',
+    dragVertices: 'Drag the corner points of the outline (drag a middle point to add a corner). A border shared with a neighbour moves for both.',
+    notEditable: 'You may not reshape this area: its neighbours are outside your area. Ask the street administrator.',
+    save: 'Save',
+    saving: 'Saving…',
+    cancel: 'Cancel',
+    number: 'Building number',
+    units: 'Units',
+    saveBuilding: 'Save building',
+    moved: 'Saved: the point was moved.',
+    buildingSaved: 'Saved: the building was changed.',
+    reshaped: (neighbours: number, requests: number, households: number) =>
+      `Saved: the outline${neighbours ? ` and ${neighbours} neighbour${neighbours === 1 ? '' : 's'} along the shared border` : ''} changed; ${requests} request${requests === 1 ? '' : 's'} and ${households} care household${households === 1 ? '' : 's'} re-assigned.`,
+    problemsTitle: 'Why the outline was not saved (marked in red on the map)',
+    problem: {
+      gap: (ids: string, m2: string) => `A gap of ${m2} m² inside ${ids} that no area covers`,
+      outside: (ids: string, m2: string) => `${ids}: ${m2} m² outside the parent area`,
+      overlap: (ids: string, m2: string) => `${ids} overlap by ${m2} m²`,
+      invalid: (ids: string) => `${ids}: the outline crosses itself or is not a valid polygon — redraw it there`,
+      geojson: (ids: string) => `${ids}: the outline is not a valid shape`,
+      property: (ids: string) => `${ids}: a property is missing or wrong`,
+    } as Record<string, (ids: string, m2: string) => string>,
+    legend: { point: 'Service points, gates, entrances', building: 'Buildings', area: 'Outlines', problem: 'Problem' },
   },
 };
 
