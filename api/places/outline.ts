@@ -60,10 +60,14 @@ export async function reshapeArea(database: Database, user: StaffUser, id: strin
         FROM areas a CROSS JOIN new CROSS JOIN LATERAL ST_Dump(ST_Difference(a.geom, new.g)) d
         WHERE a.id = ${id} AND ST_Dimension(d.geom) = 2),
       sibling AS (SELECT s.id, s.name, s.kind, s.geom FROM areas s WHERE s.parent_id = ${area.parentId} AND s.level = ${area.level} AND s.id <> ${id}),
+      -- the border each sibling shares with a piece, measured within ~1 mm (1e-8°) so that a border
+      -- drawn with other vertices, or left a hair off by an earlier overlay, still counts; a corner does not
       claimed AS (
         SELECT DISTINCT ON (f.n) f.n, f.piece, s.id
-        FROM freed f JOIN sibling s ON s.geom && f.piece AND ST_Relate(s.geom, f.piece, '****1****') -- a border, not a corner
-        ORDER BY f.n, ST_Length(ST_Intersection(ST_Boundary(s.geom), ST_Boundary(f.piece))) DESC, s.id)
+        FROM freed f JOIN sibling s ON s.geom && ST_Expand(f.piece, 1e-8)
+        CROSS JOIN LATERAL (SELECT ST_Length(ST_Intersection(ST_Boundary(s.geom), ST_Buffer(ST_Boundary(f.piece), 1e-8))) AS shared) b
+        WHERE b.shared > 1e-6
+        ORDER BY f.n, b.shared DESC, s.id)
       SELECT s.id, s.name, s.kind, ST_AsGeoJSON(s.geom, 15) AS before,
         ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_Union(
           ARRAY[ST_Difference(s.geom, new.g)] || ARRAY(SELECT c.piece FROM claimed c WHERE c.id = s.id)), 3)), 15) AS after

@@ -10,7 +10,12 @@ import { embeddedTarget, launchChromium, PHONE, screenshot, signedInContext, sta
 
 const CONSOLE = { width: 1440, height: 900 } as const;
 const POI = 'MS-P013'; // 楼院居民议事角, in 学生路社区
-type MapHandle = { loaded(): boolean; jumpTo(o: object): void; once(e: string, f: () => void): void; project(p: [number, number]): { x: number; y: number }; unproject(p: [number, number]): { lng: number; lat: number } };
+type MapHandle = {
+  jumpTo(o: object): void;
+  project(p: [number, number]): { x: number; y: number };
+  unproject(p: [number, number]): { lng: number; lat: number };
+  queryRenderedFeatures(p: { x: number; y: number }, o: object): unknown[];
+};
 
 describe.each(embeddedTarget())('editing on the map in the console on %s', (engine, base) => {
   let browser: Browser;
@@ -21,7 +26,6 @@ describe.each(embeddedTarget())('editing on the map in the console on %s', (engi
 
   const poiAt = async (): Promise<[number, number]> =>
     (await (await context.request.get(`${base}/api/collections/pois/items/${POI}`)).json()).geometry.coordinates;
-  const mapReady = (p: Page) => p.waitForFunction(() => (window as unknown as { __editMap?: MapHandle }).__editMap?.loaded() === true, undefined, { timeout: 30_000 });
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -41,13 +45,13 @@ describe.each(embeddedTarget())('editing on the map in the console on %s', (engi
     page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
     await page.goto(`${base}/admin?tab=mapedit`);
     await page.locator('section.map-edit[data-ready=true]').waitFor({ timeout: 30_000 });
-    await mapReady(page);
     expect(scripts.some((u) => u.includes('map-editor'))).toBe(false); // terra-draw waits for the first edit
-    await page.evaluate((at) => new Promise<void>((resolve) => {
+    await page.evaluate((at) => (window as unknown as { __editMap: MapHandle }).__editMap.jumpTo({ center: at, zoom: 18 }), original);
+    // the editable point drawn where it is (the basemap's tiles need not have arrived for a click)
+    await page.waitForFunction((at) => {
       const map = (window as unknown as { __editMap: MapHandle }).__editMap;
-      map.once('idle', () => resolve());
-      map.jumpTo({ center: at, zoom: 18 });
-    }), original);
+      return map.queryRenderedFeatures(map.project(at), { layers: ['edit-point'] }).length > 0;
+    }, original, { timeout: 30_000 });
     const box = (await page.locator('.map-edit .map canvas').boundingBox())!;
     const on = await page.evaluate((at) => (window as unknown as { __editMap: MapHandle }).__editMap.project(at), original);
     const [x, y] = [box.x + on.x, box.y + on.y];
