@@ -5,6 +5,7 @@ import type { Database } from './db/client.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { layerRoutes } from './routes/layers.ts';
+import { placeEditRoutes } from './routes/place-edits.ts'; // editing on the map (issue 8 §2)
 import { areaRoutes } from './routes/areas.ts';
 import { careRoutes } from './routes/care.ts';
 import { visitRoutes } from './routes/visits.ts';
@@ -116,6 +117,7 @@ function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits:
     .route('/care', careRoutes(database)) // care ledgers (issue 11 §2)
     // place layers in and out (issue 8 §2–3)
     .route('/admin', layerRoutes(database))
+    .route('/admin', placeEditRoutes(database)) // editing on the map (issue 8 §2)
     // requests by viewport (issue 12 §2): markers or counts per area, never one list of them all
     .route('/map', mapRoutes(reads('map')))
     // field visits and patrol (issue 11 §3): staff in scope only

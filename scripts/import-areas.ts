@@ -86,6 +86,7 @@ function print(r: ImportReport) {
   }
   console.log(`✓ 新增 inserted: ${r.inserted.length}; 更新 updated: ${r.updated.length}`);
   console.log(`✓ 归属变化的诉求 requests moved to another area: ${r.requestsMoved}`);
+  console.log(`✓ 归属变化的关爱对象 care households moved to another area: ${r.householdsMoved ?? 0}`);
   for (const m of r.moves.slice(0, shown)) {
     console.log(`  ${m.ticket}: ${m.from.microgridId ?? m.from.gridId ?? '—'} → ${m.to.microgridId ?? m.to.gridId ?? '—'}`);
   }

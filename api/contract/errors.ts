@@ -118,6 +118,10 @@ export const errorStatus = {
   // imports with a progress bar, scoped to a secretary's community (issue 8 §2, api/import/jobs.ts)
   import_job_not_found: 404, // `id`: no such import, or one started by somebody else
   layer_outside_scope: 422, // a feature outside the importer's community (a secretary imports inside theirs only)
+  // editing on the map (issue 8 §2, api/places/edit.ts); bad geometry is the import's layer_bad_geometry
+  place_not_found: 404, // `layer`, `id`: no such service point, gate, entrance, building or area
+  outline_not_editable: 422, // `allowed`: only communities, grids and micro-grids are reshaped on the map
+  outline_problems: 422, // `problems`: [{ kind, areaIds, message, at }]; nothing was written
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

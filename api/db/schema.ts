@@ -208,6 +208,7 @@ export const adminEvents = pgTable('admin_events', {
   action: text('action').notNull(), // account_created, password_reset, account_disabled, demo_removed
   subject: text('subject'), // the username (or what else) the change is about
   note: text('note'),
+  detail: jsonb('detail'), // a change on the map (api/places/edit.ts): { before, after } in WGS84 GeoJSON
 });
 
 /**

@@ -65,6 +65,8 @@ export interface ImportReport {
   warnings: ImportProblem[];
   requestsMoved: number;
   moves: RequestMove[];
+  /** care households whose areas changed with the boundaries (by their building's point, as when filed) */
+  householdsMoved?: number;
   /** with repair: what changed, per area and per sliver */
   repair?: RepairReport;
 }
@@ -149,6 +151,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       await colourSiblings(db);
       await placeAreaLabels(db, incoming.map((a) => a.id));
       await reassignRequests({ ...database, db, rows: rows as Database['rows'] }, report);
+      report.householdsMoved = await reassignHouseholds(rows);
       report.ok = true;
       if (options.dryRun) throw new Refused();
       // delivered on commit: running servers re-cut their tiles (api/server.ts)
@@ -160,7 +163,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       report.errors.push({ kind: 'invalid', areaIds: [], message: `PostGIS could not check the boundaries: ${databaseMessage(error)}` });
     }
   }
-  if (!report.ok) { report.inserted = []; report.updated = []; report.requestsMoved = 0; report.moves = []; }
+  if (!report.ok) { report.inserted = []; report.updated = []; report.requestsMoved = 0; report.moves = []; report.householdsMoved = 0; }
   return report;
 }
 
@@ -373,6 +376,18 @@ async function reassignRequests(database: Database, report: ImportReport) {
       LEFT JOIN areas fa ON fa.id = v.was
       LEFT JOIN areas ta ON ta.id = coalesce(v.m, v.g, v.c, v.s)`);
   }
+}
+
+/** Care households follow their point through the same rule (assign_point) that placed them (api/care/ledger.ts). */
+async function reassignHouseholds(rows: Rows): Promise<number> {
+  const moved = await rows<{ id: number }>(sql`
+    UPDATE care_households h SET street_id = a.street_id, community_id = a.community_id, grid_id = a.grid_id,
+      microgrid_id = a.microgrid_id, updated_at = now()
+    FROM care_households o CROSS JOIN LATERAL assign_point(o.geom) a
+    WHERE h.id = o.id AND (h.street_id, h.community_id, h.grid_id, h.microgrid_id)
+      IS DISTINCT FROM (a.street_id, a.community_id, a.grid_id, a.microgrid_id)
+    RETURNING h.id`);
+  return moved.length;
 }
 
 /** the database's own words: drizzle wraps them in a "Failed query: …" error, as its cause */

@@ -326,6 +326,24 @@ function readValue(field: string, value: unknown, complain: Complain): unknown {
   }
 }
 
+// editing on the map (api/places/edit.ts): one geometry or value, checked by the import's own rules
+/** One geometry for a layer, as the import checks a feature's: the layer's kind, numbers, not swapped, within ±180/±90. */
+export function checkPlaceGeometry(layer: PlaceLayer, geometry: unknown): { geometry: Geometry } | { code: LayerProblemCode; message: string } {
+  let found: { code: LayerProblemCode; message: string } | null = null;
+  const shape = geometry !== null && typeof geometry === 'object' ? geometry as { type?: unknown; coordinates?: unknown; geometries?: unknown } : null;
+  // readGeometry trusts a file reader's shapes: an object from the wire gets its arrays checked first
+  const g = shape && typeof shape.type === 'string' && (Array.isArray(shape.coordinates) || Array.isArray(shape.geometries)) ? geometry as Geometry : null;
+  const checked = readGeometry(layer, { n: 1, values: {}, geometry: g }, () => undefined, (_field, code, _value, message) => { found ??= { code, message }; });
+  return checked && !found ? { geometry: checked } : found ?? { code: 'layer_bad_geometry', message: 'no geometry' };
+}
+
+/** One field's value (number, units …), read as the import reads a cell: null when empty. */
+export function checkPlaceValue(field: string, value: unknown): { value: unknown } | { code: LayerProblemCode; message: string } {
+  let found: { code: LayerProblemCode; message: string } | null = null;
+  const read = readValue(field, value, (code, message, allowed) => { found ??= { code, message: message + (allowed ? `: write one of ${allowed.join(', ')}` : '') }; });
+  return found ?? { value: read };
+}
+
 /** The feature's geometry, of the layer's kind, with sane coordinates: from the file, lon/lat columns, or a GeoJSON/WKT column. */
 function readGeometry(layer: PlaceLayer, record: RawRecord, raw: (field: string) => unknown,
   problem: (field: string, code: LayerProblemCode, value: unknown, message: string) => void): Geometry | null {

@@ -51,3 +51,14 @@ export const layerExportUrl = (file: string) => admin.export[':file'].$url({ par
 export const startLayerImport = (file: File, fields: Record<string, string>) => read(admin.import.jobs.$post(undefined, withFile(file, fields)));
 export const fetchImportJob = (id: string) => read(admin.import.jobs[':id'].$get({ param: { id } }));
 export type ImportJob = Awaited<ReturnType<typeof fetchImportJob>>['job'];
+// editing on the map (issue 8 §2, api/routes/place-edits.ts): what may be changed, a point moved,
+// a building's number or units, an area's outline (refused with its problems, nothing written)
+export const fetchEditableMap = (signal?: AbortSignal) => read(admin.places.map.$get(undefined, signalled(signal)));
+export type EditableMap = Answer<typeof admin.places.map.$get>;
+export const movePlace = (layer: string, id: string, geometry: GeoJSON.Point) =>
+  read(admin.places[':layer'][':id'].position.$post({ param: { layer, id }, json: { geometry } }));
+export const changeBuilding = (id: string, change: { number?: string | null; units?: number | null }) =>
+  read(admin.places.buildings[':id'].$post({ param: { id }, json: change }));
+export const reshapeArea = (id: string, geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon) =>
+  read(admin.areas[':id'].outline.$post({ param: { id }, json: { geometry } }));
+export type Reshaped = Awaited<ReturnType<typeof reshapeArea>>;

@@ -414,7 +414,7 @@ export const en: Messages = {
   // ── the administration console (issue 8) ──
   admin: {
     title: 'Administration',
-    tabs: { people: 'People', kiosks: 'Wall-screen links', keys: 'API keys', log: 'Change log', places: 'Places' },
+    tabs: { people: 'People', kiosks: 'Wall-screen links', keys: 'API keys', log: 'Change log', places: 'Places', mapedit: 'Edit on the map' },
     notAdmin: 'The administration console is for the street administrator and community secretaries.',
     name: 'Name',
     role: 'Role',
@@ -669,6 +669,10 @@ export const en: Messages = {
     // imports with a progress bar, scoped to a secretary's community (issue 8 §2)
     import_job_not_found: () => 'This import is no longer known (it may have expired); upload the file again',
     layer_outside_scope: () => 'Outside your community: a secretary imports places of their own community only',
+    // editing on the map (issue 8 §2)
+    place_not_found: () => 'That place is no longer on the map; reload the page',
+    outline_not_editable: () => 'Only communities, grids and micro-grids are reshaped on the map',
+    outline_problems: (d) => `The outline was not saved: ${Array.isArray(d.problems) ? d.problems.length : 'some'} problem(s), marked on the map`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -1011,7 +1015,8 @@ export const en: Messages = {
     },
     claimantPhone: "Claimant's phone (staff only)",
     boardLink: 'Open the public wish board',
-  },  // ── the public wish board 微心愿 (/wishes, issue 11) ──
+  },
+  // ── the public wish board 微心愿 (/wishes, issue 11) ──
   wishBoard: {
     title: 'Small wishes',
     subtitle: "A neighbour's small wish: lend a hand",
@@ -1032,6 +1037,41 @@ export const en: Messages = {
     back: '← Back to resident services',
   },
 
+  // ── editing on the map in the console (issue 8 §2, MapEditSection.svelte) ──
+  mapEdit: {
+    title: 'Edit on the map',
+    intro: 'Click a service point, gate or unit entrance to move it; a building to change its number or units; an area to reshape its outline. Nothing is saved until you press Save.',
+    smallScreen: 'Editing on the map needs a larger screen (a computer or tablet): here you can look, not edit.',
+    show: 'Outlines of',
+    levels: { community: 'Communities', grid: 'Grids', microgrid: 'Micro-grids' },
+    layers: { pois: 'Service point', gates: 'Gate', entrances: 'Unit entrance', buildings: 'Building', areas: 'Area' },
+    map: 'Map for editing places and outlines',
+    loading: 'Loading the drawing tools…',
+    nothing: 'Nothing selected: click something on the map.',
+    dragPoint: 'Drag the point to where it really is, then save.',
+    dragVertices: 'Drag the corner points of the outline (drag a middle point to add a corner). A border shared with a neighbour moves for both.',
+    notEditable: 'You may not reshape this area: its neighbours are outside your area. Ask the street administrator.',
+    save: 'Save',
+    saving: 'Saving…',
+    cancel: 'Cancel',
+    number: 'Building number',
+    units: 'Units',
+    saveBuilding: 'Save building',
+    moved: 'Saved: the point was moved.',
+    buildingSaved: 'Saved: the building was changed.',
+    reshaped: (neighbours: number, requests: number, households: number) =>
+      `Saved: the outline${neighbours ? ` and ${neighbours} neighbour${neighbours === 1 ? '' : 's'} along the shared border` : ''} changed; ${requests} request${requests === 1 ? '' : 's'} and ${households} care household${households === 1 ? '' : 's'} re-assigned.`,
+    problemsTitle: 'Why the outline was not saved (marked in red on the map)',
+    problem: {
+      gap: (ids: string, m2: string) => `A gap of ${m2} m² inside ${ids} that no area covers`,
+      outside: (ids: string, m2: string) => `${ids}: ${m2} m² outside the parent area`,
+      overlap: (ids: string, m2: string) => `${ids} overlap by ${m2} m²`,
+      invalid: (ids: string) => `${ids}: the outline crosses itself or is not a valid polygon — redraw it there`,
+      geojson: (ids: string) => `${ids}: the outline is not a valid shape`,
+      property: (ids: string) => `${ids}: a property is missing or wrong`,
+    } as Record<string, (ids: string, m2: string) => string>,
+    legend: { point: 'Service points, gates, entrances', building: 'Buildings', area: 'Outlines', problem: 'Problem' },
+  },
 };
 
 /** "3 minutes" / "40 seconds": how long to wait, from the API's `retryAfter` seconds. */

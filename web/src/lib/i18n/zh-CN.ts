@@ -415,7 +415,7 @@ export const zhCN = {
   // ── the administration console (issue 8) ──
   admin: {
     title: '管理后台',
-    tabs: { people: '人员', kiosks: '大屏链接', keys: '接口密钥', log: '操作记录', places: '地点图层' },
+    tabs: { people: '人员', kiosks: '大屏链接', keys: '接口密钥', log: '操作记录', places: '地点图层', mapedit: '地图编辑' },
     notAdmin: '管理后台只对街道管理员和社区书记开放。',
     name: '姓名',
     role: '职务',
@@ -670,6 +670,10 @@ export const zhCN = {
     // imports with a progress bar, scoped to a secretary's community (issue 8 §2)
     import_job_not_found: () => '找不到这次导入（可能已过期），请重新上传文件',
     layer_outside_scope: () => '不在您管辖的社区范围内：社区书记只能导入本社区的地点',
+    // editing on the map (issue 8 §2)
+    place_not_found: () => '地图上已没有这个地点，请刷新页面',
+    outline_not_editable: () => '地图上只能调整社区、网格和微网格的边界',
+    outline_problems: (d) => `边界未保存：有 ${Array.isArray(d.problems) ? d.problems.length : '若干'} 处问题，已在地图上标出`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
@@ -1011,7 +1015,8 @@ export const zhCN = {
     },
     claimantPhone: '认领人电话（仅工作人员可见）',
     boardLink: '查看公开心愿墙',
-  },  // ── the public wish board 微心愿 (/wishes, issue 11) ──
+  },
+  // ── the public wish board 微心愿 (/wishes, issue 11) ──
   wishBoard: {
     title: '微心愿',
     subtitle: '邻里的小小心愿，您来帮一把',
@@ -1032,6 +1037,41 @@ export const zhCN = {
     back: '← 返回居民服务',
   },
 
+  // ── editing on the map in the console (issue 8 §2, MapEditSection.svelte) ──
+  mapEdit: {
+    title: '地图编辑',
+    intro: '点击服务点位、小区门或单元门可拖动位置；点击楼栋可修改楼号或单元数；点击区域可调整边界。按“保存”之前不会写入任何改动。',
+    smallScreen: '地图编辑需要较大的屏幕（电脑或平板）：在手机上只能查看，不能编辑。',
+    show: '显示边界',
+    levels: { community: '社区', grid: '网格', microgrid: '微网格' },
+    layers: { pois: '服务点位', gates: '小区门', entrances: '单元门', buildings: '楼栋', areas: '区域' },
+    map: '编辑地点和边界的地图',
+    loading: '正在加载绘图工具…',
+    nothing: '尚未选择：请在地图上点击要修改的对象。',
+    dragPoint: '把点拖到实际位置，然后保存。',
+    dragVertices: '拖动边界上的拐点（拖动边中间的小点可增加拐点）。与相邻区域共用的边界会两边一起移动。',
+    notEditable: '您不能调整这个区域的边界：相邻区域不在您的管辖范围内，请联系街道管理员。',
+    save: '保存',
+    saving: '正在保存…',
+    cancel: '取消',
+    number: '楼号',
+    units: '单元数',
+    saveBuilding: '保存楼栋',
+    moved: '已保存：位置已移动。',
+    buildingSaved: '已保存：楼栋信息已修改。',
+    reshaped: (neighbours: number, requests: number, households: number) =>
+      `已保存：边界${neighbours ? `及共用边界的 ${neighbours} 个相邻区域` : ''}已调整；${requests} 件诉求、${households} 户关爱对象已重新分配。`,
+    problemsTitle: '边界未保存的原因（已在地图上用红色标出）',
+    problem: {
+      gap: (ids: string, m2: string) => `${ids} 内有 ${m2} 平方米的空隙没有任何区域覆盖`,
+      outside: (ids: string, m2: string) => `${ids}：有 ${m2} 平方米超出上级区域`,
+      overlap: (ids: string, m2: string) => `${ids} 相互重叠 ${m2} 平方米`,
+      invalid: (ids: string) => `${ids}：边界自相交或不是有效的多边形，请在标出的位置重画`,
+      geojson: (ids: string) => `${ids}：边界不是有效的图形`,
+      property: (ids: string) => `${ids}：属性缺失或有误`,
+    } as Record<string, (ids: string, m2: string) => string>,
+    legend: { point: '服务点位、小区门、单元门', building: '楼栋', area: '边界', problem: '问题' },
+  },
 };
 
 export type Messages = typeof zhCN;

@@ -1,0 +1,1 @@
+ALTER TABLE "admin_events" ADD COLUMN "detail" jsonb;
