@@ -9,7 +9,7 @@ import { fail, openForScript } from './lib/open-database.ts';
 import { inputCrs, type InputCrs } from '../api/geo/crs.ts';
 import { formatIssue, parseGeoJSON } from '../api/geo/geojson.ts';
 import { readFeatureCollection } from '../api/import/formats/index.ts';
-import { importAreas, mappedFields, type ImportOptions, type ImportProblem, type ImportReport, type MappedField } from '../api/import/areas.ts';
+import { importAreas, parseAreaMap, type ImportOptions, type ImportProblem, type ImportReport } from '../api/import/areas.ts';
 import { areaLevels as levels, type AreaLevel as Level } from '../api/contract/vocabulary.ts';
 import type { RepairReport } from '../api/import/repair.ts';
 
@@ -37,11 +37,11 @@ if (!inputCrs.includes(crs)) fail(`未知坐标系 unknown --crs "${values.crs}"
 const gapThresholdM2 = values['gap-threshold'] === undefined ? undefined : Number(values['gap-threshold']);
 if (gapThresholdM2 !== undefined && !(gapThresholdM2 >= 0)) fail(`--gap-threshold 需要平方米数 needs a number of m² ≥ 0, found "${values['gap-threshold']}"`);
 if (gapThresholdM2 !== undefined && !values.repair) fail('--gap-threshold 只配合 --repair 使用 / only goes with --repair');
-const map: ImportOptions['map'] = {};
-for (const pair of values.map ? values.map.split(',') : []) {
-  const [field, column] = pair.split('=').map((x) => x.trim());
-  if (!mappedFields.includes(field as MappedField) || !column) fail(`--map 需要 字段=列 field=column, 字段 fields: ${mappedFields.join(', ')}; found "${pair}"`);
-  map[field as MappedField] = column;
+let map: ImportOptions['map'] = {};
+try {
+  map = parseAreaMap(values.map ?? '');
+} catch (error) {
+  fail(`--map 需要 字段=列 field=column: ${(error as Error).message}`);
 }
 if (values.level && !levels.includes(values.level as Level)) fail(`--level 必须是 must be one of ${levels.join(', ')}, found "${values.level}"`);
 

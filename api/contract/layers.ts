@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors.ts';
+import { areaLevels } from './vocabulary.ts';
 
 // The place layers a street imports and exports (issue 8 §2–3): compounds with their gates,
 // buildings with their unit entrances, service points and roads. One vocabulary for the
@@ -113,4 +114,8 @@ export const AreaImportForm = z.object({
   dryRun: z.enum(['true', 'false']).optional(),
   /** make the boundaries valid and tile their parents first (docs/import.md, --repair) */
   repair: z.enum(['true', 'false']).optional(),
+  /** files without our property names (the console's 列对应, --map/--level/--parent) */
+  map: z.string().max(500, { error: 'map is too long' }).optional(),
+  level: z.enum(areaLevels, { error: `level must be one of: ${areaLevels.join(', ')}` }).optional(),
+  parentId: z.string().max(100, { error: 'parentId is too long; use an area id such as MS-XSL' }).optional(),
 });

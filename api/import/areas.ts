@@ -35,6 +35,22 @@ export interface ImportOptions {
 export const mappedFields = ['id', 'level', 'name', 'parentId', 'kind'] as const;
 export type MappedField = (typeof mappedFields)[number];
 
+/**
+ * `id=adcode,name=name,parentId=parent` → { id: 'adcode', … }: which of the file's properties feeds
+ * which field (the command line's --map, the console's 列对应). Throws a message naming the fields.
+ */
+export function parseAreaMap(text: string): Partial<Record<MappedField, string>> {
+  const map: Partial<Record<MappedField, string>> = {};
+  for (const pair of text.split(',').filter((p) => p.trim())) {
+    const [field, column] = pair.split('=').map((x) => x.trim());
+    if (!mappedFields.includes(field as MappedField) || !column) {
+      throw new Error(`--map takes field=column pairs, fields ${mappedFields.join(', ')}; found "${pair.trim().slice(0, 60)}"`);
+    }
+    map[field as MappedField] = column;
+  }
+  return map;
+}
+
 /** Something wrong (error) or worth a look (warning), with where to find it. */
 export interface ImportProblem {
   kind: 'geojson' | 'property' | 'invalid' | 'gap' | 'overlap' | 'outside' | 'scope';

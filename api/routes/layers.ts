@@ -6,7 +6,7 @@ import { exportFormats, isPlaceLayer, AreaImportForm, LayerImportForm, placeLaye
 import { importLayerFile, parseMapping, previewLayerFile, type LayerImportOptions } from '../import/layers.ts';
 import { exportLayer } from '../import/layer-export.ts';
 import { importJobOf, liveImportJob, startLayerImport } from '../import/jobs.ts';
-import { importAreas } from '../import/areas.ts';
+import { importAreas, parseAreaMap } from '../import/areas.ts';
 import { formatOf, readFeatureCollection } from '../import/formats/index.ts';
 import { decodeText } from '../import/formats/text.ts';
 import { administrator } from '../admin/scope.ts';
@@ -95,8 +95,15 @@ export const layerRoutes = (database: Database) => new Hono()
     const fields = Object.fromEntries([...file.form.entries()].filter(([k, v]) => k !== 'file' && typeof v === 'string' && v !== ''));
     const parsed = AreaImportForm.safeParse(fields);
     if (!parsed.success) throw inputError(parsed.error, fields);
+    let map: ReturnType<typeof parseAreaMap>;
+    try {
+      map = parseAreaMap(parsed.data.map ?? '');
+    } catch (error) {
+      throw new ApiError('invalid_value', (error as Error).message, { field: 'map' });
+    }
     const report = await importAreas(database, await featuresOf(new Uint8Array(file.bytes), file.name), {
       crs: parsed.data.crs, dryRun: parsed.data.dryRun === 'true', repair: parsed.data.repair === 'true', scope,
+      map, level: parsed.data.level, parentId: parsed.data.parentId,
     });
     if (!report.ok) throw new ApiError('import_problems', `${report.errors.length} problem(s) in the file; nothing was imported`, { problems: report.errors, report });
     return c.json({ report }, report.dryRun ? 200 : 201, noStore);

@@ -182,6 +182,25 @@ describe.each(modes())('imports with progress, in scope, from offices\' files on
     expect(street.status).toBe(200); // the street administrator, anywhere
   });
 
+  it("the console's area import reads a file with its own column names through map, level and parentId, as the command line does", async () => {
+    type Row = { id: string; name: string; geometry: string };
+    const grids = await t.database.rows<Row>(sql`
+      SELECT id, name, ST_AsGeoJSON(geom) AS geometry FROM areas WHERE level = 'grid' AND parent_id = ${community} ORDER BY id`);
+    // as exported from a web map: 编码 and 名称, no level, no parent
+    const file = utf8(JSON.stringify({ type: 'FeatureCollection', features: grids.map((g) => (
+      { type: 'Feature', properties: { 编码: g.id, 名称: g.name }, geometry: JSON.parse(g.geometry) })) }));
+    const send = (fields: Record<string, string>) => call(t, 'POST', '/api/admin/import/areas', { cookie: admin, form: form(file, '网格.geojson', fields) });
+    const unnamed = await send({ dryRun: 'true' });
+    expect(unnamed.status).toBe(422);
+    expect((await unnamed.json()).report.ok).toBe(false);
+    const bad = await send({ dryRun: 'true', map: 'colour=编码' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'invalid_value', field: 'map' });
+    const named = await send({ dryRun: 'true', map: 'id=编码,name=名称', level: 'grid', parentId: community });
+    expect(named.status).toBe(200);
+    expect((await named.json()).report).toMatchObject({ ok: true, dryRun: true, errors: [], updated: grids.map((g) => g.id) });
+  });
+
   it('BD-09 from Baidu: points converted from known WGS84 positions are stored within 1 m of them', async () => {
     const truth = [await pointIn(t, community), await pointIn(t, 'MS-XSL-G01')].map((p) => [p.lon, p.lat]);
     const rows = truth.map((p, i) => { const [x, y] = wgs84ToBd09(p); return `BD-${i},百度点${i},药店,${x.toFixed(7)},${y.toFixed(7)}`; });

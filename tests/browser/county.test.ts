@@ -31,7 +31,7 @@ describe('the county screen and its drill-down, embedded', () => {
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
     await removeDemo(database);
-    await loadCountyDemo(database, { streets: 1, requests: 3000 });
+    await loadCountyDemo(database, { streets: 1, requests: 1000 });
     const app = createApp({ database, tiles: await TileIndex.build(database) });
     // the API and the web build (made by the global setup's servers), as api/server.ts serves them
     const web = new Hono();

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { DESKTOP, launchChromium, newContext, screenshot } from '../helpers/browser.ts';
+import { DESKTOP, embeddedTarget, launchChromium, newContext, screenshot } from '../helpers/browser.ts';
 
 // Issue 10 in a real Chromium, on both engines: the worker's request detail shows the place (map,
 // nearest building, walk, navigation links); queue cards show the ticket number, flag a resident's
@@ -69,7 +69,10 @@ async function reopenedByBadRating(lon: number, lat: number) {
   return filed;
 }
 
-describe.each(inject('browserTargets'))('the worker\'s and residents\' pages of issue 10 in Chromium on %s', (engine, target) => {
+// the embedded default only (suite time): the claims, filings, ratings and lookup codes behind these
+// pages run on both engines in tests/api (loop, residents-loop, worker-place); the request loop's
+// browser flow runs on PostgreSQL too (tests/browser/loop.test.ts)
+describe.each(embeddedTarget())('the worker\'s and residents\' pages of issue 10 in Chromium on %s', (engine, target) => {
   beforeAll(() => {
     baseUrl = target;
   });

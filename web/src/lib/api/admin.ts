@@ -47,6 +47,10 @@ export type LayerPreview = Awaited<ReturnType<typeof previewLayerImport>>['previ
 export type LayerReport = LayerPreview['report'];
 export const layerExportUrl = (file: string) => admin.export[':file'].$url({ param: { file } }).href;
 
+// area boundaries from the console (issue 8 §2): dryRun checks and writes nothing
+export const importAreaFile = (file: File, fields: Record<string, string>) => read(admin.import.areas.$post(undefined, withFile(file, fields)));
+export type AreaImportReport = Awaited<ReturnType<typeof importAreaFile>>['report'];
+
 // the import as a job polled for its progress bar (issue 8 §2, api/import/jobs.ts)
 export const startLayerImport = (file: File, fields: Record<string, string>) => read(admin.import.jobs.$post(undefined, withFile(file, fields)));
 export const fetchImportJob = (id: string) => read(admin.import.jobs[':id'].$get({ param: { id } }));

@@ -527,6 +527,26 @@ export const en: Messages = {
       exportTitle: 'Export',
       exportHint: 'Every layer in WGS84; edited in Excel or QGIS it imports again, and a file nobody edited changes nothing.',
       map: 'The file on the map (errors in red)',
+      // area boundaries from the console (issue 8 §2): the same checks and repair as npm run import:areas
+      areas: {
+        title: 'Import area boundaries (streets, communities, grids, micro-grids)',
+        hint: 'GeoJSON, Shapefile (.zip) or KML. Each area needs an id, a level, a name and its parent; when the file names them otherwise, say which column is which below. Areas of a level must cover their parent without overlapping.',
+        level: 'Level of every area (when the file has none)',
+        parent: 'Parent area id (when the file has none)',
+        map: 'Columns (e.g. id=adcode,name=name,parentId=parent)',
+        repair: 'Repair: make invalid polygons valid, give overlap slivers to one side, close gaps under 50 m², and list each area\'s change',
+        levelNames: { district: 'District', street: 'Street', community: 'Community', grid: 'Grid', microgrid: 'Micro-grid' } as Record<string, string>,
+        anyLevel: 'As in the file',
+        check: 'Check',
+        importAll: 'Import (all or nothing)',
+        ok: (features: number, inserted: number, updated: number, moved: number) => `Checked: ${features} areas, ${inserted} new, ${updated} updated; ${moved} requests would move to another area`,
+        done: (inserted: number, updated: number, moved: number, households: number) => `Imported: ${inserted} new, ${updated} updated; ${moved} requests and ${households} care households now belong to their new areas`,
+        problems: (errors: number, warnings: number) => `${errors} error(s), ${warnings} warning(s); nothing is imported while there are errors`,
+        kinds: { geojson: 'File', property: 'Property', invalid: 'Invalid polygon', gap: 'Gap', overlap: 'Overlap', outside: 'Outside its parent', scope: 'Outside your area' } as Record<string, string>,
+        size: (m2: number) => `about ${m2 < 10_000 ? `${Math.round(m2)} m²` : `${(m2 / 10_000).toFixed(2)} ha`}`,
+        repaired: (area: string, m2: number, percent: number) => `${area}: area changed by ${Math.round(m2)} m² (${percent.toFixed(2)}%)`,
+        problemsMap: 'Where the problems are (red dots)',
+      },
       // the import's progress bar (issue 8 §2)
       progress: {
         phases: { read: 'Reading the file', check: 'Checking', write: 'Writing', reassign: 'Reassigning' } as Record<string, string>,

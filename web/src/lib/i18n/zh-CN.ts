@@ -527,6 +527,26 @@ export const zhCN = {
       exportTitle: '导出',
       exportHint: '各图层均为 WGS84 坐标；在 Excel 或 QGIS 中修改后可再导入，未修改的文件导入后不会有任何变化。',
       map: '文件在地图上的位置（错误标红）',
+      // area boundaries from the console (issue 8 §2): the same checks and repair as npm run import:areas
+      areas: {
+        title: '导入区域边界（街道、社区、网格、微网格）',
+        hint: 'GeoJSON、Shapefile（.zip）或 KML。每个区域须有编号、级别、名称和上级；文件中没有这些列名时，在下面写明对应关系。同级区域须铺满上级、互不重叠。',
+        level: '文件中全部区域的级别（文件未写明时）',
+        parent: '上级区域编号（文件未写明时）',
+        map: '列对应（如 id=adcode,name=name,parentId=parent）',
+        repair: '自动修复：修正无效多边形、把重叠的细条划给一侧、填补小于 50 平方米的缝隙，并逐个列出面积变化',
+        levelNames: { district: '区县', street: '街道', community: '社区', grid: '网格', microgrid: '微网格' } as Record<string, string>,
+        anyLevel: '按文件',
+        check: '检查',
+        importAll: '导入（全部成功或全部不导入）',
+        ok: (features: number, inserted: number, updated: number, moved: number) => `检查通过：共 ${features} 个区域，新增 ${inserted}，更新 ${updated}；将有 ${moved} 件诉求随边界改属其他区域`,
+        done: (inserted: number, updated: number, moved: number, households: number) => `已导入：新增 ${inserted}，更新 ${updated}；${moved} 件诉求、${households} 户关爱对象已改属新的区域`,
+        problems: (errors: number, warnings: number) => `${errors} 处错误，${warnings} 处提醒；有错误时不会导入任何数据`,
+        kinds: { geojson: '文件格式', property: '属性', invalid: '无效多边形', gap: '缝隙', overlap: '重叠', outside: '超出上级', scope: '超出管辖范围' } as Record<string, string>,
+        size: (m2: number) => `约 ${m2 < 10_000 ? `${Math.round(m2)} 平方米` : `${(m2 / 10_000).toFixed(2)} 公顷`}`,
+        repaired: (area: string, m2: number, percent: number) => `${area}：面积变化 ${Math.round(m2)} 平方米（${percent.toFixed(2)}%）`,
+        problemsMap: '问题所在位置（红点）',
+      },
       // the import's progress bar (issue 8 §2)
       progress: {
         phases: { read: '读取文件', check: '检查', write: '写入', reassign: '重新分配' } as Record<string, string>,

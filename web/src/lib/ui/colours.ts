@@ -269,5 +269,12 @@ export const careColours: Readonly<Record<CareColourName, string>> = Object.from
 /** The CSS value of a care level's colour (the token --gm-care-… that tokens.ts defines). */
 export const careVar = (colour: CareColourName) => `var(--gm-care-${colour})`;
 
+/** The console's map editing (issue 8 §2, admin/MapEditSection.svelte): buildings to pick, other points (CSS: --gm-edit-…). */
+export const editColours = {
+  building: '#9aa3ad',
+  buildingLine: '#59626b',
+  point: '#4a4a4a', // an entrance: neither a service point nor a gate
+} as const;
+
 // 三项清单 (issue 11 §1): needs on the map (open, or answered by a project) and resources (CSS: --gm-list-…)
 export const listColours = { need: ui.cautionLine, answered: ui.done, resource: ui.primary } as const;

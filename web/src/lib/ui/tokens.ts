@@ -1,4 +1,4 @@
-import { careColours, circleColours, listColours, exclusiveColour, levelColours, mapColours, missingShades, poiColours, rider, statusColours, timeLeftColours, ui, wall } from './colours.ts';
+import { careColours, circleColours, editColours, listColours, exclusiveColour, levelColours, mapColours, missingShades, poiColours, rider, statusColours, timeLeftColours, ui, wall } from './colours.ts';
 
 // The palette as CSS custom properties, so a stylesheet says `var(--gm-accent)` where the map style
 // says `ui.accent`: one source (./colours.ts), two ways to read it. Set on :root before the app mounts.
@@ -24,6 +24,7 @@ export function cssTokens(): Record<string, string> {
   tokens['--gm-exclusive'] = exclusiveColour;
   add('care-', careColours); // care ledgers (issue 11 §2)
   add('list-', listColours); // 三项清单 (issue 11 §1)
+  add('edit-', editColours); // map editing (issue 8 §2)
   return tokens;
 }
 
