@@ -40,9 +40,51 @@ export interface Databases {
   replica?: Database | null;
 }
 
-/** The database that serves `part`: the replica when one is configured, else the primary. */
+/** The database that serves `part`: the replica when one is configured (falling back to the primary while it is down), else the primary. */
 export function readerOf({ primary, replica }: Databases, part: ReplicaRead): Database {
-  return replica ?? primary;
+  if (!replica) return primary;
+  let reader = fallbacks.get(replica);
+  if (!reader) fallbacks.set(replica, (reader = withFallback(replica, primary)));
+  return reader;
+}
+
+const fallbacks = new WeakMap<Database, Database>();
+
+/** Errors of the connection, not of the statement: refused, cut, shutting down, not accepting yet (SQLSTATE 08…, 57P…). */
+function unreachable(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|CONNECTION_\w+|CONNECT_TIMEOUT)$/.test(code) || /^(08|57P)/.test(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * The replica, and the primary while the replica cannot be reached (a standby restarting, its host
+ * down): a read that fails for its connection — not for its SQL — is asked again of the primary,
+ * and the replica is left alone for `pauseMs` before it is tried again. The log says so once a
+ * pause. The primary answers as fresh as the replica would, or fresher; it carries the load meanwhile.
+ */
+export function withFallback(replica: Database, primary: Database, pauseMs = 10_000, log: (line: string) => void = console.error): Database {
+  let downUntil = 0;
+  const read = async <T>(run: (database: Database) => Promise<T>): Promise<T> => {
+    if (Date.now() < downUntil) return run(primary);
+    try {
+      return await run(replica);
+    } catch (error) {
+      if (!unreachable(error)) throw error;
+      log(`the replica cannot be reached (${(error as Error).message.slice(0, 120)}): public reads go to the primary, the replica is tried again in ${pauseMs / 1000} s`);
+      downUntil = Date.now() + pauseMs;
+      return run(primary);
+    }
+  };
+  // the routes read through rows() or db.execute(); the rest of drizzle's surface is the replica's own
+  const db = new Proxy(replica.db, {
+    get: (target, property, receiver) => property === 'execute'
+      ? (query: Parameters<Database['db']['execute']>[0]) => read((d) => d.db.execute(query))
+      : Reflect.get(target, property, receiver),
+  });
+  return { ...replica, db, rows: (query) => read((d) => d.rows(query)) };
 }
 
 /**

@@ -162,4 +162,19 @@ describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two A
       `max ${Math.max(...lags).toFixed(1)} ms (pg_stat_replication.replay_lag ${stat?.replay ?? 'n/a'})`);
     expect(lags).toHaveLength(20);
   });
+
+  // last: it stops the standby
+  it('answers public reads from the primary while the standby is down, and SQL errors are not taken for an outage', async () => {
+    const first = await b.get('/api/collections/grids/items?limit=3');
+    expect(first.status).toBe(200);
+    const before = await first.json();
+    await standby.stop();
+    const areas = await b.get('/api/collections/grids/items?limit=3');
+    expect(areas.status).toBe(200);
+    expect((await areas.json()).features).toEqual(before.features);
+    expect((await b.get('/api/stats?areaId=MS-XSL')).status).toBe(200);
+    expect((await b.get('/api/map/requests?bbox=113.2,35.2,113.26,35.23&zoom=15')).status).toBe(200);
+    // an unknown area is still the 404 it is, not a fallback
+    expect((await b.get('/api/stats?areaId=MS-NOWHERE')).status).toBe(404);
+  });
 });
