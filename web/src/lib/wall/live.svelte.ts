@@ -98,11 +98,6 @@ class WallLive {
     this.#debounce = setTimeout(() => void this.loadStats(), STATS_DEBOUNCE);
   }
 
-  /** A district's screen: its open requests counted per street, at each street's label point. */
-  areaCounts(): FeatureCollection<Point> {
-    return this.live.areaFeatures;
-  }
-
   /** The markers as GeoJSON for the map, with their urgency worked out now. */
   collection(now = Date.now()): FeatureCollection<Point> {
     return this.live.features((r) => this.#shown(r), (r) => {
