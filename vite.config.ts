@@ -23,6 +23,12 @@ export default defineConfig({
     // each test file opens its own database (≈0.5–1 GB for PGlite): two at once fit 2 cores
     pool: 'forks',
     maxWorkers: 2,
+    // one process per worker for all its files: each file still opens its own database (and closes
+    // it), but the API's modules are imported once per worker, not once per file (≈1–5 s a file).
+    // Module state is per database (WeakMaps keyed by it) or per app; mocks and env stubs are undone
+    isolate: false,
+    restoreMocks: true,
+    unstubEnvs: true,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

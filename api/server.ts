@@ -142,7 +142,7 @@ async function startApi() {
     } else if (demo === 'county' && state === 'empty') {
       stage = 'generating the county demo';
       console.log('generating the county demo (荔原县): a few minutes, once');
-      const counts = await loadCountyDemo(database, countyScale());
+      const counts = await loadCountyDemo(database, countyScale(), (done, at) => console.log(`  ${at} s: ${done}`));
       console.log(`county demo loaded in ${seconds()} s: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
     } else if (state !== 'demo') {
       console.log(state === 'empty' ? 'starting empty (DEMO_DATA=off): no demo data, accounts, kiosk links or keys'

@@ -11,8 +11,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { noLimitsEnv } from '../api/guard/limits.ts';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -20,6 +19,7 @@ import { openDatabase, type Database } from '../api/db/client.ts';
 import { fileRequest } from '../api/loop/file.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
 import { pct } from './lib/timing.ts';
+import { rssKb, Screen } from './lib/screens.ts';
 
 const screens = Number(process.env.BENCH_SCREENS ?? 200);
 const streams = Number(process.env.BENCH_STREAMS ?? 1000);
@@ -29,58 +29,6 @@ const base = `http://127.0.0.1:${port}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-
-/** A screen: one SSE connection over a real socket, parsing events as they come. */
-class Screen {
-  lastEventId: string | null = null;
-  received: { id: string; ticket: string; at: number }[] = [];
-  opened: Promise<void>;
-  #request: http.ClientRequest;
-  #waiters = new Map<string, (at: number) => void>();
-
-  constructor(lastEventId?: string) {
-    let ready!: () => void;
-    let failed!: (e: Error) => void;
-    this.opened = new Promise((resolve, reject) => { ready = resolve; failed = reject; });
-    this.#request = http.get(`${base}/api/events`, {
-      agent: false,
-      // as a browser asks: the server must still not compress (buffer) the stream
-      headers: { 'accept-encoding': 'gzip, deflate, br', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
-    }, (res) => {
-      if (res.statusCode !== 200) return failed(new Error(`GET /api/events → ${res.statusCode}`));
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.includes(': connected')) ready();
-          const id = /^id: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!id || !data) continue;
-          const at = performance.now();
-          const { ticket } = JSON.parse(data);
-          this.lastEventId = id;
-          this.received.push({ id, ticket, at });
-          this.#waiters.get(ticket)?.(at);
-        }
-      });
-    });
-    this.#request.on('error', (e) => failed(e));
-  }
-
-  arrival(ticket: string): Promise<number> {
-    const seen = this.received.find((r) => r.ticket === ticket);
-    if (seen) return Promise.resolve(seen.at);
-    return new Promise((resolve) => this.#waiters.set(ticket, resolve));
-  }
-
-  close() {
-    this.#request.destroy();
-  }
-}
 
 async function fileOverHttp(point: { lon: number; lat: number }, i: number): Promise<string> {
   const res = await fetch(`${base}/api/requests`, {
@@ -94,7 +42,7 @@ async function fileOverHttp(point: { lon: number; lat: number }, i: number): Pro
 
 /** Latency from the moment a filing is sent to its event's arrival on every screen. */
 async function measureArrival(count: number, points: { lon: number; lat: number }[]) {
-  const clients = Array.from({ length: count }, () => new Screen());
+  const clients = Array.from({ length: count }, () => new Screen(base));
   await Promise.all(clients.map((c) => c.opened));
   const latencies: number[] = [];
   for (let i = 0; i < filings; i++) {
@@ -106,11 +54,6 @@ async function measureArrival(count: number, points: { lon: number; lat: number 
   }
   clients.forEach((c) => c.close());
   return { p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies), n: latencies.length };
-}
-
-function rssKb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.replace(/\D+/g, ''));
 }
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
@@ -170,7 +113,7 @@ async function main() {
     // 2. memory of open streams
     await sleep(1500);
     const idle = rssKb(server.pid!);
-    const open = Array.from({ length: streams }, () => new Screen());
+    const open = Array.from({ length: streams }, () => new Screen(base));
     await Promise.all(open.map((c) => c.opened));
     await sleep(1500);
     const held = rssKb(server.pid!);
@@ -183,7 +126,7 @@ async function main() {
     open.forEach((c) => c.close());
 
     // 3. a restart loses nothing a screen has not seen
-    const screen = new Screen();
+    const screen = new Screen(base);
     await screen.opened;
     const seen = await fileOverHttp(points[1], -2);
     await screen.arrival(seen);
@@ -202,12 +145,12 @@ async function main() {
     server = await startServer(env);
     const restartMs = performance.now() - restartedAt;
     const fresh0 = performance.now();
-    const fresh = new Screen();
+    const fresh = new Screen(base);
     await fresh.opened;
     const freshMs = performance.now() - fresh0;
     fresh.close();
     const replay0 = performance.now();
-    const back = new Screen(lastSeen);
+    const back = new Screen(base, lastSeen);
     await back.opened;
     await Promise.race([Promise.all(missed.map((m) => back.arrival(m))), sleep(10_000)]);
     const replayMs = performance.now() - replay0;

@@ -63,12 +63,20 @@ const CELL_X = 0.0026; // one micro-grid column, degrees of longitude (≈ 240 m
 const CELL_Y = 0.0044; // one row, degrees of latitude (≈ 490 m)
 const ORIGIN = [109.62, 34.66]; // fictional, where 大荔 lies
 
-/** Loads the county into an empty database in one transaction. Returns the counts written. */
-export async function loadCountyDemo(database: Database, scale: CountyScale = fullCounty): Promise<Record<string, number>> {
+/**
+ * Loads the county into an empty database in one transaction. Returns the counts written.
+ * `progress` hears each step as it ends, with the seconds since the load began (the first start prints them).
+ */
+export async function loadCountyDemo(database: Database, scale: CountyScale = fullCounty, progress: (done: string, seconds: number) => void = () => {}): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const t0 = performance.now();
+  const done = (what: string) => progress(what, Math.round((performance.now() - t0) / 100) / 10);
   await database.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const run = (query: ReturnType<typeof sql>) => db.execute(query);
+    // memory for the sorts of the index rebuilds and the big joins, this transaction only
+    await run(sql`SET LOCAL maintenance_work_mem = '256MB'`);
+    await run(sql`SET LOCAL work_mem = '64MB'`);
     const lattice = makeLattice(scale.streets);
     const areas = latticeAreas(lattice, scale.streets);
     for (let i = 0; i < areas.length; i += 1000) {
@@ -78,6 +86,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
     }
     await run(sql`UPDATE areas SET geom = (SELECT ST_Multi(ST_Union(geom)) FROM areas WHERE level = 'street') WHERE id = 'LY'`);
     counts.areas = areas.length;
+    done('areas');
 
     // one row per micro-grid: its four lattice corners, the areas above it, a running number
     await run(sql`CREATE TEMP TABLE county_cells (n int PRIMARY KEY, micro text, grid text, community text, street text,
@@ -110,6 +119,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
         ${at('0.5', '0.1')}
       FROM county_cells c JOIN areas a ON a.id = c.micro WHERE c.n % 3 = 0`);
 
+    done('buildings and service points');
     // staff: per grid a leader and two workers; per community a secretary; per street and for the county an administrator
     const person = (n: string) => sql.raw(`substr('${surnames}'::text, (1 + (${n}) % ${surnames.length})::int, 1) || substr('${givenNames}'::text, (1 + ((${n}) / 7) % ${givenNames.length})::int, 1) || substr('${givenNames}'::text, (1 + ((${n}) / 3) % ${givenNames.length})::int, 1)`);
     await run(sql`INSERT INTO staff (id, name, role, phone, phone_public, area_id)
@@ -121,6 +131,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
         FROM areas a CROSS JOIN (VALUES ('-L', 'grid_leader'), ('-W1', 'grid_worker'), ('-W2', 'grid_worker')) r(suffix, role)
         WHERE a.level = 'grid'`);
 
+    done('staff');
     // a year of requests: ids in time order, places spread over the cells, most closed, the last days' open
     const total = scale.requests;
     const claimMinutes = caseOf((c) => requestCategoryRules[c].claimMinutes);
@@ -164,6 +175,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
           ) y OFFSET 0
         ) x OFFSET 0) x JOIN county_cells c ON c.n = x.cell`);
       await run(sql`SELECT setval(pg_get_serial_sequence('requests', 'id'), ${total})`);
+      done('requests');
       // each request's steps: filed, claimed, resolving, resolved; rated and archived where it went that far
       await run(sql`
         INSERT INTO request_events (request_id, at, actor, action, from_status, to_status, note)
@@ -178,7 +190,9 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
           FROM requests WHERE status = ${word('rejected')}`);
       await run(sql`ALTER TABLE requests ENABLE TRIGGER USER`);
       await run(sql`ALTER TABLE request_events ENABLE TRIGGER USER`);
+      done('their events');
     });
+    done('indexes and keys rebuilt');
 
     const password = process.env.DEMO_PASSWORD || defaultDemoPassword;
     for (const account of countyDemoAccounts) {
@@ -186,16 +200,20 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
     }
     await colourSiblings(db);
     await placeAreaLabels(db);
+    done('accounts, colours, labels');
     await run(sql`INSERT INTO meta (key, value) VALUES ('demo', ${JSON.stringify({ kind: 'county', streets: scale.streets, requests: total, loadedAt: new Date().toISOString() })}::jsonb)`);
     for (const table of ['areas', 'buildings', 'pois', 'staff', 'requests', 'request_events']) {
       const [row] = rowsOf<{ n: number }>(await run(sql.raw(`SELECT count(*)::int AS n FROM ${table}`)));
       counts[table] = Number(row.n);
     }
   });
+  done('committed');
   for (const table of ['areas', 'buildings', 'requests', 'request_events']) await database.rows(sql.raw(`ANALYZE ${table}`));
+  done('analysed');
   // the load wrote gigabytes of WAL in one transaction: a checkpoint now, or a start after a crash
   // would replay all of it (measured: 102 s instead of 8 s to open)
   if (database.kind === 'pglite') await database.rows(sql`CHECKPOINT`);
+  done('checkpoint');
   return counts;
 }
 

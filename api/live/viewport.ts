@@ -70,12 +70,18 @@ const counts = sql`count(*) FILTER (WHERE ${open})::int AS open, count(*) FILTER
 
 /** What the map shows in `view`. */
 export async function requestsInView(database: Database, view: View): Promise<RequestView> {
+  const bounds = view.area ? await extentOf(database, view.area.id) : null;
+  const now = new Date().toISOString();
+  if (view.zoom < areaZoom) {
+    // always counts this far out: the view's total and each area's counts from one pass over the rows
+    const { total, level, rows } = await areasInView(database, view);
+    return RequestView.parse({ total, limit: view.limit, bounds, generatedAt: now, mode: 'areas', level, shown: 0, markers: [], areas: rows });
+  }
   const [total] = await database.rows<{ open: number; overdue: number; closed: number }>(sql`
     SELECT ${counts} FROM (${shownSql(view, inBox(view.bbox))}) r`);
   const matched = Number(total.open) + Number(total.closed);
-  const asMarkers = view.zoom >= markerZoom || (view.zoom >= areaZoom && matched <= view.limit);
-  const bounds = view.area ? await extentOf(database, view.area.id) : null;
-  const answer = { total: { open: Number(total.open), overdue: Number(total.overdue), closed: Number(total.closed) }, limit: view.limit, bounds, generatedAt: new Date().toISOString() };
+  const asMarkers = view.zoom >= markerZoom || matched <= view.limit;
+  const answer = { total: { open: Number(total.open), overdue: Number(total.overdue), closed: Number(total.closed) }, limit: view.limit, bounds, generatedAt: now };
 
   if (asMarkers) {
     const rows = await database.rows(sql`
@@ -89,35 +95,51 @@ export async function requestsInView(database: Database, view: View): Promise<Re
   return RequestView.parse({ ...answer, mode: 'areas', level: areas.level, shown: 0, markers: [], areas: areas.rows });
 }
 
+type Counts = { open: number; overdue: number; closed: number };
+
 /**
  * Each area of the zoom's level touching the box, with the counts of all its requests (not only
- * those inside the box: a street's load is the street's). Counted on the open rows' partial index
- * and the closed range, grouped once; a million closed requests outside the range are not read.
+ * those inside the box: a street's load is the street's), and the counts of the requests inside the
+ * box (the view's total), from one pass over the rows: the open ones on their partial index, the
+ * closed ones of the range on created_at; a million closed requests outside the range are not read.
  */
-async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[] }> {
+async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[]; total: Counts }> {
   const wanted = levelAt(view.zoom);
   // a kiosk on a community counts that community, not the street around it
   const level = view.area && areaLevels.indexOf(view.area.level) > areaLevels.indexOf(wanted) ? view.area.level : wanted;
-  const column = levelColumn(level);
   const [w, s, e, n] = view.bbox ?? [-180, -90, 180, 90];
+  const boxed = view.bbox ? inBox(view.bbox) : sql`TRUE`;
+  const counted = await database.rows<Record<string, unknown>>(sql`
+    SELECT ${levelColumn(level)} AS id, ${counts},
+      count(*) FILTER (WHERE ${open} AND ${boxed})::int AS box_open, count(*) FILTER (WHERE ${overdueSql()} AND ${boxed})::int AS box_overdue,
+      count(*) FILTER (WHERE NOT ${open} AND ${boxed})::int AS box_closed
+    FROM (${shownSql(view, sql`TRUE`)}) r GROUP BY 1`);
   const inside = view.area
     ? sql`a.id IN (WITH RECURSIVE inside AS (SELECT id FROM areas WHERE id = ${view.area.id}
         UNION ALL SELECT c.id FROM areas c JOIN inside ON c.parent_id = inside.id) SELECT id FROM inside)`
     : sql`TRUE`;
-  const rows = await database.rows<Record<string, unknown>>(sql`
-    WITH counted AS (SELECT ${column} AS id, ${counts} FROM (${shownSql(view, sql`TRUE`)}) r GROUP BY 1)
-    SELECT a.id, a.level, a.name, ST_X(p) AS lon, ST_Y(p) AS lat,
-      COALESCE(c.open, 0) AS open, COALESCE(c.overdue, 0) AS overdue, COALESCE(c.closed, 0) AS closed
-    FROM areas a LEFT JOIN counted c ON c.id = a.id,
-      LATERAL (SELECT COALESCE(a.label_point, ST_PointOnSurface(a.geom)) AS p) l
+  const areas = await database.rows<{ id: string; level: AreaLevel; name: string; lon: number; lat: number }>(sql`
+    SELECT a.id, a.level, a.name, ST_X(p) AS lon, ST_Y(p) AS lat
+    FROM areas a, LATERAL (SELECT COALESCE(a.label_point, ST_PointOnSurface(a.geom)) AS p) l
     WHERE a.level = ${level} AND a.geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326) AND ${inside}
     ORDER BY a.id`);
+  const byArea = new Map(counted.map((c) => [String(c.id), c]));
+  const total: Counts = { open: 0, overdue: 0, closed: 0 };
+  for (const c of counted) {
+    total.open += Number(c.box_open);
+    total.overdue += Number(c.box_overdue);
+    total.closed += Number(c.box_closed);
+  }
   return {
     level,
-    rows: rows.map((r) => ({
-      id: String(r.id), level: r.level as AreaLevel, name: String(r.name), lon: Number(r.lon), lat: Number(r.lat),
-      open: Number(r.open), overdue: Number(r.overdue), closed: Number(r.closed),
-    })),
+    total,
+    rows: areas.map((a) => {
+      const c = byArea.get(a.id);
+      return {
+        id: a.id, level: a.level, name: a.name, lon: Number(a.lon), lat: Number(a.lat),
+        open: Number(c?.open ?? 0), overdue: Number(c?.overdue ?? 0), closed: Number(c?.closed ?? 0),
+      };
+    }),
   };
 }
 

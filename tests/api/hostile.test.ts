@@ -3,6 +3,10 @@ import { errorStatus, isErrorCode } from '../../api/contract/errors.ts';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { fileIn, signIn } from '../helpers/staff.ts';
+import { CareHouseholdEdit, CareHouseholdInput, CareVisitInput } from '../../api/contract/care.ts';
+import { NeedInput, ProgressInput, ProjectInput, ResourceInput, WishClaim, WishInput, WishMove } from '../../api/contract/lists.ts';
+import { BuildingChange, OutlineChange, PointMove } from '../../api/contract/place-edits.ts';
+import { TrackInput, VisitInput, VisitRequestInput, ZeroInput } from '../../api/contract/visits.ts';
 
 // A hostile-input corpus (issue 9 §5): every endpoint crossed with malformed numbers, huge and odd
 // strings, lone surrogates, NUL, path tricks, wrong content types, illegal transitions and ids out
@@ -54,7 +58,8 @@ const rawBodies: { body: string | Uint8Array; type?: string }[] = [
   { body: 'x'.repeat(80_000), type: 'application/json' },
 ];
 
-type Case = { name: string; method: string; path: string; body?: string | Uint8Array | FormData; type?: string; staff?: boolean; headers?: Record<string, string> };
+/** `staff`: signed in as a grid worker of G01; `admin`: as the street's administrator (past every scope check, onto the input's) */
+type Case = { name: string; method: string; path: string; body?: string | Uint8Array | FormData; type?: string; staff?: boolean; admin?: boolean; headers?: Record<string, string> };
 
 // the tickets are filed per engine; the table names them by placeholder
 const ticket = '{ticket}';
@@ -128,7 +133,63 @@ function corpus(): Case[] {
   add({ name: 'Last-Event-ID too big', method: 'GET', path: '/api/events', headers: { 'last-event-id': '99999999999' } });
   add({ name: 'a forged session cookie', method: 'GET', path: '/api/staff/requests', headers: { cookie: `gm_session=${'x'.repeat(5000)}` } });
   add({ name: 'a cookie with NUL', method: 'GET', path: '/api/session', headers: { cookie: 'gm_session=a%00b' } });
+  newerEndpoints(add);
   return cases;
+}
+
+/**
+ * The endpoints of the lists, care ledger, visits, rates, map view and console editing (issues 8,
+ * 11, 12), with a smaller share of each kind of input: every body schema's every field at once set
+ * to each hostile value, the raw bodies that differ most, ids and query values.
+ */
+function newerEndpoints(add: (c: Case) => void) {
+  const fewSegments = ['%ED%A0%80', '%FF', '%', '%00', '..%2F..%2Fetc%2Fpasswd', 'x'.repeat(3000), '9'.repeat(40), '-1', '1e309', 'NaN', '%EF%BC%91', "'%20OR%201%3D1--"];
+  const byId: [route: string, as: 'staff' | 'admin' | 'public'][] = [
+    ['/api/care/households/{}', 'admin'], ['/api/visits/{}', 'staff'], ['/api/visits/patrols/{}', 'staff'], ['/api/visits/photos/{}', 'staff'],
+    ['/api/admin/import/jobs/{}', 'admin'], ['/api/admin/export/{}', 'admin'],
+  ];
+  for (const [route, as] of byId) for (const seg of fewSegments) {
+    add({ name: `GET ${route} with ${seg.slice(0, 20)}`, method: 'GET', path: route.replace('{}', seg), staff: as === 'staff', admin: as === 'admin' });
+  }
+  const fewValues = ['', 'NaN', '1e309', '-1', '99999999999999999999999', 'abc', '%00', '%ED%A0%80', 'x'.repeat(5000), "'%3B%20DROP%20TABLE%20requests%3B--"];
+  const byQuery: [route: string, as: 'staff' | 'admin' | 'public'][] = [
+    ['/api/map/requests?bbox={}&zoom=10', 'public'], ['/api/map/requests?zoom={}', 'public'], ['/api/map/requests?closedFrom={}', 'public'],
+    ['/api/map/requests?area={}&zoom=12', 'public'], ['/api/rates?area={}', 'admin'], ['/api/rates?month={}', 'admin'],
+    ['/api/rates/trend?month={}', 'admin'], ['/api/reports/monthly.xlsx?month={}', 'admin'], ['/api/visits/coverage?month={}', 'staff'],
+    ['/api/lists/wishes/board?community={}', 'public'], ['/api/lists/needs?grid={}', 'admin'], ['/api/care/households?colour={}', 'admin'],
+  ];
+  for (const [route, as] of byQuery) for (const v of fewValues) {
+    add({ name: `GET ${route} with ${v.slice(0, 20)}`, method: 'GET', path: route.replace('{}', v), staff: as === 'staff', admin: as === 'admin' });
+  }
+  const fewJson: unknown[] = [null, -1, 1e308, '\u0000', 'x\udc00y', 'x'.repeat(70_000), [], { $gt: '' }, '<script>alert(1)</script>'];
+  // each body's fields, read from its schema: a field added later is covered without listing it
+  const bodies: [path: string, fields: string[], as: 'staff' | 'admin' | 'public'][] = [
+    ['/api/lists/needs', Object.keys(NeedInput.shape), 'admin'],
+    ['/api/lists/resources', Object.keys(ResourceInput.shape), 'admin'],
+    ['/api/lists/projects', Object.keys(ProjectInput.shape), 'admin'],
+    ['/api/lists/projects/1/progress', Object.keys(ProgressInput.shape), 'admin'],
+    ['/api/lists/wishes', Object.keys(WishInput.shape), 'admin'],
+    ['/api/lists/wishes/1/status', Object.keys(WishMove.shape), 'admin'],
+    ['/api/lists/wishes/1/claim', Object.keys(WishClaim.shape), 'public'],
+    ['/api/care/households', Object.keys(CareHouseholdInput.shape), 'admin'],
+    ['/api/care/households/1', Object.keys(CareHouseholdEdit.shape), 'admin'],
+    ['/api/care/households/1/visits', Object.keys(CareVisitInput.shape), 'admin'],
+    ['/api/visits', Object.keys(VisitInput.shape), 'staff'],
+    ['/api/visits/zero', Object.keys(ZeroInput.shape), 'staff'],
+    ['/api/visits/patrols/1/track', Object.keys(TrackInput.shape), 'staff'],
+    ['/api/visits/1/request', Object.keys(VisitRequestInput.shape), 'staff'],
+    ['/api/admin/places/pois/1/position', Object.keys(PointMove.shape), 'admin'],
+    ['/api/admin/places/buildings/1', Object.keys(BuildingChange.shape), 'admin'],
+    ['/api/admin/areas/MS-XSL-G01/outline', Object.keys(OutlineChange.shape), 'admin'],
+  ];
+  const fewRaw = rawBodies.filter((_, i) => [0, 4, 6, 8, 11, 15].includes(i));
+  for (const [path, fields, as] of bodies) {
+    if (!fields.length) throw new Error(`no fields read from the schema of ${path}`);
+    for (const v of fewJson) {
+      add({ name: `POST ${path} with every field ${JSON.stringify(v)?.slice(0, 20)}`, method: 'POST', path, body: JSON.stringify(Object.fromEntries(fields.map((f) => [f, v]))), type: 'application/json', staff: as === 'staff', admin: as === 'admin' });
+    }
+    for (const raw of fewRaw) add({ name: `POST ${path} raw ${raw.type ?? 'untyped'} ${String(raw.body).slice(0, 12)}`, method: 'POST', path, body: raw.body, type: raw.type, staff: as === 'staff', admin: as === 'admin' });
+  }
 }
 
 const cases = corpus();
@@ -138,10 +199,12 @@ const slices = Array.from({ length: Math.ceil(cases.length / chunk) }, (_, i) =>
 describe.each(modes())('hostile input (%s)', (mode) => {
   let t: TestApp;
   let cookie: string;
+  let adminCookie: string;
   let tickets: { ticket: string; other: string };
   beforeAll(async () => {
     t = await openTestApp(mode);
     cookie = await signIn(t, 'xsl-g01-zhao');
+    adminCookie = await signIn(t, 'admin');
     tickets = { ticket: (await fileIn(t, 'MS-XSL-G01')).ticket, other: (await fileIn(t, 'MS-XSL-G02')).ticket };
   });
   afterAll(() => t?.close());
@@ -157,6 +220,7 @@ describe.each(modes())('hostile input (%s)', (mode) => {
       const headers: Record<string, string> = { ...c.headers };
       if (c.type) headers['content-type'] = c.type;
       if (c.staff) headers.cookie = cookie;
+      if (c.admin) headers.cookie = adminCookie;
       const res = await t.app.request(`http://localhost${path}`, { method: c.method, headers, body: c.body as BodyInit | undefined });
       const text = res.headers.get('content-type')?.includes('event-stream') ? (await res.body?.cancel(), '') : await res.text();
       const problem = judge(c, res, text);

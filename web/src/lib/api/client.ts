@@ -58,18 +58,29 @@ export async function read<T>(call: Promise<ClientResponse<T>>): Promise<T> {
 export type Answer<T> = InferResponseType<T, 200>;
 
 /** Absolute URL of our TileJSON (MapLibre resolves tile URLs against it). */
-export const tileJsonUrl = () => api['tiles.json'].$url().href;
+let tileJsonAsked: Promise<TileJson> | null = null;
 
-/** The TileJSON; while the API is still starting (503) it waits and asks again. */
-export async function fetchTileJson(signal?: AbortSignal): Promise<TileJson> {
-  for (;;) {
-    try {
-      return await read(api['tiles.json'].$get(undefined, signalled(signal)));
-    } catch (error) {
-      if (!(error instanceof ApiError && error.code === 'starting')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      signal?.throwIfAborted();
+/**
+ * The TileJSON; while the API is still starting (503) it waits and asks again. The callers of one
+ * moment (a page's header and its map open together) share one request; the next caller asks anew,
+ * so a page opened after an import sees the new bounds. `signal` stops waiting, not the request.
+ */
+export function fetchTileJson(signal?: AbortSignal): Promise<TileJson> {
+  tileJsonAsked ??= (async () => {
+    for (;;) {
+      try {
+        return await read(api['tiles.json'].$get());
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'starting')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
-  }
+  })().finally(() => (tileJsonAsked = null));
+  if (!signal) return tileJsonAsked;
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  return Promise.race([tileJsonAsked, aborted]);
 }
 export type TileJson = Answer<(typeof api)['tiles.json']['$get']>;

@@ -14,8 +14,15 @@ export const SPOTS_SOURCE = 'spots';
 /** the pin theme's walking path (the worker's way to a request, issue 10) */
 export const WALK_SOURCE = 'walk';
 
-/** The TileJSON (`/api/tiles.json`) names the tile URLs; features are keyed by their `id` for feature-state. */
-export const tilesSource = (url: string): VectorSourceSpecification => ({ type: 'vector', url, promoteId: 'id' });
+/** What the style needs of the TileJSON (`/api/tiles.json`): the tile URLs, their zooms and where there are any. */
+export type TileSet = { tiles: string[]; minzoom?: number; maxzoom?: number; bounds?: [number, number, number, number] };
+
+/**
+ * Our vector tiles, from the TileJSON the page has already read (given inline, MapLibre does not
+ * fetch it again); features are keyed by their `id` for feature-state.
+ */
+export const tilesSource = ({ tiles, minzoom, maxzoom, bounds }: TileSet): VectorSourceSpecification =>
+  ({ type: 'vector', tiles, minzoom, maxzoom, ...(bounds && { bounds }), promoteId: 'id' });
 
 /** An empty GeoJSON source, filled by the page once the map has loaded. */
 export const emptySource = (promoteId?: string): GeoJSONSourceSpecification => ({

@@ -12,7 +12,7 @@ const ORIGIN = 'http://localhost:8080';
 
 function makeStyle(theme: Theme): StyleSpecification {
   return mapStyle(theme, {
-    tilesUrl: `${ORIGIN}/api/tiles.json`,
+    tiles: { tiles: [`${ORIGIN}/api/tiles/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 16 },
     fontFaces: {
       [fontNames.regular[0]]: [{ url: `${ORIGIN}/fonts/a.woff2`, 'unicode-range': ['U+0-FF', 'U+4E00-9FFF'] }],
       [fontNames.bold[0]]: [{ url: `${ORIGIN}/fonts/b.woff2`, 'unicode-range': ['U+4E00-9FFF'] }],

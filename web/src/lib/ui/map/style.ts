@@ -1,6 +1,6 @@
 import type { FontFacesSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { Theme } from './theme.ts';
-import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUEST_AREAS_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource, WALK_SOURCE } from './sources.ts';
+import { CIRCLE_SOURCE, emptySource, LIVE_SOURCE, PIN_SOURCE, REQUEST_AREAS_SOURCE, REQUESTS_SOURCE, SPOTS_SOURCE, TILES_SOURCE, tilesSource, WALK_SOURCE, type TileSet } from './sources.ts';
 import { layersBackground, layersBasemapLabels, layersBuildings, layersLanduse, layersRoads } from './layers-basemap.ts';
 import { layersAreaFills, layersAreaLabels, layersAreaLines } from './layers-areas.ts';
 import { layersPois, layersRequestAreas, layersRequests } from './layers-points.ts';
@@ -9,8 +9,8 @@ import { layersCircle } from './layers-circle.ts';
 import { layersPin, layersSpots, layersWalk } from './layers-pin.ts';
 
 export type MapStyleOptions = {
-  /** Absolute URL of our TileJSON (`/api/tiles.json`): the basemap, the areas, the service points. */
-  tilesUrl: string;
+  /** Our TileJSON (`/api/tiles.json`) as read by the page: the basemap, the areas, the service points. */
+  tiles: TileSet;
   /** Font files for the `text-font` names (see fonts.ts); without them MapLibre falls back to local fonts. */
   fontFaces?: FontFacesSpecification;
 };
@@ -69,7 +69,7 @@ export function mapStyle(theme: Theme, options: MapStyleOptions): StyleSpecifica
   return {
     version: 8,
     name: `grid-map-${theme}`,
-    sources: { [TILES_SOURCE]: tilesSource(options.tilesUrl), ...sources },
+    sources: { [TILES_SOURCE]: tilesSource(options.tiles), ...sources },
     layers,
     ...(options.fontFaces && { 'font-faces': options.fontFaces }),
   };
