@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../api/db/client.ts';
@@ -36,7 +37,7 @@ export default async function setup(project: TestProject) {
   // so it loads its demo data while the templates are built
   const embeddedDir = resolve(tmp, `browser-pglite-${process.pid}`);
   rmSync(embeddedDir, { recursive: true, force: true });
-  const embeddedPort = 57_000 + (process.pid % 1000);
+  const embeddedPort = await freePort();
   const embedded = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
     env: { ...process.env, ...noLimitsEnv, PORT: String(embeddedPort), DATA_DIR: embeddedDir, DATABASE_URL: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -57,7 +58,7 @@ export default async function setup(project: TestProject) {
   project.provide('postgresTemplateUrl', null);
   project.provide('baseUrl', null);
   if (hasNativePostgres()) {
-    cluster = await startCluster(55_000 + (process.pid % 1000));
+    cluster = await startCluster(await freePort());
     const admin = await openDatabase({ url: cluster.url, migrate: false });
     await admin.db.execute(sql.raw('CREATE DATABASE gridmap_template'));
     await admin.close();
@@ -71,7 +72,7 @@ export default async function setup(project: TestProject) {
     const admin2 = await openDatabase({ url: cluster.url, migrate: false });
     await admin2.db.execute(sql.raw('CREATE DATABASE gridmap_browser TEMPLATE gridmap_template'));
     await admin2.close();
-    const port = 56_000 + (process.pid % 1000);
+    const port = await freePort();
     server = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
       env: { ...process.env, ...noLimitsEnv, PORT: String(port), DATABASE_URL: cluster.urlFor('gridmap_browser') },
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -93,6 +94,22 @@ export default async function setup(project: TestProject) {
     await cluster?.stop();
     writeFileSync(templatePath, '');
   };
+}
+
+/**
+ * A port nobody listens on now, from the system: a fixed one (57000 + pid) could be taken by another
+ * run or by an outgoing connection (these ports are in Linux's ephemeral range), and the server
+ * started on it would stop at once.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function waitFor(url: string, timeoutMs: number) {
