@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../api/db/client.ts';
 import { modes, type Mode } from '../helpers/databases.ts';
 import { runScript, startServer, until } from '../helpers/server.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // Load with faults (issue 9 §5): clients file requests while the server is killed with SIGKILL and
 // started again on the same database; every filing the server acknowledged (201 with its ticket)
@@ -90,7 +91,7 @@ describe.each(modes())('load with faults on %s', (mode: Mode) => {
   it('loses no acknowledged filing when the server is killed with SIGKILL under load and started again', async () => {
     const database = await demoDatabaseFor(mode);
     dropAfter.push(database.drop);
-    const port = 58_500 + (process.pid % 200) + (mode === 'postgres' ? 200 : 0);
+    const port = await freePort();
     const base = `http://localhost:${port}`;
     const env = { PORT: String(port), ...database.env };
 
@@ -130,7 +131,7 @@ describe.each(modes())('load with faults on %s', (mode: Mode) => {
       await admin.close();
       rmSync(work, { recursive: true, force: true });
     });
-    const port = 58_900 + (process.pid % 90);
+    const port = await freePort();
     const base = `http://localhost:${port}`;
     const server = startServer({ PORT: String(port), DATABASE_URL: urlOf(source) });
     await ready(server);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../api/db/client.ts';
 import { AreaIndex } from '../../api/geo/area-index.ts';
 import { hasNativePostgres, startCluster, type Cluster } from '../setup/pg-cluster.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // The assignment rule must give a point on a shared boundary to the same grid in SQL
 // (assign_point, ST_Covers) and in memory (AreaIndex), whatever the cluster's locale and however
@@ -37,7 +38,7 @@ describe.runIf(hasNativePostgres()).each(['zh-CN', 'en-US'])('assigning points o
   let cluster: Cluster;
   let database: Database;
   beforeAll(async () => {
-    cluster = await startCluster(54_000 + (process.pid % 900) + (icuLocale === 'zh-CN' ? 0 : 50), { icuLocale });
+    cluster = await startCluster(await freePort(), { icuLocale });
     const admin = await openDatabase({ url: cluster.url, migrate: false });
     await admin.db.execute(sql.raw('CREATE DATABASE gridmap_locale'));
     await admin.close();

@@ -10,6 +10,7 @@ import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { runScript, startServer, until } from '../helpers/server.ts';
 import { call, signIn } from '../helpers/staff.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // The console's side of the place layers (issue 8 §2): preview, import all or nothing (audited),
 // export; and the walking network rebuilt when roads change — in this server at once, and in
@@ -134,7 +135,7 @@ describe.runIf(modes().includes('postgres'))('roads imported by npm run import r
     await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE gridmap_template`));
     await admin.close();
     url = templateUrl().replace(/\/gridmap_template$/, `/${name}`);
-    const port = 58_300 + (process.pid % 90);
+    const port = await freePort();
     base = `http://localhost:${port}`;
     server = startServer({ PORT: String(port), DATABASE_URL: url });
     await until(() => /ready in/.test(server.output()), 120_000);

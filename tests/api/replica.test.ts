@@ -14,6 +14,7 @@ import { SseReader } from '../helpers/sse.ts';
 import { call, pointIn, signIn } from '../helpers/staff.ts';
 import { startStandby, type Cluster } from '../setup/pg-cluster.ts';
 import { modes } from '../helpers/databases.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // Past one machine (issue 12 §3): a primary and a hot standby of Debian's PostgreSQL 15, made as
 // in production (pg_basebackup -R, streaming replication), and two API processes on them — a
@@ -21,8 +22,8 @@ import { modes } from '../helpers/databases.ts';
 // suite's cluster (its demo template is there already); the standby is this file's, for all its tests.
 describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two API processes', () => {
   const slot = process.pid % 900;
-  const portA = 50_000 + slot; // a range no other test file uses
-  const a = `http://127.0.0.1:${portA}`;
+  let portA = 0;
+  let a = '';
   const name = `r_${randomBytes(5).toString('hex')}`;
   let admin: Database;
   let standby: Cluster;
@@ -37,7 +38,9 @@ describe.runIf(modes().includes('postgres'))('a primary, a hot standby and two A
     admin = await openDatabase({ url: templateUrl.replace(/\/gridmap_template$/, '/postgres'), migrate: false });
     await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE gridmap_template`));
     await admin.db.execute(sql.raw(`ALTER DATABASE ${name} SET synchronous_commit = on`));
-    standby = await startStandby(templateUrl, 52_000 + slot, { parent: resolve('.tmp') });
+    portA = await freePort();
+    a = `http://127.0.0.1:${portA}`;
+    standby = await startStandby(templateUrl, await freePort(), { parent: resolve('.tmp') });
 
     const urls = { DATABASE_URL: templateUrl.replace(/\/gridmap_template$/, `/${name}`), DATABASE_REPLICA_URL: standby.urlFor(name) };
     // two me-too per client in the window on both processes, clients told apart by X-Forwarded-For

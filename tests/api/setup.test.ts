@@ -8,6 +8,7 @@ import { emptyDatabaseFor, modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { runScript, startServer, until } from '../helpers/server.ts';
 import { call, demoPassword, signIn } from '../helpers/staff.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // Into service (issue 8, part 1): an empty start with a one-time setup link, accounts from the
 // command line, and a demo database turned to real use in one step.
@@ -22,7 +23,7 @@ describe.each(modes())('an empty start (DEMO_DATA=off) on %s', (mode) => {
 
   beforeAll(async () => {
     database = await emptyDatabaseFor(mode);
-    const port = 58_000 + (process.pid % 90) + (mode === 'postgres' ? 100 : 0);
+    const port = await freePort();
     base = `http://localhost:${port}`;
     server = startServer({ PORT: String(port), DEMO_DATA: 'off', ...database.env });
     await until(() => /ready in/.test(server.output()), 120_000);

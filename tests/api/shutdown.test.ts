@@ -5,6 +5,7 @@ import { openDatabase } from '../../api/db/client.ts';
 import { modes } from '../helpers/databases.ts';
 import { startServer, until } from '../helpers/server.ts';
 import { SseReader } from '../helpers/sse.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // SIGTERM (a deploy, systemd, docker stop) must not cost a resident the filing they just sent.
 // On PostgreSQL a second connection can hold a filing in flight on purpose: it holds the lock
@@ -17,7 +18,7 @@ describe.runIf(modes().includes('postgres'))('stopping the server', () => {
     const admin = await openDatabase({ url: urlOf('postgres'), migrate: false });
     await admin.db.execute(sql.raw(`CREATE DATABASE ${name} TEMPLATE gridmap_template`));
     const holder = await openDatabase({ url: urlOf(name), migrate: false });
-    const port = 58_000 + (process.pid % 90);
+    const port = await freePort();
     const server = startServer({ PORT: String(port), DATABASE_URL: urlOf(name) });
     let release!: () => void;
     const released = new Promise<void>((resolve) => { release = resolve; });

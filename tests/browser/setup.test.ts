@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { emptyDatabaseFor } from '../helpers/databases.ts';
 import { launchChromium, newContext, PHONE, screenshot } from '../helpers/browser.ts';
 import { startServer, until } from '../helpers/server.ts';
+import { freePort } from '../helpers/ports.ts';
 
 // The first administrator of a new installation, in Chromium, in Chinese: the embedded default
 // started empty (DEMO_DATA=off), as a street office starts it for real.
@@ -24,7 +25,7 @@ describe('the setup page of an empty installation in Chromium', () => {
 
   beforeAll(async () => {
     database = await emptyDatabaseFor('pglite');
-    const port = 58_300 + (process.pid % 90);
+    const port = await freePort();
     base = `http://localhost:${port}`;
     server = startServer({ PORT: String(port), DEMO_DATA: 'off', ...database.env });
     await until(() => /ready in/.test(server.output()), 120_000);

@@ -2,13 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../api/db/client.ts';
 import { loadDemoData } from '../../api/demo/seed.ts';
 import { hasNativePostgres, startCluster, type Cluster } from './pg-cluster.ts';
 import { noLimitsEnv } from '../../api/guard/limits.ts';
+import { freePort } from '../helpers/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -94,22 +94,6 @@ export default async function setup(project: TestProject) {
     await cluster?.stop();
     writeFileSync(templatePath, '');
   };
-}
-
-/**
- * A port nobody listens on now, from the system: a fixed one (57000 + pid) could be taken by another
- * run or by an outgoing connection (these ports are in Linux's ephemeral range), and the server
- * started on it would stop at once.
- */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(url: string, timeoutMs: number) {
