@@ -58,7 +58,10 @@ export const buildings = pgTable('buildings', {
   units: smallint('units'),
   use: text('use').notNull().default('residential'),
   geom: multiPolygon('geom').notNull(),
-}, (t) => [index('buildings_geom_idx').using('gist', t.geom), index('buildings_compound_idx').on(t.compoundId)]);
+  // visit coverage (issue 11 §3): the grid its point on surface lies in (assign_point), set by the
+  // database on every insert and move, and by an area import or reshape in its transaction
+  gridId: text('grid_id').references((): any => areas.id),
+}, (t) => [index('buildings_geom_idx').using('gist', t.geom), index('buildings_compound_idx').on(t.compoundId), index('buildings_grid_idx').on(t.gridId)]);
 
 export const entrances = pgTable('entrances', {
   id: text('id').primaryKey(),
@@ -375,6 +378,7 @@ export const careVisits = pgTable('care_visits', {
   index('care_visits_community_idx').on(t.communityId, t.at),
   index('care_visits_street_idx').on(t.streetId, t.at),
   index('care_visits_patrol_idx').on(t.patrolId),
+  index('care_visits_building_idx').on(t.buildingId, t.at), // a building's visits of the month, wherever it now lies (coverage)
   check('care_visits_place', sql`${t.householdId} IS NOT NULL OR ${t.buildingId} IS NOT NULL`),
 ]);
 
