@@ -5,7 +5,8 @@
  * street (its administrator) and of the county (the county's administrator), beside
  *   - the buildings part alone, read through the stored grid (buildings.grid_id), and
  *   - the plain spatial join it replaces: each building's point on surface placed by assign_point
- *     at query time (a box of the grids first, on the GiST index), same visits, same warm cache.
+ *     at query time (a box of the grids first, on the GiST index), same visits, same warm cache
+ *     (timed once when one run takes over 2 s: the county's takes minutes on PGlite).
  * On embedded PGlite, then native PostgreSQL when installed. Env: BENCH_COVERAGE_RUNS (10).
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -52,11 +53,13 @@ async function run(label: string, database: Database) {
     const grids = await database.rows<{ id: string }>(sql`SELECT g.id FROM areas g WHERE g.level = 'grid' AND ${gridsOf}`);
     const inGrids = sql`IN (${sql.join(grids.map((g) => sql`${g.id}`), sql`, `)})`;
     const answer = await coverage(database, user, month); // warm-up
-    const plainRows = await database.rows(spatialJoinSql(inGrids, month));
+    // the spatial join takes minutes for the county on PGlite: its first run (which checks the answer) is timed, and more only when quick
+    let plainRows: unknown[] = [];
+    const first = await timeEach(1, async () => { plainRows = await database.rows(spatialJoinSql(inGrids, month)); });
     if (plainRows.length !== answer.buildings.features.length) throw new Error(`${name}: ${answer.buildings.features.length} buildings by the stored grid, ${plainRows.length} by the spatial join`);
     const whole = await timeEach(runs, () => coverage(database, user, month));
     const stored = await timeEach(runs, () => database.rows(buildingsCoverageSql(inGrids, month)));
-    const plain = await timeEach(Math.max(3, runs / 2), () => database.rows(spatialJoinSql(inGrids, month)));
+    const plain = first.p50 > 2_000 ? first : await timeEach(Math.max(3, runs / 2), () => database.rows(spatialJoinSql(inGrids, month)));
     console.log(`[${label}] coverage of ${name} (${grids.length.toLocaleString('en')} grids, ${plainRows.length.toLocaleString('en')} buildings): whole answer p50 ${ms(whole.p50)}, p99 ${ms(whole.p99)}`);
     console.log(`[${label}]   its buildings by the stored grid: p50 ${ms(stored.p50)}; baseline plain spatial join (assign_point per building): p50 ${ms(plain.p50)} → ×${(plain.p50 / stored.p50).toFixed(1)} faster`);
   }
