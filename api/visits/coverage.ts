@@ -48,18 +48,30 @@ export async function coverage(database: Database, user: StaffUser, month: strin
       SELECT ${zeroColumns} FROM zero_reports z LEFT JOIN staff s ON s.id = z.worker_id
       WHERE z.grid_id ${inGrids} AND z.day >= ${`${month}-01`}::date AND z.day < (${`${month}-01`}::date + interval '1 month') ORDER BY z.day DESC, z.id DESC`),
   ]);
-  const count = (rows: { grid_id: string; n: number }[], id: string) => Number(rows.find((r) => r.grid_id === id)?.n ?? 0);
+  // by grid once (a county's street holds thousands of grids and buildings: no filter per grid)
+  const byGrid = <T extends { grid_id: string | null }>(rows: T[]) => {
+    const of = new Map<string | null, T[]>();
+    for (const r of rows) {
+      const list = of.get(r.grid_id);
+      if (list) list.push(r);
+      else of.set(r.grid_id, [r]);
+    }
+    return of;
+  };
+  const [buildingsOf, householdsOf, zerosOf] = [byGrid(buildings), byGrid(households), byGrid(zeros)];
+  const counts = (rows: { grid_id: string; n: number }[]) => new Map(rows.map((r) => [r.grid_id, Number(r.n)]));
+  const [visitsOf, patrolsOf] = [counts(visits), counts(patrols)];
   return {
     month,
     grids: grids.map((g) => {
-      const bs = buildings.filter((b) => b.grid_id === g.id);
-      const hs = households.filter((h) => h.grid_id === g.id);
+      const bs = buildingsOf.get(g.id) ?? [];
+      const hs = householdsOf.get(g.id) ?? [];
       return {
         gridId: g.id, gridName: g.name,
         buildings: bs.length, visitedBuildings: bs.filter((b) => Number(b.visits) > 0).length,
         households: hs.length, visitedHouseholds: hs.filter((h) => Number(h.visits) > 0).length,
-        visits: count(visits, g.id), patrols: count(patrols, g.id),
-        zeroDays: new Set(zeros.filter((z) => z.grid_id === g.id).map((z) => String(z.day))).size,
+        visits: visitsOf.get(g.id) ?? 0, patrols: patrolsOf.get(g.id) ?? 0,
+        zeroDays: new Set((zerosOf.get(g.id) ?? []).map((z) => String(z.day))).size,
       };
     }),
     buildings: {
