@@ -123,8 +123,8 @@ function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits:
     // field visits and patrol (issue 11 §3): staff in scope only
     .use('/visits/:id/photos', onPost(limitOf('photos', limits, database)))
     .route('/visits', visitRoutes(database))
-    // 三项清单: needs ↔ resources ↔ projects, and 微心愿 (issue 11 §1); a volunteer's claim from the public board counts as a filing
-    .use('/lists/wishes/:id/claim', onPost(limitOf('filings', limits, database)))
+    // 三项清单: needs ↔ resources ↔ projects, and 微心愿 (issue 11 §1); a volunteer's claim from the public board has its own limit
+    .use('/lists/wishes/:id/claim', onPost(limitOf('wishClaims', limits, database)))
     .route('/lists', listRoutes(database));
 }
 

@@ -4,9 +4,11 @@
  *   year of requests (BENCH_REQUESTS, default 1,000,000) spread over its grids, then
  *   1. loadRates (api/rates/rates.ts: total + breakdown + 12-month trend) for the county, a street,
  *      a community and a grid, for one month;
- *   2. beside it, the plain SQL aggregate of the same month and area: one count(*) FILTER statement
- *      for the total alone, on the same indexes, the same warm cache;
- *   3. the monthly report (.xlsx) of a street.
+ *   2. beside it, the same counted from the requests alone (no rollup, `source = 'requests'`) and
+ *      the plain SQL aggregate of the same month and area: one count(*) FILTER statement for the
+ *      total alone, on the same indexes, the same warm cache;
+ *   3. the monthly report (.xlsx) of a street;
+ *   4. what the rollup's trigger costs a write (resolving one request), with it and without it.
  * on embedded PGlite and, when installed, native PostgreSQL. Targets: any rate < 200 ms, the report < 5 s.
  */
 import { sql } from 'drizzle-orm';
@@ -84,16 +86,21 @@ async function run(label: string, database: Database) {
   for (const [name, area, column] of cases) {
     const breakdown = area.level ? by[area.level as keyof typeof by] : 'street';
     const filed = (await loadRates(database, area, period, breakdown, now)).total.filed; // warm-up: plans and cache
+    await loadRates(database, area, period, breakdown, now, 'requests');
     await plainAggregate(database, column, area.id, period.from, period.to, now);
     const ours = await timeEach(repeats, () => loadRates(database, area, period, breakdown, now));
+    const live = await timeEach(repeats, () => loadRates(database, area, period, breakdown, now, 'requests'));
     const plain = await timeEach(repeats, () => plainAggregate(database, column, area.id, period.from, period.to, now));
     console.log(`[${label}] 三率 of ${name}, ${lastMonth} (${filed.toLocaleString('en')} requests), total and breakdown: p50 ${ms(ours.p50)}, p99 ${ms(ours.p99)}`);
+    console.log(`[${label}]   the same counted from the requests alone (no rollup): p50 ${ms(live.p50)}, p99 ${ms(live.p99)}`);
     console.log(`[${label}]   baseline plain SQL aggregate (the month's total alone, one statement): p50 ${ms(plain.p50)}, p99 ${ms(plain.p99)} → ×${(ours.p50 / plain.p50).toFixed(1)}`);
     await loadTrend(database, area, lastMonth, now);
+    await loadTrend(database, area, lastMonth, now, 'requests');
     const trend = await timeEach(Math.max(3, repeats / 4), () => loadTrend(database, area, lastMonth, now));
+    const liveTrend = await timeEach(Math.max(3, repeats / 4), () => loadTrend(database, area, lastMonth, now, 'requests'));
     const yearFrom = new Date(Date.UTC(Number(lastMonth.slice(0, 4)), Number(lastMonth.slice(5, 7)) - 12, 1)).toISOString().slice(0, 10);
     const plainYear = await timeEach(Math.max(3, repeats / 4), () => plainAggregate(database, column, area.id, yearFrom, period.to, now));
-    console.log(`[${label}]   its 12-month trend: p50 ${ms(trend.p50)}, p99 ${ms(trend.p99)}; baseline plain aggregate of the same 12 months (total alone): p50 ${ms(plainYear.p50)} → ×${(trend.p50 / plainYear.p50).toFixed(1)}`);
+    console.log(`[${label}]   its 12-month trend: p50 ${ms(trend.p50)}, p99 ${ms(trend.p99)}; from the requests alone: p50 ${ms(liveTrend.p50)}; baseline plain aggregate of the same 12 months (total alone): p50 ${ms(plainYear.p50)} → ×${(trend.p50 / plainYear.p50).toFixed(1)}`);
   }
   const t0 = performance.now();
   const street = { id: 'C12', name: 'C12', level: 'street' };
@@ -101,6 +108,24 @@ async function run(label: string, database: Database) {
   const workers = await loadRates(database, street, period, 'worker', now);
   const book = await monthlyReport(parts, workers, await loadTrend(database, street, lastMonth, now), await loadWorkReport(database, street, period));
   console.log(`[${label}] monthly report of street C12 (.xlsx, ${(book.length / 1024).toFixed(0)} KB): ${ms(performance.now() - t0)}`);
+  await rollupWriteCost(label, database);
+}
+
+/**
+ * What the rollup costs a write: resolving an open request (one UPDATE, its statement trigger
+ * moving the counts into rate_months) beside the same UPDATE with the trigger switched off, on
+ * other requests of the same history. Run last: the rows written without the trigger leave
+ * rate_months behind them.
+ */
+async function rollupWriteCost(label: string, database: Database) {
+  const open = await database.rows<{ id: number }>(sql`SELECT id FROM requests WHERE status = 'resolving' AND claimed_at IS NOT NULL ORDER BY id LIMIT ${4 * repeats}`);
+  const half = Math.floor(open.length / 2);
+  const resolve = (i: number) => database.rows(sql`UPDATE requests SET status = 'resolved', resolved_at = now() WHERE id = ${open[i].id}`);
+  const kept = await timeEach(half, (i) => resolve(i));
+  await database.rows(sql`ALTER TABLE requests DISABLE TRIGGER requests_rate_months_update`);
+  const bare = await timeEach(half, (i) => resolve(half + i));
+  await database.rows(sql`ALTER TABLE requests ENABLE TRIGGER requests_rate_months_update`);
+  console.log(`[${label}] resolving one request (one UPDATE) with the rollup kept: p50 ${ms(kept.p50)}, p99 ${ms(kept.p99)}; without its trigger: p50 ${ms(bare.p50)}, p99 ${ms(bare.p99)}`);
 }
 
 console.log(`一图 bench (三率) — ${new Date().toISOString()} — node ${process.version}`);

@@ -122,6 +122,8 @@ export const errorStatus = {
   place_not_found: 404, // `layer`, `id`: no such service point, gate, entrance, building or area
   outline_not_editable: 422, // `allowed`: only communities, grids and micro-grids are reshaped on the map
   outline_problems: 422, // `problems`: [{ kind, areaIds, message, at }]; nothing was written
+  // the public wish claim's own rate limit (issue 11, api/guard/limits.ts wishClaims)
+  wish_claims_limited: 429, // `retryAfter` seconds, `limit` claims per `windowMinutes` from this client; also Retry-After
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

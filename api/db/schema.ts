@@ -5,6 +5,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { lineString, multiPolygon, point } from './geometry.ts';
 import { openStatusSql } from './open-status.ts';
+import { unsettledSql } from './settled.ts';
 import type { EventDetail } from '../contract/wire.ts';
 import { areaKinds, areaLevels, notificationKinds, outboxChannels, requestStatuses, staffRoles } from '../contract/vocabulary.ts';
 
@@ -57,7 +58,10 @@ export const buildings = pgTable('buildings', {
   units: smallint('units'),
   use: text('use').notNull().default('residential'),
   geom: multiPolygon('geom').notNull(),
-}, (t) => [index('buildings_geom_idx').using('gist', t.geom), index('buildings_compound_idx').on(t.compoundId)]);
+  // visit coverage (issue 11 §3): the grid its point on surface lies in (assign_point), set by the
+  // database on every insert and move, and by an area import or reshape in its transaction
+  gridId: text('grid_id').references((): any => areas.id),
+}, (t) => [index('buildings_geom_idx').using('gist', t.geom), index('buildings_compound_idx').on(t.compoundId), index('buildings_grid_idx').on(t.gridId)]);
 
 export const entrances = pgTable('entrances', {
   id: text('id').primaryKey(),
@@ -164,6 +168,12 @@ export const requests = pgTable('requests', {
   index('requests_open_grid_idx').on(t.gridId, t.communityId, t.streetId).where(openStatusSql('status')),
   // rated rows by their last change: the wall's satisfaction of 30 days (api/live/stats.ts)
   index('requests_rated_updated_idx').on(t.updatedAt).where(sql`rating IS NOT NULL`),
+  // the 三率 rollup (issue 11): the requests not yet settled into rate_months, read live by area and month (api/rates/rollup.ts)
+  index('requests_unsettled_created_idx').on(t.createdAt).where(unsettledSql),
+  index('requests_unsettled_district_idx').on(t.districtId, t.createdAt).where(unsettledSql),
+  index('requests_unsettled_street_idx').on(t.streetId, t.createdAt).where(unsettledSql),
+  index('requests_unsettled_community_idx').on(t.communityId, t.createdAt).where(unsettledSql),
+  index('requests_unsettled_grid_idx').on(t.gridId, t.createdAt).where(unsettledSql),
 ]);
 
 /** Append-only: every change to a request, who made it and when. */
@@ -368,6 +378,7 @@ export const careVisits = pgTable('care_visits', {
   index('care_visits_community_idx').on(t.communityId, t.at),
   index('care_visits_street_idx').on(t.streetId, t.at),
   index('care_visits_patrol_idx').on(t.patrolId),
+  index('care_visits_building_idx').on(t.buildingId, t.at), // a building's visits of the month, wherever it now lies (coverage)
   check('care_visits_place', sql`${t.householdId} IS NOT NULL OR ${t.buildingId} IS NOT NULL`),
 ]);
 
@@ -574,3 +585,26 @@ export const importJobs = pgTable('import_jobs', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// the 三率 rollup (issue 11 §4)
+/**
+ * The counts the three rates need, per area and month filed (Asia/Shanghai), of the requests whose
+ * part in every rate can no longer change with time: refused ones, and resolved ones that were
+ * claimed (request_settled in the migration). Kept by a statement trigger on `requests`, in the
+ * writing transaction, so a late resolution, a rating, a reopening or a reassignment moves its
+ * month's counts at once; the rest (open requests) is counted live (api/rates/rollup.ts).
+ * `area_id` is any level's id, or '*' for the whole installation.
+ */
+export const rateMonths = pgTable('rate_months', {
+  areaId: text('area_id').notNull(),
+  month: text('month').notNull(), // YYYY-MM, the Asia/Shanghai month the requests were filed in
+  filed: integer('filed').notNull().default(0),
+  refused: integer('refused').notNull().default(0),
+  resolved: integer('resolved').notNull().default(0),
+  claimDue: integer('claim_due').notNull().default(0),
+  claimedOnTime: integer('claimed_on_time').notNull().default(0),
+  resolveDue: integer('resolve_due').notNull().default(0),
+  resolvedOnTime: integer('resolved_on_time').notNull().default(0),
+  rated: integer('rated').notNull().default(0),
+  satisfied: integer('satisfied').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.areaId, t.month] })]);

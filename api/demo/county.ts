@@ -106,10 +106,11 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       (1-${u})*(1-${v})*c.y0 + ${u}*(1-${v})*c.y1 + ${u}*${v}*c.y2 + (1-${u})*${v}*c.y3), 4326)`);
 
     // buildings: 12 a micro-grid (4 × 3), about 16 m square, numbered 1号楼…
-    await run(sql`INSERT INTO buildings (id, number, name, floors, units, use, geom)
+    // with its grid: the cell's, as assign_point would give (the database would place each one otherwise)
+    await run(sql`INSERT INTO buildings (id, number, name, floors, units, use, geom, grid_id)
       SELECT c.micro || '-B' || k, k || '号楼', NULL, 3 + (c.n + k) % 15, 1 + (c.n * 7 + k) % 4,
         CASE WHEN k = 12 AND c.n % 5 = 0 THEN 'public' ELSE 'residential' END,
-        ST_Multi(ST_Expand(${at('u', 'v')}, 0.00008))
+        ST_Multi(ST_Expand(${at('u', 'v')}, 0.00008)), c.grid
       FROM county_cells c CROSS JOIN LATERAL (
         SELECT k, 0.2 + 0.2 * ((k - 1) % 4) AS u, 0.25 + 0.25 * ((k - 1) / 4) AS v FROM generate_series(1, 12) k) p`);
     // service points: about one in three micro-grids, the categories in turn

@@ -13,6 +13,9 @@ export interface Limits {
   signInMinutes: number; // how long those tries are counted, and the wait after the last one
   streams: number; // live streams (GET /api/events) open at once
   trustProxy: number; // proxies in front whose X-Forwarded-For is believed (TRUST_PROXY)
+  // the public wish claim (我来认领 on /wishes, POST /api/lists/wishes/{id}/claim): its own count, not
+  // the filings' — a volunteer claiming wishes does not use up a neighbour's filings, nor the reverse
+  wishClaims: number;
 }
 
 export const defaultLimits: Limits = {
@@ -26,18 +29,21 @@ export const defaultLimits: Limits = {
   signInMinutes: 15,
   streams: 8,
   trustProxy: 0,
+  wishClaims: 10, // a community publishes a handful of wishes a month: ten claims in ten minutes from one address is plenty
 };
 
 /** For benches and load tests, which speak for many clients from one address. */
 export const noLimits: Limits = {
   ...defaultLimits, filings: Number.MAX_SAFE_INTEGER, meToo: Number.MAX_SAFE_INTEGER, photos: Number.MAX_SAFE_INTEGER,
   open311: Number.MAX_SAFE_INTEGER, signIns: Number.MAX_SAFE_INTEGER, signInTries: Number.MAX_SAFE_INTEGER, streams: Number.MAX_SAFE_INTEGER,
+  wishClaims: Number.MAX_SAFE_INTEGER,
 };
 
 /** The same, as the environment of a server process a bench or test starts. */
 export const noLimitsEnv: Record<string, string> = {
   RATE_LIMIT_FILINGS: '1000000', RATE_LIMIT_ME_TOO: '1000000', RATE_LIMIT_PHOTOS: '1000000', RATE_LIMIT_OPEN311: '1000000',
   RATE_LIMIT_SIGN_INS: '1000000', STREAMS_PER_CLIENT: '1000000',
+  RATE_LIMIT_WISH_CLAIMS: '1000000',
 };
 
 const envNames: Record<keyof Limits, string> = {
@@ -51,6 +57,7 @@ const envNames: Record<keyof Limits, string> = {
   signInMinutes: 'SIGN_IN_MINUTES',
   streams: 'STREAMS_PER_CLIENT',
   trustProxy: 'TRUST_PROXY',
+  wishClaims: 'RATE_LIMIT_WISH_CLAIMS',
 };
 
 /** The limits from the environment, each a positive whole number or its default; a bad value stops the start-up with its name. */

@@ -83,6 +83,8 @@ export interface ImportReport {
   moves: RequestMove[];
   /** care households whose areas changed with the boundaries (by their building's point, as when filed) */
   householdsMoved?: number;
+  /** buildings whose grid changed with the boundaries (visit coverage, by their point on surface) */
+  buildingsMoved?: number;
   /** with repair: what changed, per area and per sliver */
   repair?: RepairReport;
 }
@@ -168,6 +170,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       await placeAreaLabels(db, incoming.map((a) => a.id));
       await reassignRequests({ ...database, db, rows: rows as Database['rows'] }, report);
       report.householdsMoved = await reassignHouseholds(rows);
+      report.buildingsMoved = await reassignBuildings(rows, incoming.map((a) => a.id));
       report.ok = true;
       if (options.dryRun) throw new Refused();
       // delivered on commit: running servers re-cut their tiles (api/server.ts)
@@ -179,7 +182,7 @@ export async function importAreas(database: Database, collection: unknown, optio
       report.errors.push({ kind: 'invalid', areaIds: [], message: `PostGIS could not check the boundaries: ${databaseMessage(error)}` });
     }
   }
-  if (!report.ok) { report.inserted = []; report.updated = []; report.requestsMoved = 0; report.moves = []; report.householdsMoved = 0; }
+  if (!report.ok) { report.inserted = []; report.updated = []; report.requestsMoved = 0; report.moves = []; report.householdsMoved = 0; report.buildingsMoved = 0; }
   return report;
 }
 
@@ -403,6 +406,27 @@ async function reassignHouseholds(rows: Rows): Promise<number> {
     WHERE h.id = o.id AND (h.street_id, h.community_id, h.grid_id, h.microgrid_id)
       IS DISTINCT FROM (a.street_id, a.community_id, a.grid_id, a.microgrid_id)
     RETURNING h.id`);
+  return moved.length;
+}
+
+/**
+ * Buildings follow their point on surface into the grid that now covers it (visit coverage:
+ * api/visits/coverage.ts). Only a building an imported area now overlaps, or whose grid lay in one,
+ * can change grid: those are looked at (the GiST index), not the county's every building.
+ */
+async function reassignBuildings(rows: Rows, imported: string[]): Promise<number> {
+  const ids = sql.join(imported.map((id) => sql`${id}`), sql`, `);
+  const moved = await rows<{ id: string }>(sql`
+    WITH changed AS (SELECT geom FROM areas WHERE id IN (${ids})),
+    grids AS (SELECT g.id FROM areas g LEFT JOIN areas c ON c.id = g.parent_id
+      WHERE g.level = 'grid' AND (g.id IN (${ids}) OR g.parent_id IN (${ids}) OR c.parent_id IN (${ids}))),
+    near AS (
+      SELECT b.id, b.geom FROM buildings b JOIN changed ON b.geom && changed.geom
+      UNION SELECT b.id, b.geom FROM buildings b WHERE b.grid_id IN (SELECT id FROM grids))
+    UPDATE buildings b SET grid_id = a.grid_id
+    FROM near CROSS JOIN LATERAL assign_point(ST_PointOnSurface(near.geom)) a
+    WHERE b.id = near.id AND b.grid_id IS DISTINCT FROM a.grid_id
+    RETURNING b.id`);
   return moved.length;
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.ts';
 import { openStatuses, ratingRange, refusedStatuses, resolvedStatuses } from '../contract/vocabulary.ts';
 import { breakdownsOf, type Rate, type RateBreakdown, type RateRow, type RatesAnswer, type RatesTrend } from '../contract/rates.ts';
 import { sqlList } from '../db/sql-list.ts';
+import { settledSql } from '../db/settled.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import { installationAdmin, type StaffUser } from '../auth/session.ts';
 
@@ -132,16 +133,29 @@ const filedIn = (p: Period): SQL =>
       AND r.created_at < (${p.to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`;
 
 /**
- * The three rates of an area for a period, and of its parts or workers: one scan of the period's
- * requests (GROUPING SETS gives the parts and the total together), on the (area, created_at) indexes.
+ * Where the counts come from: `rollup` reads the settled requests' counts from `rate_months` and
+ * counts the rest live (whole months and area breakdowns only; anything else falls back to the
+ * requests); `requests` counts every request live. Both give the same figures
+ * (tests/api/rates.test.ts); the second is kept as the rule's plain statement and the bench's baseline.
  */
-export async function loadRates(database: Database, area: RatesArea, period: Period, by: RateBreakdown | null, asOf = new Date()): Promise<RatesAnswer> {
+export type CountsSource = 'rollup' | 'requests';
+
+/**
+ * The three rates of an area for a period, and of its parts or workers: one statement (GROUPING
+ * SETS gives the parts and the total together), from the rollup and the live unsettled requests
+ * when the period is whole months, else one scan of the period's requests on the (area, created_at) indexes.
+ */
+export async function loadRates(database: Database, area: RatesArea, period: Period, by: RateBreakdown | null, asOf = new Date(), source: CountsSource = 'rollup'): Promise<RatesAnswer> {
   const at = sql`${asOf.toISOString()}::timestamptz`;
-  const where = sql`${inArea(area)} AND ${filedIn(period)}`;
+  const months = source === 'rollup' && by !== 'worker' && rollupKey(area) ? wholeMonths(period) : null;
   const key = by === 'worker' ? sql`r.assignee_id` : by ? requestColumn(by)! : sql`NULL::text`;
-  const counts = await database.rows<Counts & { id: string | null; whole: boolean }>(sql`
-    SELECT ${key} AS id, GROUPING(${key}) = 1 AS whole, ${countsSql(at)}
-    FROM requests r WHERE ${where} GROUP BY GROUPING SETS ((${key}), ())`);
+  const partIds = months && by ? (await partsOf(database, area, by as AreaBreakdown)).map((p) => p.id) : [];
+  const counts = months
+    ? await database.rows<Counts & { id: string | null; whole: boolean }>(sql`
+        SELECT id, whole, ${summedCounts} FROM (${rollupCountsSql(area, months, by as AreaBreakdown | null, partIds, at)}) c GROUP BY id, whole`)
+    : await database.rows<Counts & { id: string | null; whole: boolean }>(sql`
+        SELECT ${key} AS id, GROUPING(${key}) = 1 AS whole, ${countsSql(at)}
+        FROM requests r WHERE ${inArea(area)} AND ${filedIn(period)} GROUP BY GROUPING SETS ((${key}), ())`);
   const total = counts.find((c) => c.whole);
   const parts = counts.filter((c) => !c.whole);
   return {
@@ -152,16 +166,72 @@ export async function loadRates(database: Database, area: RatesArea, period: Per
 }
 
 /** The same rates for each of the twelve months ending with `month`, oldest first, each month its own cohort. */
-export async function loadTrend(database: Database, area: RatesArea, month: string, asOf = new Date()): Promise<RatesTrend> {
+export async function loadTrend(database: Database, area: RatesArea, month: string, asOf = new Date(), source: CountsSource = 'rollup'): Promise<RatesTrend> {
   const at = sql`${asOf.toISOString()}::timestamptz`;
   const months = monthsEndingWith(month, 12);
-  const rows = await database.rows<Counts & { month: string }>(sql`
-    SELECT to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, ${countsSql(at)}
-    FROM requests r
-    WHERE ${inArea(area)} AND ${filedIn({ from: `${months[0]}-01`, to: periodOf({ month }).to })}
-    GROUP BY 1`);
+  const rows = source === 'rollup' && rollupKey(area)
+    ? await database.rows<Counts & { month: string }>(sql`
+        SELECT month, ${summedCounts} FROM (${rollupCountsSql(area, months, null, [], at)}) c GROUP BY month`)
+    : await database.rows<Counts & { month: string }>(sql`
+        SELECT ${monthFiled} AS month, ${countsSql(at)}
+        FROM requests r
+        WHERE ${inArea(area)} AND ${filedIn({ from: `${months[0]}-01`, to: periodOf({ month }).to })}
+        GROUP BY 1`);
   const byMonth = new Map(rows.map((r) => [r.month, r]));
   return { area, asOf: asOf.toISOString(), months: months.map((m) => ({ month: m, ...toRow(null, m, byMonth.get(m)) })) };
+}
+
+type AreaBreakdown = Exclude<RateBreakdown, 'worker'>;
+
+/** The Asia/Shanghai month a request was filed in, as rate_months keys it. */
+const monthFiled = sql`to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')`;
+
+const countNames = ['filed', 'refused', 'open', 'overdue_open', 'resolved', 'not_yet_due', 'claim_due', 'claimed_on_time',
+  'resolve_due', 'resolved_on_time', 'rated', 'satisfied'] as const satisfies readonly (keyof Counts)[];
+const summedCounts = sql.raw(countNames.map((n) => `sum(c.${n})::int AS ${n}`).join(', '));
+/** rate_months holds settled requests only: none of them is open, so none is overdue or not yet due. */
+const rollupColumns = sql.raw(countNames.map((n) => (['open', 'overdue_open', 'not_yet_due'].includes(n) ? `0 AS ${n}` : `m.${n}`)).join(', '));
+
+/** The key of an area's own row in rate_months: its id, '*' for the installation; null for a level the requests carry no column of. */
+const rollupKey = (area: RatesArea): string | null => (!area.id ? '*' : area.level && requestColumn(area.level) ? area.id : null);
+
+/** The months a period covers when it is whole months (from the 1st of one to the last day of another), else null. */
+function wholeMonths(p: Period): string[] | null {
+  if (!p.from.endsWith('-01') || periodOf({ month: p.to.slice(0, 7) }).to !== p.to) return null;
+  const [fy, fm] = p.from.split('-').map(Number);
+  const [ty, tm] = p.to.split('-').map(Number);
+  return monthsEndingWith(p.to.slice(0, 7), (ty - fy) * 12 + tm - fm + 1);
+}
+
+/**
+ * Rows (month, id, whole, the counts) to be summed: the area's own row (`whole`) and, with `by`,
+ * its parts' rows of rate_months for the settled requests, and the live counts of the unsettled
+ * ones (open, or resolved without a claim) grouped the same way, read on the partial indexes
+ * `requests_unsettled_…`. One statement, so one snapshot: a request settling meanwhile is counted once.
+ */
+function rollupCountsSql(area: RatesArea, months: string[], by: AreaBreakdown | null, partIds: string[], at: SQL): SQL {
+  const key = by ? requestColumn(by)! : sql`NULL::text`;
+  // the parts' ids as one value: a list the planner sizes right, so each row is read on the primary key
+  const parts = by && sql`
+    UNION ALL
+    SELECT m.month, m.area_id AS id, false AS whole, ${rollupColumns} FROM rate_months m
+    WHERE m.month IN ${sqlList(months)} AND m.area_id = ANY (ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(partIds)}::jsonb)))`;
+  const from = `${months[0]}-01`;
+  const to = periodOf({ month: months[months.length - 1] }).to;
+  // the month filed, as the bucket among the months' first instants (worked out once, an InitPlan):
+  // cheaper per row than to_char of a time zone conversion, the same month (rates.test.ts compares)
+  const starts = [...months, nextMonth(months[months.length - 1])];
+  const month = sql`(${`{${months.join(',')}}`}::text[])[width_bucket(r.created_at,
+    (SELECT ARRAY[${sql.join(starts.map((m) => sql`(${`${m}-01`}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`), sql`, `)}]))]`;
+  return sql`
+    SELECT m.month, NULL::text AS id, true AS whole, ${rollupColumns} FROM rate_months m
+    WHERE m.area_id = ${rollupKey(area)} AND m.month IN ${sqlList(months)}
+    ${parts ?? sql``}
+    UNION ALL
+    SELECT r.filed_month AS month, ${key} AS id, ${by ? sql`GROUPING(${key}) = 1` : sql`true`} AS whole, ${countsSql(at)}
+    FROM (SELECT ${month} AS filed_month, r.* FROM requests r
+      WHERE ${inArea(area)} AND ${filedIn({ from, to })} AND NOT ${settledSql()}) r
+    GROUP BY ${by ? sql`GROUPING SETS ((r.filed_month, ${key}), (r.filed_month))` : sql`r.filed_month`}`;
 }
 
 /** Names the counted parts: every part of the area at that level (those with nothing filed too), or every worker who held one. */
@@ -177,11 +247,19 @@ async function breakdown(database: Database, area: RatesArea, by: RateBreakdown,
       .map((c) => toRow(c.id, c.id === null ? null : nameOf.get(c.id) ?? c.id, c))
       .sort((a, b) => (a.id === null ? 1 : b.id === null ? -1 : (a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : 0));
   }
-  const parts = await database.rows<{ id: string; name: string }>(area.id
-    ? sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} AND a.id IN (${descendantsSql(area.id)}) ORDER BY a.id COLLATE "C"`
-    : sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} ORDER BY a.id COLLATE "C"`);
-  return parts.map((p) => toRow(p.id, p.name, byId.get(p.id)));
+  return (await partsOf(database, area, by)).map((p) => toRow(p.id, p.name, byId.get(p.id)));
 }
+
+/** Every area at level `by` inside the area (all of them for the installation), in id order. */
+const partsOf = (database: Database, area: RatesArea, by: AreaBreakdown) => database.rows<{ id: string; name: string }>(area.id
+  ? sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} AND a.id IN (${descendantsSql(area.id)}) ORDER BY a.id COLLATE "C"`
+  : sql`SELECT a.id, a.name FROM areas a WHERE a.level = ${by} ORDER BY a.id COLLATE "C"`);
+
+/** YYYY-MM of the month after `month`. */
+const nextMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+};
 
 /** YYYY-MM of the `n` months ending with `last`, oldest first. */
 export function monthsEndingWith(last: string, n: number): string[] {

@@ -84,7 +84,7 @@ export const listRoutes = (database: Database) => new Hono()
     const k = await keeper(c, database);
     return c.json({ status: await moveWish(database, k, rowIdOf(c.req.param('id'), 'wish_not_found'), c.req.valid('json')) }, 200, noStore);
   })
-  // public (rate-limited like filings, api/app.ts): a volunteer claims a published wish; staff confirm it (status → claimed) or decline it
+  // public (its own per-client limit, wishClaims: api/app.ts): a volunteer claims a published wish; staff confirm it (status → claimed) or decline it
   .post('/wishes/:id/claim', json(WishClaim), async (c) => {
     await offerClaim(database, rowIdOf(c.req.param('id'), 'wish_not_found'), c.req.valid('json'));
     return c.json({ status: 'offered' as const }, 201, noStore);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import type { StaffUser } from '../auth/session.ts';
 import { ApiError } from '../errors.ts';
@@ -16,6 +16,15 @@ const toZero = (r: ZeroRow): ZeroReport => ({
 });
 const zeroColumns = sql`z.id, z.worker_id, s.name AS worker_name, to_char(z.day, 'YYYY-MM-DD') AS day, z.grid_id, to_json(z.at) #>> '{}' AS at`;
 
+/** The buildings of some grids, each with its visits of the month (`inGrids`: `IN (…)` of grid ids). */
+export const buildingsCoverageSql = (inGrids: SQL, month: string): SQL => sql`
+  WITH placed AS (SELECT b.id, coalesce(b.name, b.number) AS name, b.grid_id, ST_PointOnSurface(b.geom) AS p FROM buildings b WHERE b.grid_id ${inGrids}),
+  seen AS (SELECT v.building_id, count(*)::int AS n, max(v.at) AS last FROM care_visits v
+    WHERE v.building_id IN (SELECT id FROM placed) AND ${inMonthSql(sql`v.at`, month)} GROUP BY v.building_id)
+  SELECT placed.id, placed.name, placed.grid_id, ST_X(placed.p) AS lon, ST_Y(placed.p) AS lat,
+    coalesce(seen.n, 0) AS visits, to_json(seen.last) #>> '{}' AS last
+  FROM placed LEFT JOIN seen ON seen.building_id = placed.id ORDER BY placed.id`;
+
 /** The month's coverage in the keeper's area (or one grid of it). */
 export async function coverage(database: Database, user: StaffUser, month: string, grid?: string): Promise<Coverage> {
   const gridFilter = grid ? sql`AND g.id = ${grid}` : sql``;
@@ -23,16 +32,10 @@ export async function coverage(database: Database, user: StaffUser, month: strin
   const ids = grids.map((g) => g.id);
   const inGrids = ids.length ? sql`IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` : sql`IN (NULL)`;
   const [buildings, households, visits, patrols, zeros] = await Promise.all([
-    // the buildings whose point lies in these grids (assign_point, the rule requests follow); a box first, on the GiST index
-    database.rows<{ id: string; name: string | null; grid_id: string; lon: number; lat: number; visits: number; last: string | null }>(sql`
-      WITH box AS (SELECT ST_Envelope(ST_Collect(geom)) AS geom FROM areas WHERE id ${inGrids}),
-      b AS (SELECT b.id, coalesce(b.name, b.number) AS name, ST_PointOnSurface(b.geom) AS p FROM buildings b, box WHERE b.geom && box.geom),
-      placed AS (SELECT b.*, a.grid_id FROM b CROSS JOIN LATERAL assign_point(b.p) a WHERE a.grid_id ${inGrids}),
-      seen AS (SELECT v.building_id, count(*)::int AS n, max(v.at) AS last FROM care_visits v
-        WHERE v.grid_id ${inGrids} AND ${inMonthSql(sql`v.at`, month)} GROUP BY v.building_id)
-      SELECT placed.id, placed.name, placed.grid_id, ST_X(placed.p) AS lon, ST_Y(placed.p) AS lat,
-        coalesce(seen.n, 0) AS visits, to_json(seen.last) #>> '{}' AS last
-      FROM placed LEFT JOIN seen ON seen.building_id = placed.id ORDER BY placed.id`),
+    // the buildings of these grids: each one's grid is stored (buildings.grid_id, kept by the database
+    // and by area imports: docs/visits.md); its visits of the month are counted wherever they were
+    // logged from, so a building moved to another grid by a reshape takes its coverage along
+    database.rows<{ id: string; name: string | null; grid_id: string; lon: number; lat: number; visits: number; last: string | null }>(buildingsCoverageSql(inGrids, month)),
     database.rows<{ id: number; grid_id: string | null; building_id: string | null; colour: string; lon: number; lat: number; visits: number }>(sql`
       SELECT h.id, h.grid_id, h.building_id, h.colour, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat,
         (SELECT count(*)::int FROM care_visits v WHERE v.household_id = h.id AND ${inMonthSql(sql`v.at`, month)}) AS visits
@@ -45,18 +48,30 @@ export async function coverage(database: Database, user: StaffUser, month: strin
       SELECT ${zeroColumns} FROM zero_reports z LEFT JOIN staff s ON s.id = z.worker_id
       WHERE z.grid_id ${inGrids} AND z.day >= ${`${month}-01`}::date AND z.day < (${`${month}-01`}::date + interval '1 month') ORDER BY z.day DESC, z.id DESC`),
   ]);
-  const count = (rows: { grid_id: string; n: number }[], id: string) => Number(rows.find((r) => r.grid_id === id)?.n ?? 0);
+  // by grid once (a county's street holds thousands of grids and buildings: no filter per grid)
+  const byGrid = <T extends { grid_id: string | null }>(rows: T[]) => {
+    const of = new Map<string | null, T[]>();
+    for (const r of rows) {
+      const list = of.get(r.grid_id);
+      if (list) list.push(r);
+      else of.set(r.grid_id, [r]);
+    }
+    return of;
+  };
+  const [buildingsOf, householdsOf, zerosOf] = [byGrid(buildings), byGrid(households), byGrid(zeros)];
+  const counts = (rows: { grid_id: string; n: number }[]) => new Map(rows.map((r) => [r.grid_id, Number(r.n)]));
+  const [visitsOf, patrolsOf] = [counts(visits), counts(patrols)];
   return {
     month,
     grids: grids.map((g) => {
-      const bs = buildings.filter((b) => b.grid_id === g.id);
-      const hs = households.filter((h) => h.grid_id === g.id);
+      const bs = buildingsOf.get(g.id) ?? [];
+      const hs = householdsOf.get(g.id) ?? [];
       return {
         gridId: g.id, gridName: g.name,
         buildings: bs.length, visitedBuildings: bs.filter((b) => Number(b.visits) > 0).length,
         households: hs.length, visitedHouseholds: hs.filter((h) => Number(h.visits) > 0).length,
-        visits: count(visits, g.id), patrols: count(patrols, g.id),
-        zeroDays: new Set(zeros.filter((z) => z.grid_id === g.id).map((z) => String(z.day))).size,
+        visits: visitsOf.get(g.id) ?? 0, patrols: patrolsOf.get(g.id) ?? 0,
+        zeroDays: new Set((zerosOf.get(g.id) ?? []).map((z) => String(z.day))).size,
       };
     }),
     buildings: {

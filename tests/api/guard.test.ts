@@ -231,6 +231,29 @@ describe.each(modes())('abuse resistance (%s)', (mode) => {
     expect(await res.json()).toMatchObject({ code: 'photo_too_many_pixels', field: 'photo', maximum: maxPhotoPixels });
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024); // never decoded
   });
+
+  // the public wish claim's own rate limit (issue 11): its own count and its own code, worded on /wishes
+  it(`limits public wish claims (${defaultLimits.wishClaims}) per client on a count of their own, apart from filings, with wish_claims_limited`, async () => {
+    const board = await (await send(t, 'GET', '/api/lists/wishes/board', newClient())).json();
+    const wish = board.wishes.find((w: { status: string }) => w.status === 'posted');
+    const claim = (client: string) => send(t, 'POST', `/api/lists/wishes/${wish.id}/claim`, client, { json: { name: '' } });
+    const client = newClient();
+    for (let i = 0; i < defaultLimits.wishClaims; i++) expect((await claim(client)).status).toBe(400); // refused claims count too
+    const res = await claim(client);
+    expect(res.status).toBe(429);
+    const body = await res.json();
+    expect(body).toMatchObject({ code: 'wish_claims_limited', limit: defaultLimits.wishClaims, windowMinutes: defaultLimits.windowMinutes });
+    expect(res.headers.get('retry-after')).toBe(String(body.retryAfter));
+    // its filings are untouched, and a client whose filings are used up still claims
+    const [micro] = await t.database.rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE id = 'MS-XSL-G01-M1'`);
+    const filing = { category: 'clutter', description: '楼道堆放杂物', lon: Number(micro.lon), lat: Number(micro.lat) };
+    expect((await send(t, 'POST', '/api/requests', client, { json: filing })).status).toBe(201);
+    const filer = newClient();
+    for (let i = 0; i < defaultLimits.filings; i++) await send(t, 'POST', '/api/requests', filer, { json: {} });
+    expect((await send(t, 'POST', '/api/requests', filer, { json: filing })).status).toBe(429);
+    expect((await claim(filer)).status).toBe(400);
+  });
 });
 
 describe.each(modes())('absolute URLs and the QR sheet (%s)', (mode) => {

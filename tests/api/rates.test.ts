@@ -4,7 +4,9 @@ import { sql } from 'drizzle-orm';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { modes } from '../helpers/databases.ts';
 import { call, signIn } from '../helpers/staff.ts';
-import { loadRates, loadTrend, periodOf } from '../../api/rates/rates.ts';
+import { loadRates, loadTrend, periodOf, type RatesArea } from '../../api/rates/rates.ts';
+import { findRequest } from '../../api/loop/request-row.ts';
+import { rate } from '../../api/loop/moves.ts';
 
 /*
  * The 三率 are checked two ways: on a month of hand-made requests whose every rate is worked out
@@ -20,17 +22,18 @@ const bj = (local: string) => new Date(`${local}+08:00`).toISOString();
 
 type Made = {
   ticket: string; status: string; created: string; claimDeadline: string; resolveDeadline: string;
-  claimedAt?: string; resolvedAt?: string; rating?: number; assignee?: string;
+  claimedAt?: string; resolvedAt?: string; rating?: number; assignee?: string; grid?: string;
 };
 
 /** Writes one request straight into the table: the loop's own moves cannot set past times. */
 async function make(t: TestApp, r: Made) {
+  const g = r.grid ?? grid;
   const [p] = await t.database.rows<{ lon: number; lat: number }>(sql`
-    SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE id = ${grid}`);
+    SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE id = ${g}`);
   await t.database.rows(sql`
     INSERT INTO requests (ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id,
       created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating, assignee_id)
-    VALUES (${r.ticket}, 'blocked_drain', '考核测试', 'web', ${r.status}, 'MS', 'MS-XSL', ${grid}, ${`${grid}-M1`},
+    VALUES (${r.ticket}, 'blocked_drain', '考核测试', 'web', ${r.status}, 'MS', 'MS-XSL', ${g}, ${`${g}-M1`},
       ${r.created}::timestamptz, ${r.created}::timestamptz, ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326),
       ${r.claimDeadline}::timestamptz, ${r.resolveDeadline}::timestamptz, ${r.claimedAt ?? null}::timestamptz,
       ${r.resolvedAt ?? null}::timestamptz, ${r.rating ?? null}, ${r.assignee ?? null})
@@ -225,5 +228,76 @@ describe.each(modes())('三率 and the monthly report on %s', (mode) => {
     const needRows = work.getSheetValues().filter((r) => Array.isArray(r) && typeof r[4] === 'number' && typeof r[5] === 'string');
     expect(needRows.length).toBe(needs.n);
     expect(cells.some((v) => String(v).includes(marker))).toBe(false);
+  });
+
+  // the rollup (rate_months, kept by a trigger on requests) against the live count of every request
+  it('gives the same figures from the rollup as from the requests, at every level, through late resolutions, ratings, reassignment and deletion', async () => {
+    const g2 = 'MS-XSL-G02';
+    const jan = (d: number, h = 10) => bj(`2020-01-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00`);
+    const made: Made[] = [
+      // open, past its resolve deadline: counted live, against the resolution rate
+      { ticket: 'RU-OPEN', status: 'resolving', grid: g2, created: jan(5), claimDeadline: jan(5, 12), resolveDeadline: jan(6), claimedAt: jan(5, 11) },
+      // resolved in time, not yet rated: settled
+      { ticket: 'RU-DONE', status: 'resolved', grid: g2, created: jan(7), claimDeadline: jan(7, 12), resolveDeadline: jan(8), claimedAt: jan(7, 11), resolvedAt: jan(7, 18) },
+      { ticket: 'RU-GOOD', status: 'revisited', grid: g2, created: jan(9), claimDeadline: jan(9, 12), resolveDeadline: jan(10), claimedAt: jan(9, 13), resolvedAt: jan(11), rating: 4 },
+      // resolved without a claim (an imported history): its claim is due only once the deadline passes, so it is counted live
+      { ticket: 'RU-NOCLAIM', status: 'archived', grid: g2, created: bj('2020-02-03T10:00:00'), claimDeadline: '2020-05-01T00:00:00Z', resolveDeadline: '2020-05-02T00:00:00Z', resolvedAt: bj('2020-02-04T10:00:00') },
+      { ticket: 'RU-WAIT', status: 'collected', grid: g2, created: bj('2020-02-10T10:00:00'), claimDeadline: bj('2020-02-10T12:00:00'), resolveDeadline: bj('2020-02-11T10:00:00') },
+      { ticket: 'RU-REJ', status: 'rejected', grid: g2, created: bj('2020-02-12T10:00:00'), claimDeadline: bj('2020-02-12T12:00:00'), resolveDeadline: bj('2020-02-13T10:00:00') },
+    ];
+    for (const m of made) await make(t, m);
+    const now = new Date();
+    const thisMonth = periodOf({}, now).to.slice(0, 7);
+    const cases = async (): Promise<RatesArea[]> => {
+      const districts = await t.database.rows<{ id: string }>(sql`SELECT id FROM areas WHERE level = 'district'`);
+      return [
+        { id: null, name: '', level: null },
+        ...districts.map((d) => ({ id: d.id, name: d.id, level: 'district' })),
+        { id: 'MS', name: 'MS', level: 'street' },
+        { id: 'MS-XSL', name: 'MS-XSL', level: 'community' },
+        { id: grid, name: grid, level: 'grid' },
+        { id: g2, name: g2, level: 'grid' },
+        { id: `${g2}-M1`, name: g2, level: 'microgrid' },
+      ];
+    };
+    const expectSame = async (step: string) => {
+      for (const area of await cases()) {
+        for (const [month, at] of [['2020-03', asOf], ['2020-03', now], [thisMonth, now]] as const) {
+          const rollup = await loadTrend(t.database, area, month, at);
+          expect(rollup, `${step}: trend of ${area.id} to ${month}`).toEqual(await loadTrend(t.database, area, month, at, 'requests'));
+        }
+        for (const period of [periodOf({ month: '2020-01' }), { from: '2020-01-01', to: '2020-03-31' }, periodOf({ month: thisMonth })]) {
+          const by = area.level === 'microgrid' ? null : area.level === 'grid' ? null : 'grid';
+          const rollup = await loadRates(t.database, area, period, by, now);
+          expect(rollup, `${step}: ${area.id} ${period.from}…${period.to}`).toEqual(await loadRates(t.database, area, period, by, now, 'requests'));
+        }
+      }
+    };
+    const janOfG2 = async () => (await t.database.rows<Record<string, number>>(sql`
+      SELECT filed, resolved, resolve_due, resolved_on_time, rated, satisfied FROM rate_months WHERE area_id = ${g2} AND month = '2020-01'`))[0];
+    await expectSame('written');
+    expect(await janOfG2()).toEqual({ filed: 2, resolved: 2, resolve_due: 2, resolved_on_time: 1, rated: 1, satisfied: 1 });
+
+    // a late resolution in April of a January request moves January's figures; a rating closes one, a poor one reopens another
+    await t.database.rows(sql`UPDATE requests SET status = 'resolved', resolved_at = ${bj('2020-04-02T10:00:00')}::timestamptz WHERE ticket = 'RU-OPEN'`);
+    expect(await janOfG2()).toMatchObject({ filed: 3, resolved: 3, resolved_on_time: 1 });
+    await rate(t.database, (await findRequest(t.database, 'RU-DONE'))!, 5, null);
+    await rate(t.database, (await findRequest(t.database, 'RU-OPEN'))!, 1, null);
+    expect(await janOfG2()).toMatchObject({ filed: 2, resolved: 2, rated: 2, satisfied: 2 });
+    await t.database.rows(sql`UPDATE requests SET status = 'claimed', claimed_at = ${bj('2020-02-11T09:00:00')}::timestamptz WHERE ticket = 'RU-WAIT'`);
+    await expectSame('resolved late, rated, reopened');
+
+    // an area import moves requests to another grid (api/import/areas.ts), the street is put under a new district, one request is deleted
+    await t.database.rows(sql`UPDATE requests SET grid_id = ${g2}, microgrid_id = ${`${g2}-M1`}, updated_at = now() WHERE ticket IN ('T-OK', 'T-LATE', 'RU-GOOD')`);
+    await t.database.rows(sql`UPDATE requests SET grid_id = ${grid}, microgrid_id = ${`${grid}-M1`} WHERE ticket = 'RU-DONE'`);
+    await t.database.rows(sql`UPDATE requests SET status = 'duplicate' WHERE ticket = 'RU-WAIT'`);
+    await t.database.rows(sql`DELETE FROM requests WHERE ticket = 'RU-REJ'`);
+    await t.database.rows(sql`
+      INSERT INTO areas (id, level, kind, name, geom) SELECT 'RU-D', 'district', 'regular', '测试区', ST_Multi(ST_Envelope(ST_Buffer(geom, 0.01))) FROM areas WHERE id = 'MS'`);
+    await t.database.rows(sql`UPDATE areas SET parent_id = 'RU-D' WHERE id = 'MS'`);
+    expect(await janOfG2()).toMatchObject({ filed: 1, resolved: 1, rated: 1 }); // RU-GOOD only: RU-DONE went to G01, RU-OPEN is open again
+    const [district] = await t.database.rows<{ filed: number }>(sql`SELECT filed FROM rate_months WHERE area_id = 'RU-D' AND month = '2020-03'`);
+    expect(district.filed).toBeGreaterThan(0);
+    await expectSame('reassigned, deleted, under a district');
   });
 });

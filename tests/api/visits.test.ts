@@ -6,6 +6,7 @@ import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { SseReader } from '../helpers/sse.ts';
 import { call, signIn } from '../helpers/staff.ts';
+import { importAreas } from '../../api/import/areas.ts';
 
 // Field visits and patrol (issue 11 §3, docs/visits.md): every endpoint refuses the anonymous (401)
 // and staff who keep no ledger (403), another area's visit or walk (403); a finding becomes a
@@ -270,5 +271,44 @@ describe.each(modes())('field visits and patrol on %s', (mode) => {
       for (const lon of trackText) expect(body, `${name} shows a track position`).not.toContain(lon);
       expect(body, name).not.toContain(`visit:${visit}`);
     }
+  });
+  // visit coverage through the stored grid (buildings.grid_id): an area reshape moves a building and its coverage
+  it('moves a building\u2019s coverage to the grid a reshape puts it in, in the import\u2019s transaction', async () => {
+    const g02 = 'MS-XSL-G02';
+    const [b] = await t.database.rows<{ id: string; micro: string }>(sql`
+      SELECT b.id, m.id AS micro FROM buildings b JOIN areas m ON m.level = 'microgrid' AND m.parent_id = ${g02}
+        AND ST_Covers(m.geom, ST_PointOnSurface(b.geom))
+      WHERE b.grid_id = ${g02} AND b.use = 'residential' ORDER BY b.id LIMIT 1`);
+    const logged = await post('/api/visits', { buildingId: b.id, finding: '楼道灯已修好' }, zhouG02);
+    expect(logged.status, await logged.clone().text()).toBe(201);
+    const coverageOf = async (cookie: string) => (await get('/api/visits/coverage', cookie)).json();
+    const before = await coverageOf(secretary);
+    const count = (cov: typeof before, grid: string) => cov.grids.find((g: { gridId: string }) => g.gridId === grid).buildings as number;
+    expect(before.buildings.features.find((f: { id: string }) => f.id === b.id).properties).toMatchObject({ gridId: g02, visits: 1 });
+    expect((await coverageOf(zhao)).buildings.features.some((f: { id: string }) => f.id === b.id)).toBe(false);
+
+    // a piece of G02 around the building goes to G01 (and from its micro-grid to G01's first), as an area import does it
+    const [shapes] = await t.database.rows<Record<string, string>>(sql`
+      WITH piece AS (SELECT ST_Intersection(m.geom, ST_Expand(ST_PointOnSurface(b.geom), 0.00005)) AS g
+        FROM buildings b, areas m WHERE b.id = ${b.id} AND m.id = ${b.micro}),
+      shape AS (SELECT a.id, CASE WHEN a.id IN (${g01}, ${`${g01}-M1`}) THEN ST_Union(a.geom, piece.g) ELSE ST_Difference(a.geom, piece.g) END AS g
+        FROM areas a, piece WHERE a.id IN (${g01}, ${`${g01}-M1`}, ${g02}, ${b.micro}))
+      SELECT jsonb_object_agg(id, ST_AsGeoJSON(ST_Multi(g), 15)) AS shapes FROM shape`);
+    const areas = await t.database.rows<{ id: string; level: string; name: string; parent_id: string; kind: string }>(sql`
+      SELECT id, level, name, parent_id, kind FROM areas WHERE id IN (${g01}, ${`${g01}-M1`}, ${g02}, ${b.micro})`);
+    const geometries = typeof shapes.shapes === 'string' ? JSON.parse(shapes.shapes) : shapes.shapes;
+    const report = await importAreas(t.database, {
+      type: 'FeatureCollection',
+      features: areas.map((a) => ({ type: 'Feature', geometry: JSON.parse(geometries[a.id]), properties: { id: a.id, level: a.level, name: a.name, parentId: a.parent_id, kind: a.kind } })),
+    }, { crs: 'wgs84' });
+    expect(report.errors).toEqual([]);
+    expect(report.buildingsMoved).toBe(1);
+
+    const after = await coverageOf(secretary);
+    expect(after.buildings.features.find((f: { id: string }) => f.id === b.id).properties).toMatchObject({ gridId: g01, visits: 1 });
+    expect([count(after, g01), count(after, g02)]).toEqual([count(before, g01) + 1, count(before, g02) - 1]);
+    const mine = await coverageOf(zhao);
+    expect(mine.buildings.features.find((f: { id: string }) => f.id === b.id).properties.visits).toBe(1);
+    expect((await coverageOf(zhouG02)).buildings.features.some((f: { id: string }) => f.id === b.id)).toBe(false);
   });
 });

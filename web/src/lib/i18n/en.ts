@@ -693,6 +693,8 @@ export const en: Messages = {
     place_not_found: () => 'That place is no longer on the map; reload the page',
     outline_not_editable: () => 'Only communities, grids and micro-grids are reshaped on the map',
     outline_problems: (d) => `The outline was not saved: ${Array.isArray(d.problems) ? d.problems.length : 'some'} problem(s), marked on the map`,
+    // the public wish claim's own rate limit (issue 11)
+    wish_claims_limited: (d) => `Too many wish claims from this network (at most ${d.limit ?? 10} in ${d.windowMinutes ?? 10} minutes); please claim again in ${waitEn(d.retryAfter)}`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {

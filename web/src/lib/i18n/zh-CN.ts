@@ -694,6 +694,8 @@ export const zhCN = {
     place_not_found: () => '地图上已没有这个地点，请刷新页面',
     outline_not_editable: () => '地图上只能调整社区、网格和微网格的边界',
     outline_problems: (d) => `边界未保存：有 ${Array.isArray(d.problems) ? d.problems.length : '若干'} 处问题，已在地图上标出`,
+    // the public wish claim's own rate limit (issue 11)
+    wish_claims_limited: (d) => `当前网络认领心愿太频繁了（每 ${d.windowMinutes ?? 10} 分钟最多 ${d.limit ?? 10} 次），请${waitZh(d.retryAfter)}后再认领`,
   }),
   // ── the staff map's popups (issue 10, item 7) ──
   popup: {
