@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createApp } from '../../api/app.ts';
 import type { Database } from '../../api/db/client.ts';
 import { countyScale, loadCountyDemo } from '../../api/demo/county.ts';
+import { loadTrend } from '../../api/rates/rates.ts';
 import { removeDemo } from '../../api/demo/mode.ts';
 import { TileIndex } from '../../api/tiles/tile-index.ts';
 import { importAreas } from '../../api/import/areas.ts';
@@ -37,6 +38,16 @@ describe.each(modes())('the county demo, one street of it, on %s', (mode) => {
     expect(counts.staff).toBe(1 + 1 + 16 + 256 * 3);
     expect(counts.requests).toBe(3000);
     expect((await (await get('/api/tiles.json')).json()).place).toBe('荔原县'); // the map's title
+  });
+
+  it('gives the county the same 三率 from the rollup as from its requests (the load writes the year with triggers off)', async () => {
+    const month = (await database.rows<{ m: string }>(sql`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS m`))[0].m;
+    for (const area of [{ id: 'LY', name: '荔原县', level: 'district' }, { id: 'LY-S01', name: 'street', level: 'street' }]) {
+      const asOf = new Date();
+      const rollup = await loadTrend(database, area, month, asOf);
+      expect(rollup).toEqual(await loadTrend(database, area, month, asOf, 'requests'));
+      expect(rollup.months.some((m) => m.filed > 0), `${area.id}: a year of requests in the trend`).toBe(true);
+    }
   });
 
   it('tiles every parent with its children: no gap, no overlap, nothing outside', async () => {
