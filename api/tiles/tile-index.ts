@@ -28,18 +28,19 @@ import { Lru } from './lru.ts';
 export const maxZoom = 16; // deeper zooms overzoom z16 in the browser
 /** from this zoom the fine layers are drawn (api/contract/tiles.ts): buildings, compounds, service points */
 const fineZoom = Math.min(...Object.values(tileLayerMinZoom).map(Number));
-const fineBlockZoom = 12; // a z12 block is 16 × 16 z16 tiles (≈ 8 km at 35° N)
 const coarseBlockZoom = 8;
 const megabytes = (env: string | undefined, fallback: number) => (Number(env) > 0 ? Number(env) : fallback) * 1024 * 1024;
 
-/** How much an index holds, in bytes. */
-export type TileBudgets = {
+/** How much an index holds, in bytes, and how large its blocks of z14–16 tiles are. */
+export type TileIndexOptions = {
   /** the blocks held (their GeoJSON text, properties and boxes): TILE_BLOCKS_MB, default 48 */
   blocks: number;
   /** encoded tiles held: TILE_CACHE_MB, default 32 */
   tiles: number;
+  /** z14–16 tiles are cut from the tile of this zoom around them: 12 (16 × 16 z16 tiles, ≈ 8 km at 35° N) */
+  fineBlockZoom: number;
 };
-const defaultBudgets = (): TileBudgets => ({ blocks: megabytes(process.env.TILE_BLOCKS_MB, 48), tiles: megabytes(process.env.TILE_CACHE_MB, 32) });
+const defaults = (): TileIndexOptions => ({ blocks: megabytes(process.env.TILE_BLOCKS_MB, 48), tiles: megabytes(process.env.TILE_CACHE_MB, 32), fineBlockZoom: 12 });
 const empty = new Uint8Array(0);
 
 /** How geojson-vt cuts (the options of the one index of every row these tiles were cut from before). */
@@ -61,7 +62,7 @@ export async function readBlock(database: Database, box: Box, zmax: number): Pro
 }
 
 /** The block a tile is cut from, and the zooms cut from that block. */
-export function blockOf(z: number, x: number, y: number) {
+export function blockOf(z: number, x: number, y: number, fineBlockZoom = defaults().fineBlockZoom) {
   const [zb, zmin, zmax] = z >= fineZoom ? [fineBlockZoom, fineZoom, maxZoom]
     : z >= coarseBlockZoom ? [coarseBlockZoom, coarseBlockZoom, fineZoom - 1] : [z, z, z];
   const shift = z - zb;
@@ -83,7 +84,7 @@ class Generation {
   readonly tiles: Lru<Uint8Array>;
   private loading = new Map<string, Promise<Block>>();
 
-  constructor(private database: Database, budgets: TileBudgets) {
+  constructor(private database: Database, budgets: TileIndexOptions) {
     this.blocks = new Lru(budgets.blocks);
     this.tiles = new Lru(budgets.tiles);
   }
@@ -111,10 +112,10 @@ export class TileIndex {
   /** The name of the one area at the top (a county, or a street office's own street), or null: the map's title */
   place: string | null = null;
 
-  private constructor(private budgets: TileBudgets) {}
+  private constructor(private options: TileIndexOptions) {}
 
-  static async build(database: Database, budgets: TileBudgets = defaultBudgets()): Promise<TileIndex> {
-    const index = new TileIndex(budgets);
+  static async build(database: Database, options: Partial<TileIndexOptions> = {}): Promise<TileIndex> {
+    const index = new TileIndex({ ...defaults(), ...options });
     await index.reload(database);
     return index;
   }
@@ -131,7 +132,7 @@ export class TileIndex {
     const tops = await database.rows<{ name: string }>(sql`SELECT name FROM areas WHERE parent_id IS NULL LIMIT 2`);
     if (b?.w != null) this.bounds = [b.w, b.s, b.e, b.n].map(Number) as [number, number, number, number];
     this.place = tops.length === 1 ? tops[0].name : null;
-    this.generation = new Generation(database, this.budgets);
+    this.generation = new Generation(database, this.options);
   }
 
   /** What is held now: blocks and encoded tiles, each with its weight (GeoJSON bytes read, tile bytes). */
@@ -147,7 +148,7 @@ export class TileIndex {
     const hit = generation.tiles.get(key);
     if (hit) return hit;
     // geojson-vt cuts nothing past its maxZoom: the browser overzooms z16
-    const encoded = z > maxZoom ? empty : cutTile(await generation.block(blockOf(z, x, y)), z, x, y);
+    const encoded = z > maxZoom ? empty : cutTile(await generation.block(blockOf(z, x, y, this.options.fineBlockZoom)), z, x, y);
     generation.tiles.set(key, encoded, encoded.byteLength + 64);
     return encoded;
   }
