@@ -77,13 +77,21 @@ export async function readLayer(database: Database, layer: TileLayer, box: Box, 
 }
 
 /** The features whose bounding box touches `box`, as GeoJSON. */
-export function featuresIn({ boxes, geometries, properties, ids }: LayerFeatures, [w, s, e, n]: Box): Feature[] {
-  const found: Feature[] = [];
+export function featuresIn(layer: LayerFeatures, box: Box): Feature[] {
+  return featuresAt(layer, box, box).inside;
+}
+
+/** The features whose bounding box touches `box`: those inside `inner` (within `box`), and the others. */
+export function featuresAt({ boxes, geometries, properties, ids }: LayerFeatures, [w, s, e, n]: Box, [iw, is, ie, inn]: Box) {
+  const inside: Feature[] = [];
+  const across: Feature[] = [];
   for (let i = 0; i < ids.length; i++) {
-    if (boxes[i * 4] > e || boxes[i * 4 + 2] < w || boxes[i * 4 + 1] > n || boxes[i * 4 + 3] < s) continue;
-    found.push({ type: 'Feature', id: ids[i], geometry: JSON.parse(geometries[i]), properties: properties[i] as Record<string, unknown> });
+    const fw = boxes[i * 4], fs = boxes[i * 4 + 1], fe = boxes[i * 4 + 2], fn = boxes[i * 4 + 3];
+    if (fw > e || fe < w || fs > n || fn < s) continue;
+    const feature: Feature = { type: 'Feature', id: ids[i], geometry: JSON.parse(geometries[i]), properties: properties[i] as Record<string, unknown> };
+    (fw >= iw && fe <= ie && fs >= is && fn <= inn ? inside : across).push(feature);
   }
-  return found;
+  return { inside, across };
 }
 
 /** Whether any tile up to zoom `zmax` has the layer: entrances and gates from z17, past the tiles' z16. */

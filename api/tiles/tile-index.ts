@@ -1,10 +1,10 @@
-import { GeoJSONVT, type GeoJSONVTOptions, type GeoJSONVTTile } from '@maplibre/geojson-vt';
+import { GeoJSONVT, geoJSONToTile, type GeoJSONVTOptions, type GeoJSONVTTile } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { tileLayerMinZoom } from '../contract/tiles.ts';
 import type { AreaLevel } from '../contract/vocabulary.ts';
-import { featuresIn, layerNeeded, levelMinZoom, readLayer, tileLayers, type Box, type LayerFeatures, type TileLayer } from './layers.ts';
+import { featuresAt, layerNeeded, levelMinZoom, readLayer, tileLayers, type Box, type LayerFeatures, type TileLayer } from './layers.ts';
 import { Lru } from './lru.ts';
 
 /**
@@ -49,15 +49,15 @@ export const cutOptions = { maxZoom, indexMaxZoom: 5, tolerance: 2, extent: 4096
 /** The features of every layer over a box; `bytes`: what they hold. */
 export type Block = { layers: Map<TileLayer, LayerFeatures>; bytes: number };
 
-/** Reads every layer a tile up to zoom `zmax` draws, over `box`. */
+/** Reads every layer a tile up to zoom `zmax` draws, over `box` (all at once: a pool runs them side by side). */
 export async function readBlock(database: Database, box: Box, zmax: number): Promise<Block> {
+  const needed = tileLayers.filter((layer) => layerNeeded(layer, zmax));
+  const read = await Promise.all(needed.map((layer) => readLayer(database, layer, box, zmax)));
   const block: Block = { layers: new Map(), bytes: 0 };
-  for (const layer of tileLayers) {
-    if (!layerNeeded(layer, zmax)) continue;
-    const features = await readLayer(database, layer, box, zmax);
-    block.bytes += features.bytes;
-    if (features.ids.length) block.layers.set(layer, features);
-  }
+  needed.forEach((layer, i) => {
+    block.bytes += read[i].bytes;
+    if (read[i].ids.length) block.layers.set(layer, read[i]);
+  });
   return block;
 }
 
@@ -69,9 +69,9 @@ export function blockOf(z: number, x: number, y: number, fineBlockZoom = default
   return { z: zb, x: x >> shift, y: y >> shift, zmin, zmax };
 }
 
-/** A tile's box in degrees, with the tile buffer of a tile at zoom `zmin` (≥ z) and 1 % to spare. */
-export function tileBox({ z, x, y, zmin = z }: { z: number; x: number; y: number; zmin?: number }): Box {
-  const margin = 1.01 * (cutOptions.buffer! / cutOptions.extent!) * 2 ** (z - zmin);
+/** A tile's box in degrees, with the tile buffer of a tile at zoom `zmin` (≥ z) and 1 % to spare (`spare` 1.01). */
+export function tileBox({ z, x, y, zmin = z }: { z: number; x: number; y: number; zmin?: number }, spare = 1.01): Box {
+  const margin = spare * (cutOptions.buffer! / cutOptions.extent!) * 2 ** (z - zmin);
   const n = 2 ** z;
   const lon = (tx: number) => (tx / n) * 360 - 180;
   const lat = (ty: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * ty) / n))) * 180) / Math.PI;
@@ -154,15 +154,24 @@ export class TileIndex {
   }
 }
 
-/** The tile (z, x, y) cut from a block that holds it. */
+/**
+ * The tile (z, x, y) cut from a block that holds it. geojson-vt's index clips a feature on the way
+ * down from z0 at each zoom's buffered tile; one inside the tile's buffer passes every clip as it
+ * is, so it is cut for this tile alone (geoJSONToTile: simplified, projected, no clip). Those across
+ * the buffer's edge (areas, roads) go the index's way, through an index of only them: the same
+ * clips, the same vertices, as one index of every row would give.
+ */
 export function cutTile(block: Block, z: number, x: number, y: number): Uint8Array {
-  const box = tileBox({ z, x, y });
+  const [box, inner] = [tileBox({ z, x, y }), tileBox({ z, x, y }, 0.99)];
   const tiles = new Map<string, GeoJSONVTTile | null>();
   for (const [name, layer] of block.layers) {
     if (z < (tileLayerMinZoom[name] ?? 0)) continue;
-    const features = featuresIn(layer, box);
-    // an index of only these features: it clips them along the same path from z0 as one of every row would
-    if (features.length) tiles.set(name, new GeoJSONVT({ type: 'FeatureCollection', features }, cutOptions).getTile(z, x, y));
+    const { inside, across } = featuresAt(layer, box, inner);
+    const cut = [
+      inside.length ? geoJSONToTile({ type: 'FeatureCollection', features: inside }, z, x, y, cutOptions) : null,
+      across.length ? new GeoJSONVT({ type: 'FeatureCollection', features: across }, cutOptions).getTile(z, x, y) : null,
+    ].filter((tile) => tile !== null);
+    if (cut.length) tiles.set(name, { ...cut[0], features: cut.flatMap((tile) => tile.features) } as GeoJSONVTTile);
   }
   return encodeTile(z, tiles);
 }
