@@ -32,6 +32,8 @@ const layerColumns = {
 } satisfies Record<string, { table: string; geometry?: SQL; properties: SQL }>;
 
 export type TileLayer = keyof typeof layerColumns;
+/** Layers of large features, most of which cross a tile's edge (the others' are mostly inside a tile). */
+export const wideLayers: ReadonlySet<string> = new Set(['areas', 'roads', 'landuse', 'compounds']);
 /** The tile layers, in the order a tile carries them. */
 export const tileLayers = Object.keys(layerColumns) as TileLayer[];
 
@@ -78,7 +80,8 @@ export async function readLayer(database: Database, layer: TileLayer, box: Box, 
 
 /** The features whose bounding box touches `box`, as GeoJSON. */
 export function featuresIn(layer: LayerFeatures, box: Box): Feature[] {
-  return featuresAt(layer, box, box).inside;
+  const { inside, across } = featuresAt(layer, box, box);
+  return inside.concat(across);
 }
 
 /** The features whose bounding box touches `box`: those inside `inner` (within `box`), and the others. */

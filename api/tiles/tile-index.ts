@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { tileLayerMinZoom } from '../contract/tiles.ts';
 import type { AreaLevel } from '../contract/vocabulary.ts';
-import { featuresAt, layerNeeded, levelMinZoom, readLayer, tileLayers, type Box, type LayerFeatures, type TileLayer } from './layers.ts';
+import { featuresAt, featuresIn, layerNeeded, wideLayers, levelMinZoom, readLayer, tileLayers, type Box, type LayerFeatures, type TileLayer } from './layers.ts';
 import { Lru } from './lru.ts';
 
 /**
@@ -35,12 +35,12 @@ const megabytes = (env: string | undefined, fallback: number) => (Number(env) > 
 export type TileIndexOptions = {
   /** the blocks held (their GeoJSON text, properties and boxes): TILE_BLOCKS_MB, default 48 */
   blocks: number;
-  /** encoded tiles held: TILE_CACHE_MB, default 32 */
+  /** encoded tiles held: TILE_CACHE_MB, default 64 (a county's z10–16 are 34 MB) */
   tiles: number;
   /** z14–16 tiles are cut from the tile of this zoom around them: 12 (16 × 16 z16 tiles, ≈ 8 km at 35° N) */
   fineBlockZoom: number;
 };
-const defaults = (): TileIndexOptions => ({ blocks: megabytes(process.env.TILE_BLOCKS_MB, 48), tiles: megabytes(process.env.TILE_CACHE_MB, 32), fineBlockZoom: 12 });
+const defaults = (): TileIndexOptions => ({ blocks: megabytes(process.env.TILE_BLOCKS_MB, 48), tiles: megabytes(process.env.TILE_CACHE_MB, 64), fineBlockZoom: 12 });
 const empty = new Uint8Array(0);
 
 /** How geojson-vt cuts (the options of the one index of every row these tiles were cut from before). */
@@ -82,11 +82,29 @@ export function tileBox({ z, x, y, zmin = z }: { z: number; x: number; y: number
 class Generation {
   readonly blocks: Lru<Block>;
   readonly tiles: Lru<Uint8Array>;
+  /** geojson-vt indexes of a wide layer around one z14 tile: the last 64 used */
+  private wide = new Lru<GeoJSONVT>(64);
   private loading = new Map<string, Promise<Block>>();
 
   constructor(private database: Database, budgets: TileIndexOptions) {
     this.blocks = new Lru(budgets.blocks);
     this.tiles = new Lru(budgets.tiles);
+  }
+
+  /**
+   * The index of a wide layer's features touching the z14 tile above (z, x, y), z ≥ 14: its 21
+   * tiles z14–16 are cut from it, each from the one above it, as one index of every row cuts them.
+   */
+  wideIndex(block: Block, layer: TileLayer, z: number, x: number, y: number): GeoJSONVT {
+    const shift = z - fineZoom;
+    const above = { z: fineZoom, x: x >> shift, y: y >> shift };
+    const key = `${above.x}/${above.y}/${layer}`;
+    let index = this.wide.get(key);
+    if (!index) {
+      index = new GeoJSONVT({ type: 'FeatureCollection', features: featuresIn(block.layers.get(layer)!, tileBox(above)) }, cutOptions);
+      this.wide.set(key, index, 1);
+    }
+    return index;
   }
 
   /** The block's indexes; requests for a block being read wait for that one read. */
@@ -148,7 +166,8 @@ export class TileIndex {
     const hit = generation.tiles.get(key);
     if (hit) return hit;
     // geojson-vt cuts nothing past its maxZoom: the browser overzooms z16
-    const encoded = z > maxZoom ? empty : cutTile(await generation.block(blockOf(z, x, y, this.options.fineBlockZoom)), z, x, y);
+    const block = z > maxZoom ? null : await generation.block(blockOf(z, x, y, this.options.fineBlockZoom));
+    const encoded = block ? cutTile(block, z, x, y, z >= fineZoom ? (layer) => generation.wideIndex(block, layer, z, x, y) : undefined) : empty;
     generation.tiles.set(key, encoded, encoded.byteLength + 64);
     return encoded;
   }
@@ -158,14 +177,19 @@ export class TileIndex {
  * The tile (z, x, y) cut from a block that holds it. geojson-vt's index clips a feature on the way
  * down from z0 at each zoom's buffered tile; one inside the tile's buffer passes every clip as it
  * is, so it is cut for this tile alone (geoJSONToTile: simplified, projected, no clip). Those across
- * the buffer's edge (areas, roads) go the index's way, through an index of only them: the same
- * clips, the same vertices, as one index of every row would give.
+ * the buffer's edge go the index's way: the wide layers' (areas, roads, landuse, compounds: most
+ * cross it) through `wide`'s index shared by neighbouring tiles when given, the rest through an
+ * index of only them. The same clips, the same vertices, as one index of every row would give.
  */
-export function cutTile(block: Block, z: number, x: number, y: number): Uint8Array {
+export function cutTile(block: Block, z: number, x: number, y: number, wide?: (layer: TileLayer) => GeoJSONVT): Uint8Array {
   const [box, inner] = [tileBox({ z, x, y }), tileBox({ z, x, y }, 0.99)];
   const tiles = new Map<string, GeoJSONVTTile | null>();
   for (const [name, layer] of block.layers) {
     if (z < (tileLayerMinZoom[name] ?? 0)) continue;
+    if (wide && wideLayers.has(name)) {
+      tiles.set(name, wide(name).getTile(z, x, y));
+      continue;
+    }
     const { inside, across } = featuresAt(layer, box, inner);
     const cut = [
       inside.length ? geoJSONToTile({ type: 'FeatureCollection', features: inside }, z, x, y, cutOptions) : null,
@@ -185,5 +209,6 @@ export function encodeTile(z: number, layers: Map<string, GeoJSONVTTile | null>)
     const features = byLevel ? tile.features.filter((f) => z >= (byLevel[f.tags?.level as AreaLevel] ?? 0)) : tile.features;
     if (features.length) tiles[name] = features === tile.features ? tile : { ...tile, features } as GeoJSONVTTile;
   }
-  return Object.keys(tiles).length ? fromGeojsonVt(tiles as never, { version: 2, extent: 4096 }) : empty;
+  // copied: the encoder's buffer is up to twice the tile, and a cached tile would hold all of it
+  return Object.keys(tiles).length ? fromGeojsonVt(tiles as never, { version: 2, extent: 4096 }).slice() : empty;
 }
