@@ -82,8 +82,12 @@ export function tileBox({ z, x, y, zmin = z }: { z: number; x: number; y: number
 class Generation {
   readonly blocks: Lru<Block>;
   readonly tiles: Lru<Uint8Array>;
-  /** geojson-vt indexes of a wide layer around one z14 tile: the last 64 used */
-  private wide = new Lru<GeoJSONVT>(64);
+  /**
+   * geojson-vt indexes of a wide layer around one z14 tile, the last 16 used: ≈ 3 MB each on the
+   * county (every area touching the tile, whole, and the tiles cut above and below it), enough for
+   * a screen at z16 (2 × 2 z14 tiles) panned both ways
+   */
+  private wide = new Lru<GeoJSONVT>(16);
   private loading = new Map<string, Promise<Block>>();
 
   constructor(private database: Database, budgets: TileIndexOptions) {
