@@ -18,11 +18,13 @@ import { Lru } from './lru.ts';
  *   - below z8 from the tile itself.
  * A block reads every feature touching it plus the tile buffer of its largest tile, whole (not
  * clipped in SQL), and keeps each as its bounding box and GeoJSON text. A tile parses only the
- * features whose box touches it (plus its buffer) and has geojson-vt cut them for that one tile
- * (geoJSONToTile: the same simplification, clipping and buffer as its index), so a feature across
- * a block edge is in each tile it touches, once, without a seam. geojson-vt's own index is not
- * used: it keeps every tile it has cut, and the tiles above them, for as long as it lives.
- * Blocks are kept in an LRU bounded by the bytes they hold; encoded tiles in another.
+ * features whose box touches it (plus its buffer) and has geojson-vt cut them along the path its
+ * index would (cutTile says how), so a tile is the same as one index of every row gives, and a
+ * feature across a block edge is in each tile it touches, once, without a seam. geojson-vt's index
+ * keeps every tile it has cut, and the tiles above them, for as long as it lives: here an index
+ * lives for one tile, or for the 21 tiles of one z14 tile (wide layers, 16 kept).
+ * Blocks are kept in an LRU bounded by the bytes they hold; encoded tiles in another; a reload
+ * starts a new generation of both.
  */
 
 export const maxZoom = 16; // deeper zooms overzoom z16 in the browser
