@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
+import { GeoJSONVT } from '@maplibre/geojson-vt';
+import { sql } from 'drizzle-orm';
 import { PbfReader } from 'pbf';
+import { featuresIn, type Box } from '../../api/tiles/layers.ts';
+import { blockOf, cutOptions, encodeTile, maxZoom, readBlock, TileIndex } from '../../api/tiles/tile-index.ts';
+import type { Database } from '../../api/db/client.ts';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -11,6 +16,27 @@ function tileOf(lon: number, lat: number, z: number) {
   const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
   return { z, x, y };
 }
+
+/** Each layer's features as sorted text (id, properties, geometry in tile units): two tiles alike hold the same. */
+function contents(bytes: Uint8Array): Record<string, string[]> {
+  const tile = new VectorTile(new PbfReader(bytes));
+  return Object.fromEntries(Object.entries(tile.layers).map(([name, layer]) => [name,
+    Array.from({ length: layer.length }, (_, i) => {
+      const f = layer.feature(i);
+      return JSON.stringify([f.id, f.properties, f.loadGeometry()]);
+    }).sort()]));
+}
+
+/** The cut of one geojson-vt index of every row of every layer (as the tiles were cut before blocks). */
+async function unpartitioned(database: Database) {
+  const world: Box = [-180, -85.06, 180, 85.06];
+  const { layers } = await readBlock(database, world, maxZoom);
+  const indexes = [...layers].map(([name, features]) => [name, new GeoJSONVT({ type: 'FeatureCollection', features: featuresIn(features, world) }, cutOptions)] as const);
+  return (z: number, x: number, y: number) => encodeTile(z, new Map(indexes.map(([name, index]) => [name, index.getTile(z, x, y)])));
+}
+
+const lonOf = (x: number, z: number) => (x / 2 ** z) * 360 - 180;
+const latOf = (y: number, z: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
 
 describe.each(modes())('vector tiles on %s', (mode) => {
   let t: TestApp;
@@ -39,6 +65,16 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     const areas = tile.layers.areas;
     const levels = new Set(Array.from({ length: areas.length }, (_, i) => areas.feature(i).properties.level));
     expect(levels).toContain('grid');
+  });
+
+  it('carries the unit entrances and compound gates in the deepest tiles (z16), which the map overzooms to draw them from z17', async () => {
+    const [door] = await t.database.rows<{ lon: number; lat: number }>(sql`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM entrances ORDER BY id LIMIT 1`);
+    const [gate] = await t.database.rows<{ lon: number; lat: number }>(sql`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM gates ORDER BY id LIMIT 1`);
+    for (const [layer, at] of [['entrances', door], ['gates', gate]] as const) {
+      const { z, x, y } = tileOf(Number(at.lon), Number(at.lat), 16);
+      const tile = new VectorTile(new PbfReader(new Uint8Array(await (await t.get(`/api/tiles/${z}/${x}/${y}.mvt`)).arrayBuffer())));
+      expect(tile.layers[layer]?.length, layer).toBeGreaterThan(0);
+    }
   });
 
   it('puts no private field in any tile of the street', async () => {
@@ -70,5 +106,101 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     expect((await t.get('/api/tiles/3/8/0.mvt')).status).toBe(400);
     expect((await t.get('/api/tiles/25/0/0.mvt')).status).toBe(400);
     expect((await t.get('/api/tiles/a/b/c.mvt')).status).toBe(404);
+  });
+
+  it('cuts a feature across a block edge into each tile it touches, once, as one index of every row would', async () => {
+    const reference = await unpartitioned(t.database);
+    // the street fits in one z12 block: blocks of z14 tiles here, each read with exactly its own tile buffer
+    const bz = 14;
+    const tiles = await TileIndex.build(t.database, { fineBlockZoom: bz });
+    const [w, s, e, n] = tiles.bounds;
+    // an edge between two blocks across the street: west–east or north–south
+    const west = tileOf(w, n, bz);
+    const east = tileOf(e, s, bz);
+    const vertical = east.x > west.x;
+    expect(vertical || east.y > west.y, `the street ${[w, s, e, n]} spans two blocks`).toBe(true);
+    const edge = vertical ? east.x : east.y; // the first column (or row) of the second block
+    const edgeLine = vertical ? lonOf(edge, bz) : latOf(edge, bz);
+    const [across] = await t.database.rows<{ id: string; lon: number; lat: number }>(vertical ? sql`
+      SELECT id, ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM areas
+      WHERE level = 'grid' AND ST_XMin(geom) < ${edgeLine} AND ST_XMax(geom) > ${edgeLine} ORDER BY id LIMIT 1` : sql`
+      SELECT id, ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM areas
+      WHERE level = 'grid' AND ST_YMin(geom) < ${edgeLine} AND ST_YMax(geom) > ${edgeLine} ORDER BY id LIMIT 1`);
+    expect(across, 'a grid across the block edge').toBeTruthy();
+    for (const z of [14, 15, 16]) {
+      const at = tileOf(vertical ? edgeLine : across.lon, vertical ? across.lat : edgeLine, z);
+      const first = edge * 2 ** (z - bz);
+      const sides = vertical ? [[first - 1, at.y], [first, at.y]] : [[at.x, first - 1], [at.x, first]];
+      expect(blockOf(z, sides[0][0], sides[0][1], bz)).not.toEqual(blockOf(z, sides[1][0], sides[1][1], bz));
+      for (const [x, y] of sides) {
+        const tile = contents(await tiles.getTile(z, x, y));
+        expect(tile.areas.filter((f) => JSON.parse(f)[1].id === across.id), `${across.id} in ${z}/${x}/${y}`).toHaveLength(1);
+        expect(tile, `${z}/${x}/${y}`).toEqual(contents(reference(z, x, y)));
+      }
+    }
+    // and every tile of the street at z11–15, from blocks of either size
+    for (const z of [11, 12, 13, 14, 15]) {
+      const a = tileOf(w, n, z);
+      const b = tileOf(e, s, z);
+      for (let x = a.x; x <= b.x; x++) {
+        for (let y = a.y; y <= b.y; y++) {
+          const expected = contents(reference(z, x, y));
+          expect(contents(await tiles.getTile(z, x, y)), `${z}/${x}/${y}`).toEqual(expected);
+          expect(contents(await t.tiles.getTile(z, x, y)), `${z}/${x}/${y}`).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('holds no more blocks and tiles than its budgets after touching many blocks, and answers the same', async () => {
+    const budgets = { blocks: 256 * 1024, tiles: 64 * 1024, fineBlockZoom: 14 };
+    const small = await TileIndex.build(t.database, budgets);
+    const [w, s, e, n] = small.bounds;
+    const blocks = new Set<string>();
+    for (const z of [6, 7, 9, 12, 14, 15]) {
+      const a = tileOf(w, n, z);
+      const b = tileOf(e, s, z);
+      for (let x = a.x; x <= b.x; x++) {
+        for (let y = a.y; y <= b.y; y += z === 15 ? 3 : 1) {
+          const tile = await small.getTile(z, x, y);
+          const block = blockOf(z, x, y, budgets.fineBlockZoom);
+          blocks.add(`${block.z}/${block.x}/${block.y}`);
+          const held = small.held;
+          if (held.blocks > 1) expect(held.blockBytes, `after ${z}/${x}/${y}`).toBeLessThanOrEqual(budgets.blocks);
+          if (held.tiles > 1) expect(held.tileBytes, `after ${z}/${x}/${y}`).toBeLessThanOrEqual(budgets.tiles);
+          if (z === 14) expect(contents(tile)).toEqual(contents(await t.tiles.getTile(z, x, y)));
+        }
+      }
+    }
+    expect(blocks.size).toBeGreaterThan(small.held.blocks + 2); // some were let go
+  });
+
+  it('serves the new geometry after a reload, and whole tiles while it runs', async () => {
+    const doc = await (await t.get('/api/tiles.json')).json();
+    const { z, x, y } = tileOf(doc.center[0], doc.center[1], 16);
+    const before = contents(await t.tiles.getTile(z, x, y));
+    const xs = (f: [unknown, unknown, { x: number }[][]]) => f[2][0].map((p) => p.x);
+    // a building well inside the tile, that a quarter tile eastwards (1,024 tile units) leaves inside
+    const building = before.buildings.map((f) => JSON.parse(f)).find((f) => xs(f).every((v: number) => v > 100 && v < 2900));
+    expect(building).toBeTruthy();
+    const near = [[z, x + 1, y], [z, x, y + 1], [z - 1, x >> 1, y >> 1]]; // not asked for yet
+    const old = await unpartitioned(t.database);
+    const shift = 0.25 * (360 / 2 ** z);
+    await t.database.rows(sql`UPDATE buildings SET geom = ST_Translate(geom, ${shift}, 0) WHERE id = ${building[1].id}`);
+    try {
+      expect(contents(await t.tiles.getTile(z, x, y))).toEqual(before); // cut before the change, until the reload
+      const during = near.map(([tz, tx, ty]) => t.tiles.getTile(tz, tx, ty));
+      await t.tiles.reload(t.database);
+      const fresh = await unpartitioned(t.database);
+      const answered = await Promise.all(during);
+      near.forEach(([tz, tx, ty], i) => expect([contents(old(tz, tx, ty)), contents(fresh(tz, tx, ty))]).toContainEqual(contents(answered[i])));
+      const after = contents(await t.tiles.getTile(z, x, y)).buildings.map((f) => JSON.parse(f)).find((f) => f[1].id === building[1].id);
+      const moved = xs(after).map((v: number, i: number) => v - xs(building)[i]);
+      expect(Math.max(...moved.map((d: number) => Math.abs(d - 1024)))).toBeLessThanOrEqual(1);
+      expect(contents(await t.tiles.getTile(z, x, y))).toEqual(contents(fresh(z, x, y)));
+    } finally {
+      await t.database.rows(sql`UPDATE buildings SET geom = ST_Translate(geom, ${-shift}, 0) WHERE id = ${building[1].id}`);
+      await t.tiles.reload(t.database);
+    }
   });
 });

@@ -1,0 +1,121 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Feature } from 'geojson';
+import type { Database } from '../db/client.ts';
+import { areaLabelMinZoom, areaMinZoom, tileLayerMinZoom } from '../contract/tiles.ts';
+import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
+
+/**
+ * What each tile layer reads: public data only (requests are not in tiles: they change by the
+ * second and travel as GeoJSON). `geometry` defaults to the table's `geom`.
+ */
+const layerColumns = {
+  landuse: { table: 'landuse', properties: sql`jsonb_build_object('class', class, 'name', name)` },
+  roads: { table: 'roads', properties: sql`jsonb_build_object('id', id, 'class', class, 'name', name)` },
+  areas: {
+    table: 'areas',
+    properties: sql`jsonb_build_object('id', id, 'level', level, 'kind', kind, 'name', name, 'parentId', parent_id, 'colorIndex', color_index)`,
+  },
+  // placed inside the area when its boundary was written (api/geo/labels.ts); any area without one
+  // gets a point on its surface. Inside the area, so the area's `geom && box` never misses a label.
+  area_labels: {
+    table: 'areas', geometry: sql`coalesce(label_point, ST_PointOnSurface(geom))`,
+    properties: sql`jsonb_build_object('id', id, 'level', level, 'kind', kind, 'name', name)`,
+  },
+  compounds: { table: 'compounds', properties: sql`jsonb_build_object('id', id, 'name', name)` },
+  buildings: {
+    table: 'buildings',
+    properties: sql`jsonb_build_object('id', id, 'number', number, 'floors', floors, 'units', units, 'use', use, 'compoundId', compound_id)`,
+  },
+  entrances: { table: 'entrances', properties: sql`jsonb_build_object('id', id, 'name', name, 'buildingId', building_id)` },
+  gates: { table: 'gates', properties: sql`jsonb_build_object('id', id, 'name', name, 'compoundId', compound_id)` },
+  pois: { table: 'pois', properties: sql`jsonb_build_object('id', id, 'category', category, 'name', name)` },
+} satisfies Record<string, { table: string; geometry?: SQL; properties: SQL }>;
+
+export type TileLayer = keyof typeof layerColumns;
+/** Layers of large features, most of which cross a tile's edge (the others' are mostly inside a tile). */
+export const wideLayers: ReadonlySet<string> = new Set(['areas', 'roads', 'landuse', 'compounds']);
+/** The tile layers, in the order a tile carries them. */
+export const tileLayers = Object.keys(layerColumns) as TileLayer[];
+
+/** The levels of areas (or of their labels) a layer draws at a zoom; null: the layer has no levels. */
+export function levelMinZoom(layer: TileLayer): Partial<Record<AreaLevel, number>> | null {
+  return layer === 'areas' ? areaMinZoom : layer === 'area_labels' ? areaLabelMinZoom : null;
+}
+
+/** A box of the map in degrees: west, south, east, north. */
+export type Box = [number, number, number, number];
+
+/**
+ * One layer's features over a box, kept small until a tile needs them: each one's bounding box
+ * (west, south, east, north: four numbers a feature in `boxes`), its GeoJSON geometry as text
+ * (parsed only for the tiles it falls in), its properties and its numeric id.
+ */
+export type LayerFeatures = { boxes: Float64Array; geometries: string[]; properties: object[]; ids: number[]; bytes: number };
+
+/**
+ * The features of one layer touching `box` that some tile up to zoom `zmax` draws. `geom && box`
+ * keeps the query on the table's GiST index; it answers a few features more than the box holds
+ * (their bounding box touches it), which the clipping drops.
+ */
+export async function readLayer(database: Database, layer: TileLayer, box: Box, zmax: number): Promise<LayerFeatures> {
+  const { table, properties, geometry = sql`geom` } = layerColumns[layer] as { table: string; properties: SQL; geometry?: SQL };
+  const envelope = sql`ST_MakeEnvelope(${box[0]}, ${box[1]}, ${box[2]}, ${box[3]}, 4326)`;
+  const byLevel = levelMinZoom(layer);
+  const levels = byLevel && areaLevels.filter((level) => (byLevel[level] ?? 0) <= zmax);
+  const rows = await database.rows<{ id: string; g: string; p: unknown; w: number; s: number; e: number; n: number }>(sql`
+    SELECT id, ST_AsGeoJSON(g, 7) AS g, p, ST_XMin(g) AS w, ST_YMin(g) AS s, ST_XMax(g) AS e, ST_YMax(g) AS n
+    FROM (SELECT id, ${geometry} AS g, ${properties} AS p FROM ${sql.identifier(table)}
+      WHERE geom && ${envelope}${levels ? sql` AND level IN (${sql.join(levels.map((l) => sql`${l}`), sql`, `)})` : sql``}) f
+    WHERE g && ${envelope}`);
+  const features: LayerFeatures = { boxes: new Float64Array(rows.length * 4), geometries: [], properties: [], ids: [], bytes: 0 };
+  rows.forEach((r, i) => {
+    features.boxes.set([Number(r.w), Number(r.s), Number(r.e), Number(r.n)], i * 4);
+    features.geometries.push(r.g);
+    features.properties.push(typeof r.p === 'string' ? JSON.parse(r.p) : (r.p as object));
+    features.ids.push(featureId(layer, r.id));
+    features.bytes += r.g.length + 64; // the text, and roughly what its properties, id and box take
+  });
+  return features;
+}
+
+/** The features whose bounding box touches `box`, as GeoJSON. */
+export function featuresIn(layer: LayerFeatures, box: Box): Feature[] {
+  const { inside, across } = featuresAt(layer, box, box);
+  return inside.concat(across);
+}
+
+/** The features whose bounding box touches `box`: those inside `inner` (within `box`), and the others. */
+export function featuresAt({ boxes, geometries, properties, ids }: LayerFeatures, [w, s, e, n]: Box, [iw, is, ie, inn]: Box) {
+  const inside: Feature[] = [];
+  const across: Feature[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const fw = boxes[i * 4], fs = boxes[i * 4 + 1], fe = boxes[i * 4 + 2], fn = boxes[i * 4 + 3];
+    if (fw > e || fe < w || fs > n || fn < s) continue;
+    const feature: Feature = { type: 'Feature', id: ids[i], geometry: JSON.parse(geometries[i]), properties: properties[i] as Record<string, unknown> };
+    (fw >= iw && fe <= ie && fs >= is && fn <= inn ? inside : across).push(feature);
+  }
+  return { inside, across };
+}
+
+/** Whether any tile up to zoom `zmax` has the layer: entrances and gates from z17, past the tiles' z16. */
+export const layerNeeded = (layer: TileLayer, zmax: number) => (tileLayerMinZoom[layer] ?? 0) <= zmax;
+
+/**
+ * A feature's numeric id in the tiles, the same in every block, process and reload: a 53-bit hash
+ * (cyrb53) of its layer and row id. The map keys features by their `id` property (promoteId);
+ * the numeric id only has to be stable (geojson-vt's generateId numbered features by their place
+ * in one query's answer, which a block's query does not share).
+ */
+export function featureId(layer: string, id: string): number {
+  const text = `${layer}:${id}`;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
