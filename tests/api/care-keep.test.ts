@@ -192,16 +192,16 @@ describe.each(modes())('keeping the care ledger and the wish board on %s', (mode
       expect((await onBoard())?.status).toBe('fulfilled');
     });
 
-    it('limits claims per address like public filings', async () => {
+    it('limits claims per address with a limit of their own (RATE_LIMIT_WISH_CLAIMS), refused ones counted too', async () => {
       // on PostgreSQL the counts are shared in rate_counts, where this file's earlier claims (under the suite's lifted limits) were counted
       await t.database.rows(sql`DELETE FROM rate_counts`);
-      const limited = createApp({ database: t.database, tiles: t.tiles, limits: { ...defaultLimits, filings: 2 } });
+      const limited = createApp({ database: t.database, tiles: t.tiles, limits: { ...defaultLimits, wishClaims: 2 } });
       const send = () => limited.request(`http://localhost/api/lists/wishes/${hidden}/claim`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '某', phone: '13800001111' }) });
       expect([(await send()).status, (await send()).status]).toEqual([404, 404]);
       const refused = await send();
       expect(refused.status).toBe(429);
-      expect((await refused.json()).code).toBe('rate_limited');
+      expect((await refused.json()).code).toBe('wish_claims_limited');
     });
 
     it('never shows the household, its words, place, staff notes or the volunteer in a public output, log or audit line', async () => {
