@@ -88,10 +88,15 @@ export function horizonSql(database: Database): SQL {
     SELECT LEAST(s.nxt, (SELECT min(full_xid) FROM running)::text::xid8) FROM s)`;
 }
 
-/** The settled horizon now (as text), and whether some committed event is not settled yet. */
+/**
+ * The settled horizon now (as text), and whether some committed event is not settled yet. The
+ * newest event's xid is read once from the end of its index: `EXISTS (… WHERE xid >= h)` with h
+ * unknown when planned read the table from its start, and on a county's 5.6 million events (all
+ * older than h) every round of the live stream took half a second.
+ */
 export async function settledHorizon(database: Database): Promise<{ horizon: string; held: boolean }> {
   const [row] = await database.rows<{ horizon: string; held: boolean }>(sql`
-    SELECT h::text AS horizon, EXISTS (SELECT 1 FROM request_events WHERE xid >= h) AS held
+    SELECT h::text AS horizon, coalesce((SELECT max(xid) FROM request_events) >= h, false) AS held
     FROM (SELECT ${horizonSql(database)} AS h) s`);
   return row;
 }
