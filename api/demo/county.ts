@@ -74,9 +74,6 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
   await database.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const run = (query: ReturnType<typeof sql>) => db.execute(query);
-    // memory for the sorts of the index rebuilds and the big joins, this transaction only
-    await run(sql`SET LOCAL maintenance_work_mem = '256MB'`);
-    await run(sql`SET LOCAL work_mem = '64MB'`);
     const lattice = makeLattice(scale.streets);
     const areas = latticeAreas(lattice, scale.streets);
     for (let i = 0; i < areas.length; i += 1000) {
