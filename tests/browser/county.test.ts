@@ -76,6 +76,9 @@ describe('the county screen and its drill-down, embedded', () => {
     // down to the grid; a resident files there and the grid's screen shows it
     await page.locator(`tr[data-unit="${grid}"] a`).click();
     await page.waitForURL(new RegExp(`area=${grid}`));
+    // the grid's map has loaded (the wall's test hook comes with it) and its live stream is open;
+    // on a loaded 2-core machine the map's first frame can take several seconds (docs/scaling.md)
+    await page.waitForFunction(() => !!(window as unknown as Partial<WallWindow>).__wall, null, { timeout: 60_000 });
     await page.locator('.live:not(.off)').waitFor({ timeout: 15_000 });
     const [at] = await database.rows<{ lon: number; lat: number }>(sql`
       SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM areas WHERE parent_id = ${grid} AND level = 'microgrid' ORDER BY id LIMIT 1) x`);
