@@ -82,12 +82,21 @@ async function openPostgres(url: string): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // timestamps come back as ISO strings on both drivers (PGlite parses them; we normalise later)
-  const client = postgres(url, { max: Number(process.env.DB_POOL ?? 10), onnotice: () => {} });
+  // plan_cache_mode: every query planned for its own values, as an unnamed statement is; a generic
+  // plan, blind to a viewport's size or a range's length, can be a thousand times slower
+  const client = postgres(url, { max: Number(process.env.DB_POOL ?? 10), onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
   const db = drizzle({ client, schema }) as unknown as Db;
+  const { PgDialect } = await import('drizzle-orm/pg-core');
+  const dialect = new PgDialect();
   return {
     db,
     kind: 'postgres',
-    rows: async (query) => rowsOf(await db.execute(query)),
+    // named prepared statements, one per query text and connection: parsed and described once
+    // (drizzle's `execute` sends each query unnamed: parsed and described on every call, a round trip more)
+    rows: async (query) => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      return rowsOf(await client.unsafe(text, params as never[], { prepare: true }));
+    },
     async listen(channel, onPayload) {
       const { unlisten } = await client.listen(channel, onPayload);
       return unlisten;

@@ -174,6 +174,8 @@ export const requests = pgTable('requests', {
   index('requests_unsettled_street_idx').on(t.streetId, t.createdAt).where(unsettledSql),
   index('requests_unsettled_community_idx').on(t.communityId, t.createdAt).where(unsettledSql),
   index('requests_unsettled_grid_idx').on(t.gridId, t.createdAt).where(unsettledSql),
+  // requests by viewport: the few outside every community, counted row by row beside closed_days' sums (api/live/closed-count.ts)
+  index('requests_communityless_created_idx').on(t.createdAt).where(sql`community_id IS NULL`),
 ]);
 
 /** Append-only: every change to a request, who made it and when. */
@@ -608,3 +610,15 @@ export const rateMonths = pgTable('rate_months', {
   rated: integer('rated').notNull().default(0),
   satisfied: integer('satisfied').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.areaId, t.month] })]);
+
+/**
+ * The closed requests per area and day filed (Asia/Shanghai): what a map asks of closed requests
+ * is "filed in these days", and at low zoom a county's month of them is ~80,000 rows to count; here
+ * it is a few thousand sums (api/live/closed-count.ts). Kept by a statement trigger on `requests`
+ * in the writing transaction, like rate_months. `area_id` is a community's or a level above's, or '*'.
+ */
+export const closedDays = pgTable('closed_days', {
+  areaId: text('area_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  closed: integer('closed').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.areaId, t.day] })]);

@@ -194,6 +194,10 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       await run(sql`DELETE FROM rate_months`);
       await run(sql`DO $$ BEGIN EXECUTE rate_months_upsert('SELECT 1 AS sign, * FROM requests'); END $$`);
       done('the rates rollup');
+      // the map's closed requests per area and day, likewise (api/db/migrations, closed_days)
+      await run(sql`DELETE FROM closed_days`);
+      await run(sql`DO $$ BEGIN EXECUTE closed_days_upsert('SELECT 1 AS sign, * FROM requests'); END $$`);
+      done('the closed requests by day');
     });
     done('indexes and keys rebuilt');
 

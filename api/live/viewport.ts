@@ -5,8 +5,8 @@ import { RequestView, type ViewArea } from '../contract/wire.ts';
 import { openStatusSql } from '../db/open-status.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { overdueSql } from '../loop/deadlines.ts';
-import { publicPointSql, publicPrecisionDegrees } from '../loop/public-point.ts';
 import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
+import { closedInBox, filedOn, inPublicBox } from './closed-count.ts';
 import { areaFilter } from './viewer.ts';
 
 // The requests a map shows in its view (issue 12 §2), never one list of them all: open requests
@@ -41,17 +41,6 @@ export const levelAt = (zoom: number): AreaLevel => assignedLevels[zoom < areaZo
 const levelColumn = (level: AreaLevel) => sql.raw(`r.${level}_id`);
 
 const open = openStatusSql();
-/** the local day's start, as timestamptz: the filter runs on `created_at` and its indexes */
-const dayStart = (day: string, plus = 0) => sql`((${day}::date + ${plus}::int)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-
-/** The view's box on the public point; `&&` on the exact point first (the GiST index), widened by the snap. */
-function inBox(bbox: Bbox | null): SQL {
-  if (!bbox) return sql`TRUE`;
-  const [w, s, e, n] = bbox;
-  const h = publicPrecisionDegrees / 2;
-  return sql`r.geom && ST_MakeEnvelope(${w - h}, ${s - h}, ${e + h}, ${n + h}, 4326)
-    AND ${publicPointSql} && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`;
-}
 
 /**
  * The requests shown, as `requests` rows: the open ones and the closed ones of the range, two
@@ -61,83 +50,86 @@ function shownSql(view: View, where: SQL): SQL {
   const inArea = view.area ? areaFilter(view.area).where : sql`TRUE`;
   const openArm = sql`SELECT r.* FROM requests r WHERE ${open} AND ${inArea} AND ${where}`;
   if (!view.closed) return openArm;
-  return sql`${openArm} UNION ALL SELECT r.* FROM requests r WHERE NOT ${open} AND ${inArea} AND ${where}
-    AND r.created_at >= ${dayStart(view.closed.from)} AND r.created_at < ${dayStart(view.closed.to, 1)}`;
-}
-
-const counts = sql`count(*) FILTER (WHERE ${open})::int AS open, count(*) FILTER (WHERE ${overdueSql()})::int AS overdue,
-  count(*) FILTER (WHERE NOT ${open})::int AS closed`;
-
-/** What the map shows in `view`. */
-export async function requestsInView(database: Database, view: View): Promise<RequestView> {
-  const bounds = view.area ? await extentOf(database, view.area.id) : null;
-  const now = new Date().toISOString();
-  if (view.zoom < areaZoom) {
-    // always counts this far out: the view's total and each area's counts from one pass over the rows
-    const { total, level, rows } = await areasInView(database, view);
-    return RequestView.parse({ total, limit: view.limit, bounds, generatedAt: now, mode: 'areas', level, shown: 0, markers: [], areas: rows });
-  }
-  const [total] = await database.rows<{ open: number; overdue: number; closed: number }>(sql`
-    SELECT ${counts} FROM (${shownSql(view, inBox(view.bbox))}) r`);
-  const matched = Number(total.open) + Number(total.closed);
-  const asMarkers = view.zoom >= markerZoom || matched <= view.limit;
-  const answer = { total: { open: Number(total.open), overdue: Number(total.overdue), closed: Number(total.closed) }, limit: view.limit, bounds, generatedAt: now };
-
-  if (asMarkers) {
-    const rows = await database.rows(sql`
-      SELECT ${requestColumns} FROM (${shownSql(view, inBox(view.bbox))}) r ${requestJoins}
-      ORDER BY r.created_at DESC, r.id DESC LIMIT ${view.limit}`);
-    const markers = rows.map(readRequestRow).map((row) => ({ id: row.ticket, ...toPublicRequest(row), lon: row.publicLon, lat: row.publicLat }));
-    return RequestView.parse({ ...answer, mode: 'markers', level: null, shown: markers.length, markers, areas: [] });
-  }
-
-  const areas = await areasInView(database, view);
-  return RequestView.parse({ ...answer, mode: 'areas', level: areas.level, shown: 0, markers: [], areas: areas.rows });
+  return sql`${openArm} UNION ALL SELECT r.* FROM requests r WHERE NOT ${open} AND ${inArea} AND ${where} AND ${filedOn(view.closed)}`;
 }
 
 type Counts = { open: number; overdue: number; closed: number };
 
 /**
- * Each area of the zoom's level touching the box, with the counts of all its requests (not only
- * those inside the box: a street's load is the street's), and the counts of the requests inside the
- * box (the view's total), from one pass over the rows: the open ones on their partial index, the
- * closed ones of the range on created_at; a million closed requests outside the range are not read.
+ * The view's total: its open requests counted row by row (a few thousand in a county, on their
+ * partial indexes), its closed ones of the range from the daily sums (./closed-count.ts).
  */
-async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[]; total: Counts }> {
+async function totalInView(database: Database, view: View): Promise<Counts> {
+  const inArea = view.area ? areaFilter(view.area).where : sql`TRUE`;
+  const [[opened], closed] = await Promise.all([
+    database.rows<{ open: number; overdue: number }>(sql`
+      SELECT count(*)::int AS open, count(*) FILTER (WHERE ${overdueSql()})::int AS overdue
+      FROM requests r WHERE ${open} AND ${inArea} AND ${inPublicBox(view.bbox)}`),
+    view.closed ? closedInBox(database, view.bbox, view.area, view.closed) : 0,
+  ]);
+  return { open: Number(opened.open), overdue: Number(opened.overdue), closed };
+}
+
+/** What the map shows in `view`. */
+export async function requestsInView(database: Database, view: View): Promise<RequestView> {
+  const bounds = view.area ? await extentOf(database, view.area.id) : null;
+  const now = new Date().toISOString();
+  const total = await totalInView(database, view);
+  const matched = total.open + total.closed;
+  const asMarkers = view.zoom >= markerZoom || (view.zoom >= areaZoom && matched <= view.limit);
+  const answer = { total, limit: view.limit, bounds, generatedAt: now };
+
+  if (asMarkers) {
+    const rows = await database.rows(sql`
+      SELECT ${requestColumns} FROM (${shownSql(view, inPublicBox(view.bbox))}) r ${requestJoins}
+      ORDER BY r.created_at DESC, r.id DESC LIMIT ${view.limit}`);
+    const markers = rows.map(readRequestRow).map((row) => ({ id: row.ticket, ...toPublicRequest(row), lon: row.publicLon, lat: row.publicLat }));
+    return RequestView.parse({ ...answer, mode: 'markers', level: null, shown: markers.length, markers, areas: [] });
+  }
+
+  // counts per area at the zoom's level (always, below areaZoom)
+  const areas = await areasInView(database, view);
+  return RequestView.parse({ ...answer, mode: 'areas', level: areas.level, shown: 0, markers: [], areas: areas.rows });
+}
+
+/**
+ * Each area of the zoom's level touching the box, with the counts of all its requests (not only
+ * those inside the box: a street's load is the street's): the open ones from one pass over the open
+ * rows, the closed ones of the range from the daily sums (grids: their rows).
+ */
+async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[] }> {
   const wanted = levelAt(view.zoom);
   // a kiosk on a community counts that community, not the street around it
   const level = view.area && areaLevels.indexOf(view.area.level) > areaLevels.indexOf(wanted) ? view.area.level : wanted;
   const [w, s, e, n] = view.bbox ?? [-180, -90, 180, 90];
-  const boxed = view.bbox ? inBox(view.bbox) : sql`TRUE`;
-  const counted = await database.rows<Record<string, unknown>>(sql`
-    SELECT ${levelColumn(level)} AS id, ${counts},
-      count(*) FILTER (WHERE ${open} AND ${boxed})::int AS box_open, count(*) FILTER (WHERE ${overdueSql()} AND ${boxed})::int AS box_overdue,
-      count(*) FILTER (WHERE NOT ${open} AND ${boxed})::int AS box_closed
-    FROM (${shownSql(view, sql`TRUE`)}) r GROUP BY 1`);
+  const inArea = view.area ? areaFilter(view.area).where : sql`TRUE`;
   const inside = view.area
     ? sql`a.id IN (WITH RECURSIVE inside AS (SELECT id FROM areas WHERE id = ${view.area.id}
         UNION ALL SELECT c.id FROM areas c JOIN inside ON c.parent_id = inside.id) SELECT id FROM inside)`
     : sql`TRUE`;
-  const areas = await database.rows<{ id: string; level: AreaLevel; name: string; lon: number; lat: number }>(sql`
-    SELECT a.id, a.level, a.name, ST_X(p) AS lon, ST_Y(p) AS lat
-    FROM areas a, LATERAL (SELECT COALESCE(a.label_point, ST_PointOnSurface(a.geom)) AS p) l
-    WHERE a.level = ${level} AND a.geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326) AND ${inside}
-    ORDER BY a.id`);
-  const byArea = new Map(counted.map((c) => [String(c.id), c]));
-  const total: Counts = { open: 0, overdue: 0, closed: 0 };
-  for (const c of counted) {
-    total.open += Number(c.box_open);
-    total.overdue += Number(c.box_overdue);
-    total.closed += Number(c.box_closed);
-  }
+  // closed of the range: a community's and a street's from the daily sums, a grid's row by row on (grid_id, created_at)
+  const closed = !view.closed ? sql`0`
+    : areaLevels.indexOf(level) <= areaLevels.indexOf('community')
+      ? sql`(SELECT coalesce(sum(d.closed), 0) FROM closed_days d WHERE d.area_id = a.id AND d.day BETWEEN ${view.closed.from}::date AND ${view.closed.to}::date)`
+      : sql`(SELECT count(*) FROM requests r WHERE ${levelColumn(level)} = a.id AND ${filedOn(view.closed)} AND NOT ${open})`;
+  const [opened, areas] = await Promise.all([
+    database.rows<{ id: string; open: number; overdue: number }>(sql`
+      SELECT ${levelColumn(level)} AS id, count(*)::int AS open, count(*) FILTER (WHERE ${overdueSql()})::int AS overdue
+      FROM requests r WHERE ${open} AND ${inArea} GROUP BY 1`),
+    database.rows<{ id: string; level: AreaLevel; name: string; lon: number; lat: number; closed: number }>(sql`
+      SELECT a.id, a.level, a.name, ST_X(p) AS lon, ST_Y(p) AS lat, ${closed}::int AS closed
+      FROM areas a, LATERAL (SELECT COALESCE(a.label_point, ST_PointOnSurface(a.geom)) AS p) l
+      WHERE a.level = ${level} AND a.geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326) AND ${inside}
+      ORDER BY a.id`),
+  ]);
+  const byArea = new Map(opened.map((c) => [String(c.id), c]));
   return {
     level,
-    total,
     rows: areas.map((a) => {
       const c = byArea.get(a.id);
       return {
         id: a.id, level: a.level, name: a.name, lon: Number(a.lon), lat: Number(a.lat),
-        open: Number(c?.open ?? 0), overdue: Number(c?.overdue ?? 0), closed: Number(c?.closed ?? 0),
+        open: Number(c?.open ?? 0), overdue: Number(c?.overdue ?? 0), closed: Number(a.closed),
       };
     }),
   };

@@ -50,6 +50,19 @@ describe.each(modes())('the county demo, one street of it, on %s', (mode) => {
     }
   });
 
+  it('keeps the map\'s closed requests per area and day equal to its requests (built after the load, as the rates rollup)', async () => {
+    const differ = await database.rows(sql`
+      WITH plain AS (
+        SELECT k.area_id, (r.created_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*)::int AS closed FROM requests r
+        CROSS JOIN LATERAL (VALUES ('*'), (r.district_id), (r.street_id), (r.community_id)) k(area_id)
+        WHERE k.area_id IS NOT NULL AND r.status NOT IN ('collected', 'claimed', 'deliberating', 'resolving') GROUP BY 1, 2)
+      SELECT * FROM plain FULL JOIN (SELECT * FROM closed_days WHERE closed <> 0) d USING (area_id, day)
+      WHERE plain.closed IS DISTINCT FROM d.closed LIMIT 5`);
+    expect(differ).toEqual([]);
+    const [{ n }] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM closed_days`);
+    expect(Number(n)).toBeGreaterThan(100);
+  });
+
   it('tiles every parent with its children: no gap, no overlap, nothing outside', async () => {
     // on the 1e-7° grid: on PGlite a floating-point overlay GEOS gives up on answers no rows (api/import/areas.ts, checkTiling)
     const [gaps] = await database.rows<{ gap: number; outside: number }>(sql`

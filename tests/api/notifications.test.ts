@@ -53,6 +53,32 @@ describe.each(modes())('staff notifications on %s', (mode) => {
     expect((await list('xsl-g01-zhao')).unread).toBe(before + 1);
   });
 
+  // the trigger finds its recipients through the staff's area index (migration 0027): it must tell
+  // exactly whom the scope rule, asked of every member of staff, holds, on filing and at each level
+  it('tells on filing and at each escalation exactly the staff the scope rule holds', async () => {
+    // a street administrator of no area (the whole installation) hears of level 3 too
+    await t.database.rows(sql`INSERT INTO staff (id, name, role) VALUES ('test-street-all', '全街管理员', 'street_admin') ON CONFLICT DO NOTHING`);
+    const { ticket } = await fileIn(t, 'MS-XSL-G01');
+    const told = async (kind: string, level: number | null) => (await t.database.rows<{ id: string }>(sql`
+      SELECT n.recipient_id AS id FROM notifications n JOIN requests r ON r.id = n.request_id
+      WHERE r.ticket = ${ticket} AND n.kind = ${kind} AND n.level IS NOT DISTINCT FROM ${level} ORDER BY 1`)).map((r) => r.id);
+    const ruled = async (role: string | null) => (await t.database.rows<{ id: string }>(sql`
+      SELECT s.id FROM staff s LEFT JOIN areas a ON a.id = s.area_id, requests r
+      WHERE r.ticket = ${ticket} AND staff_in_scope(s.role, s.area_id, a.level, r)
+        AND ${role === null ? sql`a.level IN ('grid', 'microgrid')` : sql`s.role = ${role}`} ORDER BY 1`)).map((r) => r.id);
+    expect(await told('new_request', null)).toEqual(await ruled(null));
+    expect((await told('new_request', null)).length).toBeGreaterThan(1);
+    for (const [level, role] of [[1, 'mediator'], [2, 'secretary'], [3, 'street_admin']] as const) {
+      await t.database.rows(sql`UPDATE requests SET escalation_level = ${level} WHERE ticket = ${ticket}`);
+      await t.database.rows(sql`INSERT INTO request_events (request_id, actor, action, from_status, to_status)
+        SELECT id, 'system', 'escalated', status, status FROM requests WHERE ticket = ${ticket}`);
+      const expected = await ruled(role);
+      expect(await told('escalated', level), role).toEqual(expected);
+      expect(expected.length, role).toBeGreaterThan(0);
+    }
+    expect(await told('escalated', 3)).toContain('test-street-all');
+  });
+
   it('marks read only the reader’s own notifications', async () => {
     const { ticket } = await fileIn(t, 'MS-XSL-G01');
     const mine = (await list('xsl-g01-zhao')).notifications.find((n) => n.ticket === ticket)!;

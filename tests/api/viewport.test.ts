@@ -3,6 +3,10 @@ import { sql } from 'drizzle-orm';
 import { openStatusSql } from '../../api/db/open-status.ts';
 import { overdueSql } from '../../api/loop/deadlines.ts';
 import { areaFilter, kioskArea } from '../../api/live/viewer.ts';
+import { closedInBox } from '../../api/live/closed-count.ts';
+import type { AreaLevel } from '../../api/contract/vocabulary.ts';
+import type { Bbox } from '../../api/geo/bbox.ts';
+import { mulberry32 } from '../../scripts/lib/random.ts';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { fileIn, pointIn } from '../helpers/staff.ts';
@@ -106,6 +110,89 @@ describe.each(modes())('requests by viewport on %s', (mode) => {
     const lastQuarter = await view(`zoom=17&bbox=${box}&closedFrom=${day(90)}&closedTo=${day(0)}`);
     expect(lastQuarter.markers.map((m) => m.ticket)).toContain(closed.ticket);
     expect(lastQuarter.total.closed).toBe(lastQuarter.markers.filter((m) => m.status === 'archived' || m.status === 'rejected' || m.status === 'duplicate' || m.status === 'resolved' || m.status === 'revisited').length);
+  });
+
+  // closed requests are counted from closed_days, the daily sums a trigger keeps (api/live/closed-count.ts):
+  // after closing, reopening, re-dating and removing requests, and for boxes cut anywhere (on a
+  // public point's coordinate, on a grid's edge, narrower than the snap), the sums equal a plain count
+  it('counts closed requests from the daily sums, equal to a plain COUNT in any box and area', async () => {
+    const open = openStatusSql();
+    // changes the trigger must follow: close, reopen, move a day, remove; and one closed request outside every grid
+    await t.database.rows(sql`UPDATE requests SET status = 'resolved', resolved_at = now() WHERE id IN (SELECT id FROM requests WHERE ${openStatusSql('status')} AND ticket NOT LIKE 'GM2000-%' ORDER BY id LIMIT 5)`);
+    await t.database.rows(sql`UPDATE requests SET status = 'collected' WHERE id IN (SELECT id FROM requests WHERE NOT ${openStatusSql('status')} ORDER BY id DESC LIMIT 3)`);
+    await t.database.rows(sql`UPDATE requests SET created_at = created_at - interval '3 days' WHERE id IN (SELECT id FROM requests WHERE NOT ${openStatusSql('status')} ORDER BY id LIMIT 7)`);
+    await t.database.rows(sql`INSERT INTO requests (ticket, category, description, channel, status, street_id, geom, created_at, updated_at, claim_deadline, resolve_deadline)
+      SELECT 'GM-NOGRID-' || i, 'noise', '无网格', 'web', 'archived', 'MS', ST_PointOnSurface(geom), now() - i * interval '1 day', now(), now(), now()
+      FROM areas, generate_series(1, 3) i WHERE id = 'MS-XSL-G02'`);
+    await t.database.rows(sql`DELETE FROM requests WHERE ticket = 'GM-NOGRID-3'`);
+
+    const [ext] = await t.database.rows<{ w: number; s: number; e: number; n: number }>(sql`
+      SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n FROM (SELECT ST_Extent(geom)::geometry AS x FROM areas WHERE level = 'street') b`);
+    const [w0, s0, e0, n0] = [Number(ext.w), Number(ext.s), Number(ext.e), Number(ext.n)];
+    const next = mulberry32(7);
+    const boxes: Bbox[] = [[w0, s0, e0, n0], [w0 - 1, s0 - 1, e0 + 1, n0 + 1]];
+    for (let i = 0; i < 6; i++) {
+      const [x, y] = [w0 + next() * (e0 - w0), s0 + next() * (n0 - s0)];
+      const [dx, dy] = [next() * (e0 - w0) / 2, next() * (n0 - s0) / 2];
+      boxes.push([x - dx, y - dy, x + dx, y + dy]);
+    }
+    // edges on public points (the box holds its edge) and on grids' outlines, and a box narrower than the snap
+    const publicPoints = await t.database.rows<{ x: number; y: number }>(sql`
+      SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_SnapToGrid(geom, 0.001) AS p FROM requests WHERE NOT ${openStatusSql('status')} ORDER BY id LIMIT 3) q`);
+    for (const p of publicPoints) boxes.push([Number(p.x), Number(p.y), Number(p.x) + 0.004, Number(p.y) + 0.003], [Number(p.x) - 0.0004, Number(p.y) - 0.0004, Number(p.x), Number(p.y)]);
+    // outlines: a community's box is summed (grown by the snap: less what snaps out), a grid's is counted
+    const outlines = await t.database.rows<{ w: number; s: number; e: number; n: number }>(sql`
+      (SELECT ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n FROM areas WHERE level = 'community' ORDER BY id LIMIT 2)
+      UNION ALL (SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) FROM areas WHERE level = 'grid' ORDER BY id LIMIT 2)`);
+    for (const g of outlines) {
+      boxes.push([Number(g.w), Number(g.s), Number(g.e), Number(g.n)]);
+      boxes.push([Number(g.w) - 0.0003, Number(g.s) - 0.0003, Number(g.e) + 0.0003, Number(g.n) + 0.0003]);
+      boxes.push([Number(g.w) - 0.0006, Number(g.s) - 0.0006, Number(g.e) + 0.0006, Number(g.n) + 0.0006]);
+    }
+
+    // a community's west edge: closed requests every 0.0001° east of its westmost vertex, and boxes whose west
+    // edge steps across them, so that some requests inside a box snap out of it and some outside snap in
+    const [west] = await t.database.rows<{ x: number; y: number }>(sql`
+      SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT (ST_DumpPoints(geom)).geom AS p FROM areas WHERE id = 'MS-XSL') v ORDER BY ST_X(p), ST_Y(p) LIMIT 1`);
+    await t.database.rows(sql`
+      INSERT INTO requests (ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id, geom, created_at, updated_at, claim_deadline, resolve_deadline)
+      SELECT 'GM-EDGE-' || k || '-' || j, 'noise', '边缘', 'web', 'archived', a.street_id, a.community_id, a.grid_id, a.microgrid_id, pt.geom, now() - interval '5 days', now(), now(), now()
+      FROM generate_series(1, 15) k, generate_series(-2, 2) j,
+        LATERAL (SELECT ST_SetSRID(ST_MakePoint(${Number(west.x)} + k * 0.0001, ${Number(west.y)} + j * 0.0001), 4326) AS geom) pt,
+        LATERAL assign_point(pt.geom) a
+      WHERE a.community_id = 'MS-XSL'`);
+    const [{ edge }] = await t.database.rows<{ edge: number }>(sql`SELECT count(*)::int AS edge FROM requests WHERE ticket LIKE 'GM-EDGE-%'`);
+    expect(Number(edge)).toBeGreaterThan(10);
+    const edgeBoxes: Bbox[] = [];
+    for (let j = -6; j <= 10; j++) edgeBoxes.push([Number(west.x) + j * 0.0001, s0 - 0.01, e0 + 0.01, n0 + 0.01]);
+
+    const day = (daysAgo: number) => new Date(Date.now() + 8 * 3600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const ranges = [{ from: '2000-01-01', to: day(0) }, { from: day(30), to: day(2) }];
+    const areas: ({ id: string; level: AreaLevel } | null)[] = [null, { id: 'MS-XSL', level: 'community' }, { id: 'MS-XSL-G01', level: 'grid' }];
+    const [micro] = await t.database.rows<{ id: string }>(sql`SELECT microgrid_id AS id FROM requests WHERE microgrid_id IS NOT NULL AND NOT ${openStatusSql('status')} LIMIT 1`);
+    areas.push({ id: micro.id, level: 'microgrid' });
+    let compared = 0, counted = 0;
+    for (const days of ranges) {
+      for (const area of areas) {
+        for (const bbox of [null, ...boxes, ...(days === ranges[0] && area?.level !== 'grid' ? edgeBoxes : [])]) {
+          const inBox = bbox ? sql`ST_SnapToGrid(r.geom, 0.001) && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)` : sql`TRUE`;
+          const [plain] = await t.database.rows<{ n: number }>(sql`
+            SELECT count(*)::int AS n FROM requests r WHERE NOT ${open} AND ${area ? areaFilter(area).where : sql`TRUE`} AND ${inBox}
+              AND (r.created_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${days.from}::date AND ${days.to}::date`);
+          expect(await closedInBox(t.database, bbox, area, days), `${JSON.stringify(bbox)} ${area?.id} ${days.from}`).toBe(Number(plain.n));
+          compared++;
+          counted += Number(plain.n);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(120);
+    expect(counted).toBeGreaterThan(1000); // the boxes hold closed requests to count
+    // and over HTTP, the county's zoom: each street's closed of the range and the view's total
+    const far = await view(`zoom=10&closedFrom=${day(30)}&closedTo=${day(2)}`);
+    const [{ n }] = await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM requests r WHERE NOT ${open}
+      AND (r.created_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN ${day(30)}::date AND ${day(2)}::date`);
+    expect(far.total.closed).toBe(Number(n));
+    expect(far.areas.reduce((sum, a) => sum + a.closed, 0)).toBe(Number(n)); // every request is in a street, those outside every grid too
   });
 
   it('states its limit: the newest markers, and how many more the view holds', async () => {
