@@ -5,7 +5,7 @@ import { RequestView, type ViewArea } from '../contract/wire.ts';
 import { openStatusSql } from '../db/open-status.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { overdueSql } from '../loop/deadlines.ts';
-import { readRequestRow, requestColumns, requestJoins, toPublicRequest } from '../loop/request-row.ts';
+import { publicRequestColumns, publicRequestJoins, readPublicRow, toPublicRequest } from '../loop/request-row.ts';
 import { closedInBox, filedOn, inPublicBox } from './closed-count.ts';
 import { areaFilter } from './viewer.ts';
 
@@ -81,9 +81,9 @@ export async function requestsInView(database: Database, view: View): Promise<Re
 
   if (asMarkers) {
     const rows = await database.rows(sql`
-      SELECT ${requestColumns} FROM (${shownSql(view, inPublicBox(view.bbox))}) r ${requestJoins}
+      SELECT ${publicRequestColumns} FROM (${shownSql(view, inPublicBox(view.bbox))}) r ${publicRequestJoins}
       ORDER BY r.created_at DESC, r.id DESC LIMIT ${view.limit}`);
-    const markers = rows.map(readRequestRow).map((row) => ({ id: row.ticket, ...toPublicRequest(row), lon: row.publicLon, lat: row.publicLat }));
+    const markers = rows.map(readPublicRow).map((row) => ({ id: row.ticket, ...toPublicRequest(row), lon: row.publicLon, lat: row.publicLat }));
     return RequestView.parse({ ...answer, mode: 'markers', level: null, shown: markers.length, markers, areas: [] });
   }
 
