@@ -3,6 +3,7 @@ import type { Feature } from 'geojson';
 import type { Database } from '../db/client.ts';
 import { areaLabelMinZoom, areaMinZoom, tileLayerMinZoom } from '../contract/tiles.ts';
 import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
+import { featureOf, packFeatures, type FeatureRow, type LayerFeatures } from './features.ts';
 
 /**
  * What each tile layer reads: public data only (requests are not in tiles: they change by the
@@ -45,54 +46,55 @@ export function levelMinZoom(layer: TileLayer): Partial<Record<AreaLevel, number
 /** A box of the map in degrees: west, south, east, north. */
 export type Box = [number, number, number, number];
 
-/**
- * One layer's features over a box, kept small until a tile needs them: each one's bounding box
- * (west, south, east, north: four numbers a feature in `boxes`), its GeoJSON geometry as text
- * (parsed only for the tiles it falls in), its properties and its numeric id.
- */
-export type LayerFeatures = { boxes: Float64Array; geometries: string[]; properties: object[]; ids: number[]; bytes: number };
-
-/**
- * The features of one layer touching `box` that some tile up to zoom `zmax` draws. `geom && box`
- * keeps the query on the table's GiST index; it answers a few features more than the box holds
- * (their bounding box touches it), which the clipping drops.
- */
-export async function readLayer(database: Database, layer: TileLayer, box: Box, zmax: number): Promise<LayerFeatures> {
+/** The SQL of one layer's features touching `box`, as GeoJSON text (`g`), properties (`p`) and bounding box. */
+export function layerQuery(layer: TileLayer, box: Box, zmax: number): SQL {
   const { table, properties, geometry = sql`geom` } = layerColumns[layer] as { table: string; properties: SQL; geometry?: SQL };
   const envelope = sql`ST_MakeEnvelope(${box[0]}, ${box[1]}, ${box[2]}, ${box[3]}, 4326)`;
   const byLevel = levelMinZoom(layer);
   const levels = byLevel && areaLevels.filter((level) => (byLevel[level] ?? 0) <= zmax);
-  const rows = await database.rows<{ id: string; g: string; p: unknown; w: number; s: number; e: number; n: number }>(sql`
+  return sql`
     SELECT id, ST_AsGeoJSON(g, 7) AS g, p, ST_XMin(g) AS w, ST_YMin(g) AS s, ST_XMax(g) AS e, ST_YMax(g) AS n
     FROM (SELECT id, ${geometry} AS g, ${properties} AS p FROM ${sql.identifier(table)}
       WHERE geom && ${envelope}${levels ? sql` AND level IN (${sql.join(levels.map((l) => sql`${l}`), sql`, `)})` : sql``}) f
-    WHERE g && ${envelope}`);
-  const features: LayerFeatures = { boxes: new Float64Array(rows.length * 4), geometries: [], properties: [], ids: [], bytes: 0 };
-  rows.forEach((r, i) => {
-    features.boxes.set([Number(r.w), Number(r.s), Number(r.e), Number(r.n)], i * 4);
-    features.geometries.push(r.g);
-    features.properties.push(typeof r.p === 'string' ? JSON.parse(r.p) : (r.p as object));
-    features.ids.push(featureId(layer, r.id));
-    features.bytes += r.g.length + 64; // the text, and roughly what its properties, id and box take
-  });
-  return features;
+    WHERE g && ${envelope}`;
 }
 
-/** The features whose bounding box touches `box`, as GeoJSON. */
+/** A row of layerQuery as a feature: its GeoJSON and properties parsed, its numeric id. */
+export function featureRow(layer: TileLayer, r: { id: string; g: string; p: unknown; w: number; s: number; e: number; n: number }): FeatureRow {
+  return {
+    id: featureId(layer, r.id),
+    geometry: JSON.parse(r.g),
+    properties: typeof r.p === 'string' ? JSON.parse(r.p) : (r.p as Record<string, unknown>),
+    box: [Number(r.w), Number(r.s), Number(r.e), Number(r.n)],
+  };
+}
+
+/**
+ * The features of one layer touching `box` that some tile up to zoom `zmax` draws, packed
+ * (features.ts). `geom && box` keeps the query on the table's GiST index; it answers a few
+ * features more than the box holds (their bounding box touches it), which the clipping drops.
+ */
+export async function readLayer(database: Database, layer: TileLayer, box: Box, zmax: number): Promise<LayerFeatures> {
+  const rows = await database.rows<Parameters<typeof featureRow>[1]>(layerQuery(layer, box, zmax));
+  return packFeatures(rows.map((r) => featureRow(layer, r)));
+}
+
+/** The features whose bounding box touches `box`, as GeoJSON (in geojson-vt's unit square). */
 export function featuresIn(layer: LayerFeatures, box: Box): Feature[] {
   const { inside, across } = featuresAt(layer, box, box);
-  return inside.concat(across);
+  return inside.map((i) => featureOf(layer, i)).concat(across);
 }
 
-/** The features whose bounding box touches `box`: those inside `inner` (within `box`), and the others. */
-export function featuresAt({ boxes, geometries, properties, ids }: LayerFeatures, [w, s, e, n]: Box, [iw, is, ie, inn]: Box) {
-  const inside: Feature[] = [];
+/** The features whose bounding box touches `box`: the numbers of those inside `inner` (within `box`), and the others as GeoJSON. */
+export function featuresAt(layer: LayerFeatures, [w, s, e, n]: Box, [iw, is, ie, inn]: Box) {
+  const { boxes, ids } = layer;
+  const inside: number[] = [];
   const across: Feature[] = [];
   for (let i = 0; i < ids.length; i++) {
     const fw = boxes[i * 4], fs = boxes[i * 4 + 1], fe = boxes[i * 4 + 2], fn = boxes[i * 4 + 3];
     if (fw > e || fe < w || fs > n || fn < s) continue;
-    const feature: Feature = { type: 'Feature', id: ids[i], geometry: JSON.parse(geometries[i]), properties: properties[i] as Record<string, unknown> };
-    (fw >= iw && fe <= ie && fs >= is && fn <= inn ? inside : across).push(feature);
+    if (fw >= iw && fe <= ie && fs >= is && fn <= inn) inside.push(i);
+    else across.push(featureOf(layer, i));
   }
   return { inside, across };
 }
