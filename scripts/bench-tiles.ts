@@ -38,9 +38,12 @@ function memory(pid: number) {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-/** A server process started as `npm start` starts one (node with tsx's loader), once it answers /api/health. */
+/** The node flags `npm start` runs the server with: package.json's start script, `tsx [flags] api/server.ts`. */
+const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(/\s+/).filter((word) => word.startsWith('--'));
+
+/** A server process started as `npm start` starts one (node with its flags and tsx's loader), once it answers /api/health. */
 async function start(args: string[], env: Record<string, string>, minutes = 2): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...startFlags, '--import', 'tsx', ...args], {
     env: { ...process.env, ...noLimitsEnv, ...env, PORT: String(port) }, // several clients from one address
     stdio: ['ignore', 'ignore', 'inherit'],
   });
