@@ -37,7 +37,7 @@ function contents(bytes: Uint8Array): Record<string, string[]> {
 async function unpartitioned(database: Database) {
   const world: Box = [-180, -85.06, 180, 85.06];
   const indexes = await Promise.all(tileLayers.filter((layer) => layerNeeded(layer, maxZoom)).map(async (layer) => {
-    const rows = (await database.rows<Parameters<typeof featureRow>[1]>(layerQuery(layer, world, maxZoom))).map((r) => featureRow(layer, r));
+    const rows = (await database.rows<Parameters<typeof featureRow>[1]>(layerQuery(layer, world, maxZoom, { json: true }))).map((r) => featureRow(layer, r));
     const features = rows.map((r) => ({ type: 'Feature' as const, id: r.id, geometry: r.geometry, properties: r.properties }));
     return [layer, new GeoJSONVT({ type: 'FeatureCollection', features }, { ...cutOptions, coordinates: 'lngLat' })] as const;
   }));
