@@ -168,7 +168,7 @@ export class TileIndex {
     this.generation = new Generation(database, this.options);
   }
 
-  /** What is held now: blocks and encoded tiles, each with its weight (GeoJSON bytes read, tile bytes). */
+  /** What is held now: blocks and encoded tiles, each with its weight (the blocks' packed bytes, the tiles' bytes). */
   get held() {
     const { blocks, tiles } = this.generation;
     return { blocks: blocks.size, blockBytes: blocks.weight, tiles: tiles.size, tileBytes: tiles.weight };
@@ -191,7 +191,7 @@ export class TileIndex {
 /**
  * The tile (z, x, y) cut from a block that holds it. geojson-vt's index clips a feature on the way
  * down from z0 at each zoom's buffered tile; one inside the tile's buffer passes every clip as it
- * is, so it is cut for this tile alone (geoJSONToTile: simplified, projected, no clip). Those across
+ * is, so it is cut for this tile alone (cut-inside.ts: what geoJSONToTile gives, no clip). Those across
  * the buffer's edge go the index's way: the wide layers' (areas, roads, landuse, compounds: most
  * cross it) through `wide`'s index shared by neighbouring tiles when given, the rest through an
  * index of only them. The same clips, the same vertices, as one index of every row would give.
