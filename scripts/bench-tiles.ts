@@ -8,8 +8,12 @@
  * For each: RSS after start; every tile z10–16 over the county asked once by `clients` concurrent
  * clients (cold: the first time that process cuts it), then all again (warm); p50/p99 of each
  * pass; RSS (and its peak) after both. Target: ours ≥ 2× ST_AsMVT, RSS < 600 MB native.
+ * Before each server's passes PostgreSQL's cache is warmed alike (pg_prewarm of every table and
+ * GiST index the tiles read), so that no cold pass is slower for a database cache the one before
+ * it left colder.
  * Env: BENCH_ENGINE=pglite|postgres (that one only), BENCH_TILES_CLIENTS (8), COUNTY_STREETS (16),
- * COUNTY_REQUESTS (10,000: requests are not in tiles, and the API process reads none at start).
+ * COUNTY_REQUESTS (10,000: requests are not in tiles, and the API process reads none at start),
+ * BENCH_TILES_PORT (8111; the cluster on the port 5 above), BENCH_TILES_WHOLE=off (no "before" row).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +25,7 @@ import { pct } from './lib/timing.ts';
 
 const clients = Number(process.env.BENCH_TILES_CLIENTS ?? 8);
 const county = { COUNTY_STREETS: process.env.COUNTY_STREETS ?? '16', COUNTY_REQUESTS: process.env.COUNTY_REQUESTS ?? '10000' };
-const port = 8111;
+const port = Number(process.env.BENCH_TILES_PORT ?? 8111);
 const base = `http://127.0.0.1:${port}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
@@ -34,9 +38,12 @@ function memory(pid: number) {
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
-/** A server process started as `npm start` starts one (node with tsx's loader), once it answers /api/health. */
+/** The node flags `npm start` runs the server with: package.json's start script, `tsx [flags] api/server.ts`. */
+const startFlags = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(/\s+/).filter((word) => word.startsWith('--'));
+
+/** A server process started as `npm start` starts one (node with its flags and tsx's loader), once it answers /api/health. */
 async function start(args: string[], env: Record<string, string>, minutes = 2): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...startFlags, '--import', 'tsx', ...args], {
     env: { ...process.env, ...noLimitsEnv, ...env, PORT: String(port) }, // several clients from one address
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -90,7 +97,23 @@ async function pass(paths: string[]) {
 
 type Figures = { started: number; cold: Awaited<ReturnType<typeof pass>>; warm: Awaited<ReturnType<typeof pass>>; rss: number; peak: number };
 
-async function measure(server: ChildProcess, paths: string[]): Promise<Figures> {
+/** Every table and GiST index the tiles read, in PostgreSQL's shared buffers (native only). */
+async function prewarm(url: string | null) {
+  if (!url) return;
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_prewarm`;
+    await sql`SELECT pg_prewarm(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND (c.relname = ANY(${tables}) OR c.relname LIKE '%_geom_idx')`;
+  } finally {
+    await sql.end();
+  }
+}
+const tables = ['areas', 'roads', 'landuse', 'compounds', 'buildings', 'entrances', 'gates', 'pois'];
+
+async function measure(server: ChildProcess, paths: string[], url: string | null): Promise<Figures> {
+  await prewarm(url);
   await sleep(1000);
   const started = memory(server.pid!).rss;
   const cold = await pass(paths);
@@ -108,7 +131,7 @@ function report(label: string, name: string, f: Figures, mvt?: Figures) {
 }
 
 async function run(label: 'pglite' | 'postgres') {
-  const cluster = label === 'postgres' ? await startCluster(8116, { parent: resolve('.tmp') }) : null;
+  const cluster = label === 'postgres' ? await startCluster(port + 5, { parent: resolve('.tmp') }) : null;
   const dataDir = cluster ? null : mkdtempSync(join(tmpdir(), 'tiles-bench-'));
   const env: Record<string, string> = cluster ? { DATABASE_URL: cluster.url } : { DATA_DIR: dataDir! };
   try {
@@ -120,15 +143,16 @@ async function run(label: 'pglite' | 'postgres') {
     console.log(`[${label}] county demo (${county.COUNTY_STREETS} streets) loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
       `${paths.length.toLocaleString('en')} tiles z10–16 over it, ${clients} concurrent clients over HTTP`);
 
-    const mvt = cluster ? await measure(await start(['scripts/lib/tile-baselines.ts', 'mvt'], env), paths) : null;
-    const whole = await measure(await start(['scripts/lib/tile-baselines.ts', 'whole'], env, 10), paths);
-    const ours = await measure(await start(['api/server.ts'], env, 10), paths);
+    const url = cluster?.url ?? null;
+    const mvt = cluster ? await measure(await start(['scripts/lib/tile-baselines.ts', 'mvt'], env), paths, url) : null;
+    const whole = process.env.BENCH_TILES_WHOLE === 'off' ? null : await measure(await start(['scripts/lib/tile-baselines.ts', 'whole'], env, 10), paths, url);
+    const ours = await measure(await start(['api/server.ts'], env, 10), paths, url);
     if (mvt) report(label, 'baseline ST_AsMVT (plain PostGIS, no cache) ', mvt);
     else console.log(`[${label}] no ST_AsMVT baseline: PGlite's PostGIS is built without protobuf-c`);
-    report(label, 'before: one geojson-vt index of every row', whole, mvt ?? undefined);
+    if (whole) report(label, 'before: one geojson-vt index of every row', whole, mvt ?? undefined);
     report(label, 'ours: blocks read by bbox, LRU-bounded   ', ours, mvt ?? undefined);
-    console.log(`[${label}] memory of the API process, ours vs before: ${mb(ours.rss)} vs ${mb(whole.rss)} after the sweeps, ` +
-      `peak ${mb(ours.peak)} vs ${mb(whole.peak)}${label === 'postgres' ? ' (target < 600 MB native)' : ''}`);
+    console.log(`[${label}] memory of the API process: ${mb(ours.rss)} after the sweeps, peak ${mb(ours.peak)}` +
+      (whole ? `; before ${mb(whole.rss)}, peak ${mb(whole.peak)}` : '') + (label === 'postgres' ? ' (target < 600 MB native)' : ''));
   } finally {
     await cluster?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

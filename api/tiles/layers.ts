@@ -3,33 +3,38 @@ import type { Feature } from 'geojson';
 import type { Database } from '../db/client.ts';
 import { areaLabelMinZoom, areaMinZoom, tileLayerMinZoom } from '../contract/tiles.ts';
 import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
+import { featureOf, packFeatures, type FeatureRow, type LayerFeatures } from './features.ts';
 
 /**
  * What each tile layer reads: public data only (requests are not in tiles: they change by the
- * second and travel as GeoJSON). `geometry` defaults to the table's `geom`.
+ * second and travel as GeoJSON), each property from its column. `geometry` defaults to the
+ * table's `geom`.
  */
 const layerColumns = {
-  landuse: { table: 'landuse', properties: sql`jsonb_build_object('class', class, 'name', name)` },
-  roads: { table: 'roads', properties: sql`jsonb_build_object('id', id, 'class', class, 'name', name)` },
-  areas: {
-    table: 'areas',
-    properties: sql`jsonb_build_object('id', id, 'level', level, 'kind', kind, 'name', name, 'parentId', parent_id, 'colorIndex', color_index)`,
-  },
+  landuse: { table: 'landuse', properties: { class: 'class', name: 'name' } },
+  roads: { table: 'roads', properties: { id: 'id', class: 'class', name: 'name' } },
+  areas: { table: 'areas', properties: { id: 'id', level: 'level', kind: 'kind', name: 'name', parentId: 'parent_id', colorIndex: 'color_index' } },
   // placed inside the area when its boundary was written (api/geo/labels.ts); any area without one
   // gets a point on its surface. Inside the area, so the area's `geom && box` never misses a label.
   area_labels: {
     table: 'areas', geometry: sql`coalesce(label_point, ST_PointOnSurface(geom))`,
-    properties: sql`jsonb_build_object('id', id, 'level', level, 'kind', kind, 'name', name)`,
+    properties: { id: 'id', level: 'level', kind: 'kind', name: 'name' },
   },
-  compounds: { table: 'compounds', properties: sql`jsonb_build_object('id', id, 'name', name)` },
-  buildings: {
-    table: 'buildings',
-    properties: sql`jsonb_build_object('id', id, 'number', number, 'floors', floors, 'units', units, 'use', use, 'compoundId', compound_id)`,
-  },
-  entrances: { table: 'entrances', properties: sql`jsonb_build_object('id', id, 'name', name, 'buildingId', building_id)` },
-  gates: { table: 'gates', properties: sql`jsonb_build_object('id', id, 'name', name, 'compoundId', compound_id)` },
-  pois: { table: 'pois', properties: sql`jsonb_build_object('id', id, 'category', category, 'name', name)` },
-} satisfies Record<string, { table: string; geometry?: SQL; properties: SQL }>;
+  compounds: { table: 'compounds', properties: { id: 'id', name: 'name' } },
+  buildings: { table: 'buildings', properties: { id: 'id', number: 'number', floors: 'floors', units: 'units', use: 'use', compoundId: 'compound_id' } },
+  entrances: { table: 'entrances', properties: { id: 'id', name: 'name', buildingId: 'building_id' } },
+  gates: { table: 'gates', properties: { id: 'id', name: 'name', compoundId: 'compound_id' } },
+  pois: { table: 'pois', properties: { id: 'id', category: 'category', name: 'name' } },
+} satisfies Record<string, { table: string; geometry?: SQL; properties: Record<string, string> }>;
+
+/**
+ * A layer's property names in the order jsonb keeps keys (shorter first, then byte order), the
+ * order the tiles were written in when the properties came as one jsonb_build_object: read
+ * from their columns (half the time of the block's largest query), they are set in that order.
+ */
+const propertyOrder = (layer: TileLayer) => propertyOrders[layer];
+const propertyOrders = Object.fromEntries(Object.entries(layerColumns).map(([layer, { properties }]) => [layer,
+  Object.keys(properties).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))])) as Record<TileLayer, string[]>;
 
 export type TileLayer = keyof typeof layerColumns;
 /** Layers of large features, most of which cross a tile's edge (the others' are mostly inside a tile). */
@@ -46,53 +51,66 @@ export function levelMinZoom(layer: TileLayer): Partial<Record<AreaLevel, number
 export type Box = [number, number, number, number];
 
 /**
- * One layer's features over a box, kept small until a tile needs them: each one's bounding box
- * (west, south, east, north: four numbers a feature in `boxes`), its GeoJSON geometry as text
- * (parsed only for the tiles it falls in), its properties and its numeric id.
+ * The SQL of one layer's features touching `box`: GeoJSON text (`g`), bounding box, and each
+ * property in a column of its own (p0, p1, … in propertyOrder), or `json`: all of them as one jsonb
+ * (`p`, the way they were read before, kept for the tiles test's reference).
  */
-export type LayerFeatures = { boxes: Float64Array; geometries: string[]; properties: object[]; ids: number[]; bytes: number };
-
-/**
- * The features of one layer touching `box` that some tile up to zoom `zmax` draws. `geom && box`
- * keeps the query on the table's GiST index; it answers a few features more than the box holds
- * (their bounding box touches it), which the clipping drops.
- */
-export async function readLayer(database: Database, layer: TileLayer, box: Box, zmax: number): Promise<LayerFeatures> {
-  const { table, properties, geometry = sql`geom` } = layerColumns[layer] as { table: string; properties: SQL; geometry?: SQL };
+export function layerQuery(layer: TileLayer, box: Box, zmax: number, { json = false } = {}): SQL {
+  const { table, properties, geometry = sql`geom` } = layerColumns[layer] as { table: string; properties: Record<string, string>; geometry?: SQL };
   const envelope = sql`ST_MakeEnvelope(${box[0]}, ${box[1]}, ${box[2]}, ${box[3]}, 4326)`;
   const byLevel = levelMinZoom(layer);
   const levels = byLevel && areaLevels.filter((level) => (byLevel[level] ?? 0) <= zmax);
-  const rows = await database.rows<{ id: string; g: string; p: unknown; w: number; s: number; e: number; n: number }>(sql`
-    SELECT id, ST_AsGeoJSON(g, 7) AS g, p, ST_XMin(g) AS w, ST_YMin(g) AS s, ST_XMax(g) AS e, ST_YMax(g) AS n
-    FROM (SELECT id, ${geometry} AS g, ${properties} AS p FROM ${sql.identifier(table)}
+  const keys = propertyOrder(layer);
+  const columns = json
+    ? sql`jsonb_build_object(${sql.join(keys.map((key) => sql`${key}::text, ${sql.identifier(properties[key])}`), sql`, `)}) AS p`
+    : sql.join(keys.map((key, i) => sql`${sql.identifier(properties[key])} AS ${sql.identifier(`p${i}`)}`), sql`, `);
+  const selected = json ? sql`p` : sql.join(keys.map((_, i) => sql.identifier(`p${i}`)), sql`, `);
+  return sql`
+    SELECT id, ST_AsGeoJSON(g, 7) AS g, ${selected}, ST_XMin(g) AS w, ST_YMin(g) AS s, ST_XMax(g) AS e, ST_YMax(g) AS n
+    FROM (SELECT id, ${geometry} AS g, ${columns} FROM ${sql.identifier(table)}
       WHERE geom && ${envelope}${levels ? sql` AND level IN (${sql.join(levels.map((l) => sql`${l}`), sql`, `)})` : sql``}) f
-    WHERE g && ${envelope}`);
-  const features: LayerFeatures = { boxes: new Float64Array(rows.length * 4), geometries: [], properties: [], ids: [], bytes: 0 };
-  rows.forEach((r, i) => {
-    features.boxes.set([Number(r.w), Number(r.s), Number(r.e), Number(r.n)], i * 4);
-    features.geometries.push(r.g);
-    features.properties.push(typeof r.p === 'string' ? JSON.parse(r.p) : (r.p as object));
-    features.ids.push(featureId(layer, r.id));
-    features.bytes += r.g.length + 64; // the text, and roughly what its properties, id and box take
-  });
-  return features;
+    WHERE g && ${envelope}`;
 }
 
-/** The features whose bounding box touches `box`, as GeoJSON. */
+export type LayerRow = { id: string; g: string; p?: unknown; w: number; s: number; e: number; n: number } & Record<string, unknown>;
+
+/** A row of layerQuery as a feature: its GeoJSON parsed, its properties in jsonb's order, its numeric id. */
+export function featureRow(layer: TileLayer, r: LayerRow): FeatureRow {
+  let properties: Record<string, unknown>;
+  if ('p' in r) properties = typeof r.p === 'string' ? JSON.parse(r.p) : (r.p as Record<string, unknown>);
+  else {
+    properties = {};
+    propertyOrder(layer).forEach((key, i) => { properties[key] = r[`p${i}`]; });
+  }
+  return { id: featureId(layer, r.id), geometry: JSON.parse(r.g), properties, box: [Number(r.w), Number(r.s), Number(r.e), Number(r.n)] };
+}
+
+/**
+ * The features of one layer touching `box` that some tile up to zoom `zmax` draws, packed
+ * (features.ts). `geom && box` keeps the query on the table's GiST index; it answers a few
+ * features more than the box holds (their bounding box touches it), which the clipping drops.
+ */
+export async function readLayer(database: Database, layer: TileLayer, box: Box, zmax: number): Promise<LayerFeatures> {
+  const rows = await database.rows<LayerRow>(layerQuery(layer, box, zmax));
+  return packFeatures(rows.map((r) => featureRow(layer, r)));
+}
+
+/** The features whose bounding box touches `box`, as GeoJSON (in geojson-vt's unit square). */
 export function featuresIn(layer: LayerFeatures, box: Box): Feature[] {
   const { inside, across } = featuresAt(layer, box, box);
-  return inside.concat(across);
+  return inside.map((i) => featureOf(layer, i)).concat(across);
 }
 
-/** The features whose bounding box touches `box`: those inside `inner` (within `box`), and the others. */
-export function featuresAt({ boxes, geometries, properties, ids }: LayerFeatures, [w, s, e, n]: Box, [iw, is, ie, inn]: Box) {
-  const inside: Feature[] = [];
+/** The features whose bounding box touches `box`: the numbers of those inside `inner` (within `box`), and the others as GeoJSON. */
+export function featuresAt(layer: LayerFeatures, [w, s, e, n]: Box, [iw, is, ie, inn]: Box) {
+  const { boxes, ids } = layer;
+  const inside: number[] = [];
   const across: Feature[] = [];
   for (let i = 0; i < ids.length; i++) {
     const fw = boxes[i * 4], fs = boxes[i * 4 + 1], fe = boxes[i * 4 + 2], fn = boxes[i * 4 + 3];
     if (fw > e || fe < w || fs > n || fn < s) continue;
-    const feature: Feature = { type: 'Feature', id: ids[i], geometry: JSON.parse(geometries[i]), properties: properties[i] as Record<string, unknown> };
-    (fw >= iw && fe <= ie && fs >= is && fn <= inn ? inside : across).push(feature);
+    if (fw >= iw && fe <= ie && fs >= is && fn <= inn) inside.push(i);
+    else across.push(featureOf(layer, i));
   }
   return { inside, across };
 }

@@ -1,14 +1,16 @@
-import { GeoJSONVT, geoJSONToTile, type GeoJSONVTOptions, type GeoJSONVTTile } from '@maplibre/geojson-vt';
-import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import { GeoJSONVT, type GeoJSONVTOptions } from '@maplibre/geojson-vt';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { tileLayerMinZoom } from '../contract/tiles.ts';
 import type { AreaLevel } from '../contract/vocabulary.ts';
-import { featuresAt, featuresIn, layerNeeded, wideLayers, levelMinZoom, readLayer, tileLayers, type Box, type LayerFeatures, type TileLayer } from './layers.ts';
+import { cutInside } from './cut-inside.ts';
+import { asCut, encodeLayers, type TileCut, type TileFeature } from './encode.ts';
+import type { LayerFeatures } from './features.ts';
+import { featuresAt, featuresIn, layerNeeded, wideLayers, levelMinZoom, readLayer, tileLayers, type Box, type TileLayer } from './layers.ts';
 import { Lru } from './lru.ts';
 
 /**
- * Vector tiles cut in JavaScript (geojson-vt → vt-pbf), so they work the same on PGlite, whose
+ * Vector tiles cut in JavaScript (geojson-vt's arithmetic, encode.ts), so they work the same on PGlite, whose
  * PostGIS lacks ST_AsMVT (built without protobuf-c), and on native PostGIS.
  *
  * Nothing holds the whole installation. A tile is cut from its *block*, a larger tile around it
@@ -17,12 +19,14 @@ import { Lru } from './lru.ts';
  *   - z8–13 (areas, their labels, roads, landuse only: the rest starts at z14) from the z8 tile;
  *   - below z8 from the tile itself.
  * A block reads every feature touching it plus the tile buffer of its largest tile, whole (not
- * clipped in SQL), and keeps each as its bounding box and GeoJSON text. A tile parses only the
- * features whose box touches it (plus its buffer) and has geojson-vt cut them along the path its
- * index would (cutTile says how), so a tile is the same as one index of every row gives, and a
- * feature across a block edge is in each tile it touches, once, without a seam. geojson-vt's index
- * keeps every tile it has cut, and the tiles above them, for as long as it lives: here an index
- * lives for one tile, or for the 21 tiles of one z14 tile (wide layers, 16 kept).
+ * clipped in SQL), parses it once and keeps each feature packed in typed arrays: its bounding box,
+ * its vertices projected and ranked for simplification as geojson-vt's first step would
+ * (features.ts). A tile takes only the features whose box touches it (plus its buffer) and cuts
+ * them along the path geojson-vt's index would (cutTile says how), so a tile is the same as one
+ * index of every row gives, and a feature across a block edge is in each tile it touches, once,
+ * without a seam. geojson-vt's index keeps every tile it has cut, and the tiles above them, for as
+ * long as it lives: here an index lives for one tile, or for the 21 tiles of one z14 tile (wide
+ * layers, those of 16 z14 tiles kept).
  * Blocks are kept in an LRU bounded by the bytes they hold; encoded tiles in another; a reload
  * starts a new generation of both.
  */
@@ -45,8 +49,11 @@ export type TileIndexOptions = {
 const defaults = (): TileIndexOptions => ({ blocks: megabytes(process.env.TILE_BLOCKS_MB, 48), tiles: megabytes(process.env.TILE_CACHE_MB, 64), fineBlockZoom: 12 });
 const empty = new Uint8Array(0);
 
-/** How geojson-vt cuts (the options of the one index of every row these tiles were cut from before). */
-export const cutOptions = { maxZoom, indexMaxZoom: 5, tolerance: 2, extent: 4096, buffer: 64 } as GeoJSONVTOptions;
+/**
+ * How geojson-vt cuts (the options of the one index of every row these tiles were cut from before);
+ * the blocks hold their vertices projected already (layers.ts), as geojson-vt would project them.
+ */
+export const cutOptions = { maxZoom, indexMaxZoom: 5, tolerance: 2, extent: 4096, buffer: 64, coordinates: 'unitSquare' } as GeoJSONVTOptions;
 
 /** The features of every layer over a box; `bytes`: what they hold. */
 export type Block = { layers: Map<TileLayer, LayerFeatures>; bytes: number };
@@ -85,11 +92,13 @@ class Generation {
   readonly blocks: Lru<Block>;
   readonly tiles: Lru<Uint8Array>;
   /**
-   * geojson-vt indexes of a wide layer around one z14 tile, the last 16 used: ≈ 3 MB each on the
-   * county (every area touching the tile, whole, and the tiles cut above and below it), enough for
-   * a screen at z16 (2 × 2 z14 tiles) panned both ways
+   * geojson-vt indexes of a wide layer around one z14 tile, those of the last 16 z14 tiles used
+   * (four layers each): ≈ 1 MB an index on the county (every area touching the tile, whole, and
+   * the tiles cut above and below it). A screen at z16, 1920 × 1080, spans up to 3 × 2 z14 tiles;
+   * with 16 kept, a pan or the next row of a sweep finds its neighbours' indexes still there
+   * (with 4 z14 tiles kept, a sweep of the county built each one 2.2 times over: 30 % of its time)
    */
-  private wide = new Lru<GeoJSONVT>(16);
+  private wide = new Lru<GeoJSONVT>(16 * wideLayers.size);
   private loading = new Map<string, Promise<Block>>();
 
   constructor(private database: Database, budgets: TileIndexOptions) {
@@ -159,7 +168,7 @@ export class TileIndex {
     this.generation = new Generation(database, this.options);
   }
 
-  /** What is held now: blocks and encoded tiles, each with its weight (GeoJSON bytes read, tile bytes). */
+  /** What is held now: blocks and encoded tiles, each with its weight (the blocks' packed bytes, the tiles' bytes). */
   get held() {
     const { blocks, tiles } = this.generation;
     return { blocks: blocks.size, blockBytes: blocks.weight, tiles: tiles.size, tileBytes: tiles.weight };
@@ -182,39 +191,43 @@ export class TileIndex {
 /**
  * The tile (z, x, y) cut from a block that holds it. geojson-vt's index clips a feature on the way
  * down from z0 at each zoom's buffered tile; one inside the tile's buffer passes every clip as it
- * is, so it is cut for this tile alone (geoJSONToTile: simplified, projected, no clip). Those across
+ * is, so it is cut for this tile alone (cut-inside.ts: what geoJSONToTile gives, no clip). Those across
  * the buffer's edge go the index's way: the wide layers' (areas, roads, landuse, compounds: most
  * cross it) through `wide`'s index shared by neighbouring tiles when given, the rest through an
  * index of only them. The same clips, the same vertices, as one index of every row would give.
  */
 export function cutTile(block: Block, z: number, x: number, y: number, wide?: (layer: TileLayer) => GeoJSONVT): Uint8Array {
   const [box, inner] = [tileBox({ z, x, y }), tileBox({ z, x, y }, 0.99)];
-  const tiles = new Map<string, GeoJSONVTTile | null>();
+  const tiles = new Map<string, TileCut | null>();
   for (const [name, layer] of block.layers) {
     if (z < (tileLayerMinZoom[name] ?? 0)) continue;
     if (wide && wideLayers.has(name)) {
-      tiles.set(name, wide(name).getTile(z, x, y));
+      tiles.set(name, asCut(wide(name).getTile(z, x, y)));
       continue;
     }
     const { inside, across } = featuresAt(layer, box, inner);
-    const cut = [
-      inside.length ? geoJSONToTile({ type: 'FeatureCollection', features: inside }, z, x, y, cutOptions) : null,
-      across.length ? new GeoJSONVT({ type: 'FeatureCollection', features: across }, cutOptions).getTile(z, x, y) : null,
-    ].filter((tile) => tile !== null);
-    if (cut.length) tiles.set(name, { ...cut[0], features: cut.flatMap((tile) => tile.features) } as GeoJSONVTTile);
+    const features: TileFeature[] = cutInside(layer, inside, z, x, y, cutOptions.extent!, maxZoom);
+    if (across.length) features.push(...(asCut(new GeoJSONVT({ type: 'FeatureCollection', features: across }, cutOptions).getTile(z, x, y))?.features ?? []));
+    if (features.length) tiles.set(name, { features });
   }
   return encodeTile(z, tiles);
 }
 
 /** The layers' tiles encoded as one, without what no style draws at z; empty when nothing is left. */
-export function encodeTile(z: number, layers: Map<string, GeoJSONVTTile | null>): Uint8Array {
-  const tiles: Record<string, GeoJSONVTTile> = {};
+export function encodeTile(z: number, layers: Map<string, TileCut | null>): Uint8Array {
+  const drawn = drawnAt(z, layers);
+  // copied: the encoder's buffer is up to twice the tile, and a cached tile would hold all of it
+  return drawn.size ? encodeLayers(drawn, cutOptions.extent!).slice() : empty;
+}
+
+/** The layers' tiles without what no style draws at z (a layer, or areas of a level, further in); the empty ones left out. */
+export function drawnAt<T extends TileCut>(z: number, layers: Map<string, T | null>): Map<string, T> {
+  const drawn = new Map<string, T>();
   for (const [name, tile] of layers) {
     if (!tile || z < (tileLayerMinZoom[name] ?? 0)) continue; // no style draws it this far out
     const byLevel = levelMinZoom(name as TileLayer);
     const features = byLevel ? tile.features.filter((f) => z >= (byLevel[f.tags?.level as AreaLevel] ?? 0)) : tile.features;
-    if (features.length) tiles[name] = features === tile.features ? tile : { ...tile, features } as GeoJSONVTTile;
+    if (features.length) drawn.set(name, features === tile.features ? tile : { ...tile, features });
   }
-  // copied: the encoder's buffer is up to twice the tile, and a cached tile would hold all of it
-  return Object.keys(tiles).length ? fromGeojsonVt(tiles as never, { version: 2, extent: 4096 }).slice() : empty;
+  return drawn;
 }

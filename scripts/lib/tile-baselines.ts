@@ -16,6 +16,7 @@ import { areaLabelMinZoom, areaMinZoom, tileLayerMinZoom } from '../../api/contr
 import { areaLevels, type AreaLevel } from '../../api/contract/vocabulary.ts';
 import { openDatabase, type Database } from '../../api/db/client.ts';
 import { featuresIn, type Box } from '../../api/tiles/layers.ts';
+import { asCut } from '../../api/tiles/encode.ts';
 import { cutOptions, encodeTile, maxZoom, readBlock } from '../../api/tiles/tile-index.ts';
 
 /** name, property columns, geometry, table, the minimum zoom of each level (areas and their labels) */
@@ -62,7 +63,7 @@ async function wholeTiles(database: Database) {
     const key = `${z}/${x}/${y}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const tile = encodeTile(z, new Map(indexes.map(([name, index]) => [name, index.getTile(z, x, y)])));
+    const tile = encodeTile(z, new Map(indexes.map(([name, index]) => [name, asCut(index.getTile(z, x, y))])));
     if (cache.size >= 4096) cache.delete(cache.keys().next().value!);
     cache.set(key, tile);
     return tile;

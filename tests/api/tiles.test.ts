@@ -3,8 +3,10 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import { sql } from 'drizzle-orm';
 import { PbfReader } from 'pbf';
-import { featuresIn, type Box } from '../../api/tiles/layers.ts';
-import { blockOf, cutOptions, encodeTile, maxZoom, readBlock, TileIndex } from '../../api/tiles/tile-index.ts';
+import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import { asCut, encodeLayers, type TileCut } from '../../api/tiles/encode.ts';
+import { featureRow, layerNeeded, layerQuery, tileLayers, type Box } from '../../api/tiles/layers.ts';
+import { blockOf, cutOptions, drawnAt, maxZoom, TileIndex } from '../../api/tiles/tile-index.ts';
 import type { Database } from '../../api/db/client.ts';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
@@ -27,13 +29,23 @@ function contents(bytes: Uint8Array): Record<string, string[]> {
     }).sort()]));
 }
 
-/** The cut of one geojson-vt index of every row of every layer (as the tiles were cut before blocks). */
+/**
+ * The cut of one geojson-vt index of every row of every layer, as the tiles were cut before blocks:
+ * GeoJSON text parsed, projected by geojson-vt itself, encoded by vt-pbf. None of the blocks' own
+ * steps (packing, the cut of features inside a tile, the encoder) is in it.
+ */
 async function unpartitioned(database: Database) {
   const world: Box = [-180, -85.06, 180, 85.06];
-  const { layers } = await readBlock(database, world, maxZoom);
-  const indexes = [...layers].map(([name, features]) => [name, new GeoJSONVT({ type: 'FeatureCollection', features: featuresIn(features, world) }, cutOptions)] as const);
-  return (z: number, x: number, y: number) => encodeTile(z, new Map(indexes.map(([name, index]) => [name, index.getTile(z, x, y)])));
+  const indexes = await Promise.all(tileLayers.filter((layer) => layerNeeded(layer, maxZoom)).map(async (layer) => {
+    const rows = (await database.rows<Parameters<typeof featureRow>[1]>(layerQuery(layer, world, maxZoom, { json: true }))).map((r) => featureRow(layer, r));
+    const features = rows.map((r) => ({ type: 'Feature' as const, id: r.id, geometry: r.geometry, properties: r.properties }));
+    return [layer, new GeoJSONVT({ type: 'FeatureCollection', features }, { ...cutOptions, coordinates: 'lngLat' })] as const;
+  }));
+  const cut = (z: number, x: number, y: number) => drawnAt(z, new Map(indexes.map(([name, index]) => [name, asCut(index.getTile(z, x, y))])));
+  return Object.assign((z: number, x: number, y: number) => vtPbf(cut(z, x, y)), { cut });
 }
+
+const vtPbf = (drawn: Map<string, TileCut>) => drawn.size ? fromGeojsonVt(Object.fromEntries(drawn) as never, { version: 2, extent: 4096 }) : new Uint8Array(0);
 
 const lonOf = (x: number, z: number) => (x / 2 ** z) * 360 - 180;
 const latOf = (y: number, z: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
@@ -149,6 +161,17 @@ describe.each(modes())('vector tiles on %s', (mode) => {
           expect(contents(await t.tiles.getTile(z, x, y)), `${z}/${x}/${y}`).toEqual(expected);
         }
       }
+    }
+  });
+
+  it('encodes a cut tile into the very bytes vt-pbf writes for it', async () => {
+    const reference = await unpartitioned(t.database);
+    const doc = await (await t.get('/api/tiles.json')).json();
+    for (const z of [12, 14, 15, 16]) {
+      const { x, y } = tileOf(doc.center[0], doc.center[1], z);
+      const drawn = reference.cut(z, x, y);
+      expect(drawn.size, `${z}/${x}/${y}`).toBeGreaterThan(0);
+      expect(Buffer.from(encodeLayers(drawn, 4096)).equals(Buffer.from(vtPbf(drawn))), `${z}/${x}/${y}`).toBe(true);
     }
   });
 
