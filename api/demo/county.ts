@@ -99,8 +99,8 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       await run(sql`INSERT INTO county_cells VALUES ${sql.join(values, sql`, `)}`);
     }
     const cellCount = cells.length;
-    // its size known, the year's join reads it into a hash and keeps the requests in id (and time) order:
-    // unknown, a merge join sorted a million rows by cell, and every index after on time or id had to sort them back
+    // its size known, the year's join reads it into a hash and keeps the requests in id (and time) order;
+    // without statistics the planner was seen to sort the million rows by cell for a merge join instead
     await run(sql`ANALYZE county_cells`);
     // a point of cell c at (u, v) in [0, 1]²: bilinear between its corners (SW, SE, NE, NW), inside a convex cell
     const at = (u: string, v: string) => sql.raw(`ST_SetSRID(ST_MakePoint(
@@ -180,7 +180,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       done('requests');
       // each request's steps: filed, claimed, resolving, resolved; rated and archived where it went that
       // far — in one pass over the requests, each one's steps in turn, a step's values computed only when
-      // it happened (seven passes over the table cost half again on PGlite, seven VALUES rows a request twice)
+      // it happened (on PGlite seven passes over the table cost half again, seven VALUES rows a request three times)
       await run(sql`
         INSERT INTO request_events (request_id, at, actor, action, from_status, to_status, note)
         SELECT r.id, e.* FROM requests r CROSS JOIN LATERAL (
