@@ -61,7 +61,7 @@ async function openPglite({ dataDir = 'memory://', loadDataDir, durable = proces
   const fs = !inMemory && durable ? new DurableNodeFS(dataDir.replace(/^file:\/\//, '')) : undefined;
   const client = await PGlite.create({
     dataDir: fs ? undefined : dataDir, fs, loadDataDir, extensions: { postgis },
-    startParams: fs ? durableStartParams(PGlite.defaultStartParams) : undefined,
+    startParams: [...(fs ? durableStartParams(PGlite.defaultStartParams) : PGlite.defaultStartParams), ...minimalWal],
   });
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
@@ -77,6 +77,14 @@ async function openPglite({ dataDir = 'memory://', loadDataDir, durable = proces
     fsyncs: () => fs?.syncs ?? 0,
   };
 }
+
+/**
+ * Embedded, no standby can follow the database and nothing archives its WAL: the WAL is only for
+ * recovering from a crash (wal_level=minimal). Then rows written into storage created in their own
+ * transaction go to the table's files without WAL, which are synced once at commit: a bulk load
+ * (the county demo, api/db/bulk-load.ts freshStorage) writes its data once, not twice.
+ */
+const minimalWal = ['-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'];
 
 async function openPostgres(url: string): Promise<Database> {
   const { default: postgres } = await import('postgres');

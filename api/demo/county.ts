@@ -4,7 +4,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { poiCategories, refusedStatuses, requestCategories, requestCategoryRules, resolvedStatuses, type AreaLevel, type RequestStatus } from '../contract/vocabulary.ts';
 import { colourSiblings } from '../geo/colour.ts';
 import { placeAreaLabels } from '../geo/labels.ts';
-import { withIndexesDeferred } from '../db/bulk-load.ts';
+import { freshStorage, withIndexesDeferred } from '../db/bulk-load.ts';
 import { defaultDemoPassword } from './accounts.ts';
 
 // The county demo (issue 12 §1, `DEMO_DATA=county`): a fictional county, 荔原县, at the seeds'
@@ -74,6 +74,8 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
   await database.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const run = (query: ReturnType<typeof sql>) => db.execute(query);
+    // the big tables get storage of this transaction's own: on PGlite their rows then skip the WAL
+    await freshStorage(db, ['buildings', 'requests', 'request_events']);
     const lattice = makeLattice(scale.streets);
     const areas = latticeAreas(lattice, scale.streets);
     for (let i = 0; i < areas.length; i += 1000) {
@@ -97,47 +99,49 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       await run(sql`INSERT INTO county_cells VALUES ${sql.join(values, sql`, `)}`);
     }
     const cellCount = cells.length;
+    // its size known, the year's join reads it into a hash and keeps the requests in id (and time) order;
+    // without statistics the planner was seen to sort the million rows by cell for a merge join instead
+    await run(sql`ANALYZE county_cells`);
     // a point of cell c at (u, v) in [0, 1]²: bilinear between its corners (SW, SE, NE, NW), inside a convex cell
     const at = (u: string, v: string) => sql.raw(`ST_SetSRID(ST_MakePoint(
       (1-${u})*(1-${v})*c.x0 + ${u}*(1-${v})*c.x1 + ${u}*${v}*c.x2 + (1-${u})*${v}*c.x3,
       (1-${u})*(1-${v})*c.y0 + ${u}*(1-${v})*c.y1 + ${u}*${v}*c.y2 + (1-${u})*${v}*c.y3), 4326)`);
 
-    // buildings: 12 a micro-grid (4 × 3), about 16 m square, numbered 1号楼…
-    // with its grid: the cell's, as assign_point would give (the database would place each one otherwise)
-    await run(sql`INSERT INTO buildings (id, number, name, floors, units, use, geom, grid_id)
-      SELECT c.micro || '-B' || k, k || '号楼', NULL, 3 + (c.n + k) % 15, 1 + (c.n * 7 + k) % 4,
-        CASE WHEN k = 12 AND c.n % 5 = 0 THEN 'public' ELSE 'residential' END,
-        ST_Multi(ST_Expand(${at('u', 'v')}, 0.00008)), c.grid
-      FROM county_cells c CROSS JOIN LATERAL (
-        SELECT k, 0.2 + 0.2 * ((k - 1) % 4) AS u, 0.25 + 0.25 * ((k - 1) / 4) AS v FROM generate_series(1, 12) k) p`);
-    // service points: about one in three micro-grids, the categories in turn
-    const categories = sql.raw(`ARRAY[${poiCategories.map((c) => `'${c}'`).join(', ')}]`);
-    await run(sql`INSERT INTO pois (id, category, name, address, phone, opening_hours, activities, geom)
-      SELECT c.micro || '-P', (${categories})[1 + c.n % ${poiCategories.length}], a.name || '服务点', NULL, NULL, 'Mo-Su 08:00-18:00', '[]'::jsonb,
-        ${at('0.5', '0.1')}
-      FROM county_cells c JOIN areas a ON a.id = c.micro WHERE c.n % 3 = 0`);
-
-    done('buildings and service points');
-    // staff: per grid a leader and two workers; per community a secretary; per street and for the county an administrator
-    const person = (n: string) => sql.raw(`substr('${surnames}'::text, (1 + (${n}) % ${surnames.length})::int, 1) || substr('${givenNames}'::text, (1 + ((${n}) / 7) % ${givenNames.length})::int, 1) || substr('${givenNames}'::text, (1 + ((${n}) / 3) % ${givenNames.length})::int, 1)`);
-    await run(sql`INSERT INTO staff (id, name, role, phone, phone_public, area_id)
-      SELECT 'LY-A', '县网格中心管理员', 'street_admin', NULL, false, 'LY'
-      UNION ALL SELECT a.id || '-A', ${person('row_number() OVER (ORDER BY a.id)')}, CASE a.level WHEN 'street' THEN 'street_admin' ELSE 'secretary' END, NULL, false, a.id
-        FROM areas a WHERE a.level IN (${word('street')}, ${word('community')})
-      UNION ALL SELECT a.id || r.suffix, ${person('(row_number() OVER (ORDER BY a.id, r.suffix)) + 11')}, r.role,
-          '139' || lpad(((row_number() OVER (ORDER BY a.id, r.suffix)) * 7919 % 100000000)::text, 8, '0'), r.role = 'grid_worker', a.id
-        FROM areas a CROSS JOIN (VALUES ('-L', 'grid_leader'), ('-W1', 'grid_worker'), ('-W2', 'grid_worker')) r(suffix, role)
-        WHERE a.level = 'grid'`);
-
-    done('staff');
-    // a year of requests: ids in time order, places spread over the cells, most closed, the last days' open
     const total = scale.requests;
-    const claimMinutes = caseOf((c) => requestCategoryRules[c].claimMinutes);
-    const resolveMinutes = caseOf((c) => requestCategoryRules[c].resolveMinutes);
-    const categoryList = sql.raw(`ARRAY[${requestCategories.map((c) => `'${c}'`).join(', ')}]`);
-    const descriptionOf = sql.raw(`CASE x.category ${requestCategories.map((c) => `WHEN '${c}' THEN '${descriptions[c]}'`).join(' ')} END`);
-    // indexes and foreign keys are built once after the year is written (../db/bulk-load.ts says why)
-    await withIndexesDeferred(db, ['requests', 'request_events'], async () => {
+    // indexes and foreign keys are built once after the buildings and the year are written (../db/bulk-load.ts says why)
+    await withIndexesDeferred(db, ['buildings', 'requests', 'request_events'], async () => {
+      // buildings: 12 a micro-grid (4 × 3), about 16 m square, numbered 1号楼…
+      // with its grid: the cell's, as assign_point would give (the database would place each one otherwise)
+      await run(sql`INSERT INTO buildings (id, number, name, floors, units, use, geom, grid_id)
+        SELECT c.micro || '-B' || k, k || '号楼', NULL, 3 + (c.n + k) % 15, 1 + (c.n * 7 + k) % 4,
+          CASE WHEN k = 12 AND c.n % 5 = 0 THEN 'public' ELSE 'residential' END,
+          ST_Multi(ST_Expand(${at('u', 'v')}, 0.00008)), c.grid
+        FROM county_cells c CROSS JOIN LATERAL (
+          SELECT k, 0.2 + 0.2 * ((k - 1) % 4) AS u, 0.25 + 0.25 * ((k - 1) / 4) AS v FROM generate_series(1, 12) k) p`);
+      // service points: about one in three micro-grids, the categories in turn
+      const categories = sql.raw(`ARRAY[${poiCategories.map((c) => `'${c}'`).join(', ')}]`);
+      await run(sql`INSERT INTO pois (id, category, name, address, phone, opening_hours, activities, geom)
+        SELECT c.micro || '-P', (${categories})[1 + c.n % ${poiCategories.length}], a.name || '服务点', NULL, NULL, 'Mo-Su 08:00-18:00', '[]'::jsonb,
+          ${at('0.5', '0.1')}
+        FROM county_cells c JOIN areas a ON a.id = c.micro WHERE c.n % 3 = 0`);
+
+      done('buildings and service points');
+      // staff: per grid a leader and two workers; per community a secretary; per street and for the county an administrator
+      const person = (n: string) => sql.raw(`substr('${surnames}'::text, (1 + (${n}) % ${surnames.length})::int, 1) || substr('${givenNames}'::text, (1 + ((${n}) / 7) % ${givenNames.length})::int, 1) || substr('${givenNames}'::text, (1 + ((${n}) / 3) % ${givenNames.length})::int, 1)`);
+      await run(sql`INSERT INTO staff (id, name, role, phone, phone_public, area_id)
+        SELECT 'LY-A', '县网格中心管理员', 'street_admin', NULL, false, 'LY'
+        UNION ALL SELECT a.id || '-A', ${person('row_number() OVER (ORDER BY a.id)')}, CASE a.level WHEN 'street' THEN 'street_admin' ELSE 'secretary' END, NULL, false, a.id
+          FROM areas a WHERE a.level IN (${word('street')}, ${word('community')})
+        UNION ALL SELECT a.id || r.suffix, ${person('(row_number() OVER (ORDER BY a.id, r.suffix)) + 11')}, r.role,
+            '139' || lpad(((row_number() OVER (ORDER BY a.id, r.suffix)) * 7919 % 100000000)::text, 8, '0'), r.role = 'grid_worker', a.id
+          FROM areas a CROSS JOIN (VALUES ('-L', 'grid_leader'), ('-W1', 'grid_worker'), ('-W2', 'grid_worker')) r(suffix, role)
+          WHERE a.level = 'grid'`);
+
+      done('staff');
+      // a year of requests: ids in time order, places spread over the cells, most closed, the last days' open
+      // per category, looked up by its number k (1…): a CASE on the category's name costs a dozen text comparisons a row
+      const byCategory = (value: (c: (typeof requestCategories)[number]) => string | number) =>
+        sql.raw(`ARRAY[${requestCategories.map((c) => (typeof value(c) === 'string' ? `'${value(c)}'` : value(c))).join(', ')}]`);
       await run(sql`ALTER TABLE requests DISABLE TRIGGER USER`);
       await run(sql`ALTER TABLE request_events DISABLE TRIGGER USER`);
       // OFFSET 0 keeps each level a subquery of its own: flattened, every use of `created`, `status` or
@@ -146,7 +150,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
         INSERT INTO requests (id, ticket, category, description, channel, status, district_id, street_id, community_id, grid_id, microgrid_id,
           contact, created_at, updated_at, geom, assignee_id, claimed_at, resolved_at, claim_deadline, resolve_deadline, outcome, rating)
         SELECT x.g, 'GM' || to_char(x.created AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(x.g::text, greatest(4, length(x.g::text)), '0'),
-          x.category, ${descriptionOf} || '（演示）', (ARRAY['qr', 'web', 'group', 'phone', 'visit', 'hotline'])[1 + x.g % 6], x.status,
+          x.category, (${byCategory((c) => descriptions[c])})[x.k] || '（演示）', (ARRAY['qr', 'web', 'group', 'phone', 'visit', 'hotline'])[1 + x.g % 6], x.status,
           'LY', c.street, c.community, c.grid, c.micro, NULL, x.created,
           CASE WHEN x.status = 'collected' THEN x.created ELSE x.created + interval '1 minute' * (x.claim * 0.5 + x.resolve * 0.6) END,
           ${at('x.u', 'x.v')},
@@ -157,8 +161,8 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
           CASE WHEN x.status IN ${among(resolvedStatuses)} THEN '已处理完毕（演示）' END,
           CASE WHEN x.status IN ${among(resolvedStatuses.filter((r) => r !== 'resolved'))} THEN (ARRAY[5, 5, 4, 5, 3, 4, 5, 2, 5, 4])[1 + x.g % 10] END
         FROM (SELECT * FROM (
-          SELECT g, created, category, u, v, cell,
-            ${claimMinutes} AS claim, ${resolveMinutes} AS resolve,
+          SELECT g, created, k, (${byCategory((c) => c)})[k] AS category, u, v, cell,
+            (${byCategory((c) => requestCategoryRules[c].claimMinutes)})[k] AS claim, (${byCategory((c) => requestCategoryRules[c].resolveMinutes)})[k] AS resolve,
             CASE WHEN created > now() - interval '2 hours' AND g % 2 = 0 THEN 'collected'
                  WHEN created > now() - interval '2 days' AND g % 3 <> 0 THEN (${mix({ claimed: 1, resolving: 2 })})[1 + g % 3]
                  WHEN created > now() - interval '10 days' THEN 'resolved'
@@ -166,7 +170,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
             END AS status
           FROM (
             SELECT g, now() - interval '365 days' * (${total}::float8 - g) / ${total} - interval '1 minute' * (g % 37) AS created,
-              (${categoryList})[1 + (g::bigint * 31 + g / 97) % ${requestCategories.length}] AS category,
+              (1 + (g::bigint * 31 + g / 97) % ${requestCategories.length})::int AS k,
               0.08 + 0.84 * ((g::bigint * 7919) % 1000)::float8 / 1000 AS u, 0.08 + 0.84 * ((g::bigint * 104729) % 997)::float8 / 997 AS v,
               (g * 2654435761::bigint % ${cellCount})::int AS cell
             FROM generate_series(1, ${total}) g
@@ -174,18 +178,22 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
         ) x OFFSET 0) x JOIN county_cells c ON c.n = x.cell`);
       await run(sql`SELECT setval(pg_get_serial_sequence('requests', 'id'), ${total})`);
       done('requests');
-      // each request's steps: filed, claimed, resolving, resolved; rated and archived where it went that far
+      // each request's steps: filed, claimed, resolving, resolved; rated and archived where it went that
+      // far — in one pass over the requests, each one's steps in turn, a step's values computed only when
+      // it happened (on PGlite seven passes over the table cost half again, seven VALUES rows a request three times)
       await run(sql`
         INSERT INTO request_events (request_id, at, actor, action, from_status, to_status, note)
-        SELECT id, created_at, 'resident', ${step({ action: 'filed', from: null, to: 'collected' })}, channel FROM requests
-        UNION ALL SELECT id, claimed_at, assignee_id, ${step({ action: 'claimed', from: 'collected', to: 'claimed' })}, NULL FROM requests WHERE claimed_at IS NOT NULL
-        UNION ALL SELECT id, claimed_at + (coalesce(resolved_at, updated_at) - claimed_at) * 0.3, assignee_id, ${step({ action: 'status', from: 'claimed', to: 'resolving' })}, NULL
-          FROM requests WHERE claimed_at IS NOT NULL AND status <> ${word('claimed')}
-        UNION ALL SELECT id, resolved_at, assignee_id, ${step({ action: 'status', from: 'resolving', to: 'resolved' })}, outcome FROM requests WHERE resolved_at IS NOT NULL
-        UNION ALL SELECT id, resolved_at + interval '1 day', 'resident', ${step({ action: 'rated', from: 'resolved', to: 'revisited' })}, NULL FROM requests WHERE rating IS NOT NULL
-        UNION ALL SELECT id, resolved_at + interval '3 days', assignee_id, ${step({ action: 'status', from: 'revisited', to: 'archived' })}, NULL FROM requests WHERE status = ${word('archived')}
-        UNION ALL SELECT id, created_at + interval '2 hours', 'system', ${step({ action: 'status', from: 'collected', to: 'rejected' })}, '经核实不属于网格受理范围（演示）'
-          FROM requests WHERE status = ${word('rejected')}`);
+        SELECT r.id, e.* FROM requests r CROSS JOIN LATERAL (
+          SELECT r.created_at, 'resident', ${step({ action: 'filed', from: null, to: 'collected' })}, r.channel
+          UNION ALL SELECT r.claimed_at, r.assignee_id, ${step({ action: 'claimed', from: 'collected', to: 'claimed' })}, NULL WHERE r.claimed_at IS NOT NULL
+          UNION ALL SELECT r.claimed_at + (coalesce(r.resolved_at, r.updated_at) - r.claimed_at) * 0.3, r.assignee_id, ${step({ action: 'status', from: 'claimed', to: 'resolving' })}, NULL
+            WHERE r.claimed_at IS NOT NULL AND r.status <> ${word('claimed')}
+          UNION ALL SELECT r.resolved_at, r.assignee_id, ${step({ action: 'status', from: 'resolving', to: 'resolved' })}, r.outcome WHERE r.resolved_at IS NOT NULL
+          UNION ALL SELECT r.resolved_at + interval '1 day', 'resident', ${step({ action: 'rated', from: 'resolved', to: 'revisited' })}, NULL WHERE r.rating IS NOT NULL
+          UNION ALL SELECT r.resolved_at + interval '3 days', r.assignee_id, ${step({ action: 'status', from: 'revisited', to: 'archived' })}, NULL WHERE r.status = ${word('archived')}
+          UNION ALL SELECT r.created_at + interval '2 hours', 'system', ${step({ action: 'status', from: 'collected', to: 'rejected' })}, '经核实不属于网格受理范围（演示）'
+            WHERE r.status = ${word('rejected')}
+        ) e`);
       await run(sql`ALTER TABLE requests ENABLE TRIGGER USER`);
       await run(sql`ALTER TABLE request_events ENABLE TRIGGER USER`);
       done('their events');
@@ -198,7 +206,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       await run(sql`DELETE FROM closed_days`);
       await run(sql`DO $$ BEGIN EXECUTE closed_days_upsert('SELECT 1 AS sign, * FROM requests'); END $$`);
       done('the closed requests by day');
-    });
+    }, done);
     done('indexes and keys rebuilt');
 
     const password = process.env.DEMO_PASSWORD || defaultDemoPassword;
@@ -234,9 +242,6 @@ const mix = (weights: Partial<Record<RequestStatus, number>>) =>
 /** One step of the audit trail: action, from, to. */
 const step = (s: { action: string; from: RequestStatus | null; to: RequestStatus }) =>
   sql.raw(`'${s.action}', ${s.from === null ? 'NULL' : `'${s.from}'`}, '${s.to}'`);
-
-const caseOf = (minutes: (c: (typeof requestCategories)[number]) => number) =>
-  sql.raw(`CASE category ${requestCategories.map((c) => `WHEN '${c}' THEN ${minutes(c)}`).join(' ')} END`);
 
 type Point = [number, number];
 

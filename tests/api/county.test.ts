@@ -4,7 +4,7 @@ import { createApp } from '../../api/app.ts';
 import type { Database } from '../../api/db/client.ts';
 import { countyScale, loadCountyDemo } from '../../api/demo/county.ts';
 import { loadTrend } from '../../api/rates/rates.ts';
-import { removeDemo } from '../../api/demo/mode.ts';
+import { demoState, removeDemo } from '../../api/demo/mode.ts';
 import { TileIndex } from '../../api/tiles/tile-index.ts';
 import { importAreas } from '../../api/import/areas.ts';
 import { modes, openTestDatabase } from '../helpers/databases.ts';
@@ -18,9 +18,21 @@ describe.each(modes())('the county demo, one street of it, on %s', (mode) => {
   let database: Database;
   let app: ReturnType<typeof createApp>;
   let counts: Record<string, number>;
+  let stopped: { state: string; rows: number; indexes: number; keys: number; before: { state: string; indexes: number; keys: number } };
   beforeAll(async () => {
     database = await openTestDatabase(mode);
     await removeDemo(database); // an empty database, faster than migrating one
+    // a first start killed half-way: here the load stops once the year's requests are written
+    const catalog = async () => (await database.rows<{ indexes: number; keys: number }>(sql`
+      SELECT (SELECT count(*)::int FROM pg_indexes WHERE tablename IN ('buildings', 'requests', 'request_events')) AS indexes,
+             (SELECT count(*)::int FROM pg_constraint WHERE conrelid IN ('buildings'::regclass, 'requests'::regclass, 'request_events'::regclass)) AS keys`))[0];
+    const before = { state: await demoState(database), ...(await catalog()) };
+    await expect(loadCountyDemo(database, { streets: 1, requests: 3000 }, (done) => {
+      if (done === 'requests') throw new Error('stopped half-way');
+    })).rejects.toThrow('stopped half-way');
+    const [left] = await database.rows<{ rows: number }>(sql`
+      SELECT (SELECT count(*) FROM areas) + (SELECT count(*) FROM buildings) + (SELECT count(*) FROM staff) + (SELECT count(*) FROM requests)::int AS rows`);
+    stopped = { state: await demoState(database), rows: Number(left.rows), ...(await catalog()), before };
     counts = await loadCountyDemo(database, { streets: 1, requests: 3000 });
     app = createApp({ database, tiles: await TileIndex.build(database) });
   });
@@ -30,6 +42,14 @@ describe.each(modes())('the county demo, one street of it, on %s', (mode) => {
     method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body),
   });
   const get = (path: string, cookie?: string) => app.request(`http://localhost${path}`, { headers: cookie ? { cookie } : {} });
+
+  it('leaves nothing behind when a load stops half-way: the next start generates the county again', () => {
+    // no demo recorded (the start after would take the county for loaded), no row, every index and key set aside for the load back
+    expect(stopped.before.state).not.toBe('demo');
+    expect({ state: stopped.state, indexes: stopped.indexes, keys: stopped.keys }).toEqual(stopped.before);
+    expect(stopped.rows).toBe(0);
+    expect(stopped.before.indexes).toBeGreaterThan(20);
+  });
 
   it('writes a district, a street, 16 communities, 256 grids and 512 micro-grids, with 12 buildings each', async () => {
     const levels = await database.rows<{ level: string; n: number }>(sql`SELECT level, count(*)::int AS n FROM areas GROUP BY level ORDER BY n`);

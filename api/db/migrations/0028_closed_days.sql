@@ -21,12 +21,13 @@ CREATE OR REPLACE FUNCTION closed_days_upsert(source text) RETURNS text LANGUAGE
   SELECT format($q$
     INSERT INTO closed_days AS t (area_id, day, closed)
     SELECT * FROM (
-      SELECT k.area_id, c.day, sum(c.sign)::int AS closed
+      SELECT k.area_id, c.day, sum(c.closed)::int AS closed
       FROM (
-        SELECT s.sign, (s.created_at AT TIME ZONE 'Asia/Shanghai')::date AS day,
-          s.district_id, s.street_id, s.community_id
+        -- per community and day first (a county's million rows → ~100,000), then spread to the levels
+        SELECT (s.created_at AT TIME ZONE 'Asia/Shanghai')::date AS day, s.district_id, s.street_id, s.community_id, sum(s.sign) AS closed
         FROM (%s) s
         WHERE s.status NOT IN ('collected', 'claimed', 'deliberating', 'resolving')
+        GROUP BY 1, 2, 3, 4
       ) c
       CROSS JOIN LATERAL (VALUES ('*'), (c.district_id), (c.street_id), (c.community_id)) k(area_id)
       WHERE k.area_id IS NOT NULL
