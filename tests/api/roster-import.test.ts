@@ -156,5 +156,5 @@ describe('npm run import -- staff on an embedded database', () => {
     const db = await openDatabase({ dataDir: dir });
     expect(await db.rows(sql`SELECT name, role, area_id FROM staff`)).toEqual([{ name: '李四', role: 'secretary', area_id: 'S1' }]);
     await db.close();
-  });
+  }, 120_000); // three runs of the command, each a PGlite start on disk: ≈10–40 s each on a loaded machine (as durability.test.ts)
 });
