@@ -66,7 +66,12 @@ export async function loadStats(database: Database, area: { id: string; level: A
   const inArea: SQL = area ? areaFilter(area).where : sql`TRUE`;
   const int = (v: unknown) => Number(v ?? 0);
 
-  const [today] = await database.rows<Record<string, unknown>>(sql`
+  const unitLevel = await unitLevelOf(database, area);
+  const column = sql.raw(`r.${unitLevel}_id`);
+  // the parts are independent: on PostgreSQL each runs on its own connection, side by side (on a
+  // county the day's counts, the satisfaction and the trend each read ~1 s of events); nothing is
+  // awaited between starting them and Promise.all, so a failing part is always handled
+  const todayPart = database.rows<Record<string, unknown>>(sql`
     SELECT
       (SELECT count(*) FROM requests r WHERE ${inArea} AND r.created_at >= ${todayStartSql}) AS new,
       (SELECT count(DISTINCT e.request_id) FROM request_events e JOIN requests r ON r.id = e.request_id
@@ -79,7 +84,7 @@ export async function loadStats(database: Database, area: { id: string; level: A
   // a rating's time is its audit event ('rated', or 'reopened' for a poor one): the rating events of
   // the window, read by their time (request_events_at_idx); a row rated before the audit trail kept
   // ratings has none, and its last change (updated_at) stands for it
-  const [satisfaction] = await database.rows<Record<string, unknown>>(sql`
+  const satisfactionPart = database.rows<Record<string, unknown>>(sql`
     WITH recent AS (
       SELECT DISTINCT e.request_id FROM request_events e WHERE e.at >= now() - interval '30 days' AND e.action IN ${ratingActions}
     ),
@@ -91,7 +96,7 @@ export async function loadStats(database: Database, area: { id: string; level: A
     )
     SELECT round(avg(rating)::numeric, 2)::float8 AS mean, count(*) AS n FROM rated`);
 
-  const trend = await database.rows<Record<string, unknown>>(sql`
+  const trendPart = database.rows<Record<string, unknown>>(sql`
     WITH days AS (
       SELECT d::date AS day FROM generate_series(
         (now() AT TIME ZONE 'Asia/Shanghai')::date - 29, (now() AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') d
@@ -109,10 +114,8 @@ export async function loadStats(database: Database, area: { id: string; level: A
     FROM days LEFT JOIN filed ON filed.day = days.day LEFT JOIN done ON done.day = days.day
     ORDER BY days.day`);
 
-  const unitLevel = await unitLevelOf(database, area);
-  const column = sql.raw(`r.${unitLevel}_id`);
   // one pass over the open requests (the partial index), then every unit, those without any too
-  const units = await database.rows<Record<string, unknown>>(sql`
+  const unitsPart = database.rows<Record<string, unknown>>(sql`
     WITH counts AS (
       SELECT ${column} AS id, count(*) AS open, count(*) FILTER (WHERE ${overdueSql}) AS overdue
       FROM requests r WHERE ${inArea} AND ${openSql} GROUP BY 1
@@ -121,13 +124,13 @@ export async function loadStats(database: Database, area: { id: string; level: A
     FROM areas u LEFT JOIN counts c ON c.id = u.id
     WHERE u.level = ${unitLevel} AND ${unitsIn(area, unitLevel)}
     ORDER BY u.id`);
+  const namedPart = area ? database.rows<{ name: string; parent_id: string | null; parent_name: string | null }>(sql`
+    SELECT a.name, p.id AS parent_id, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.id = a.parent_id WHERE a.id = ${area.id}`) : Promise.resolve([]);
+  const latestPart = loadEvents(database, inArea, { limit: 20, newest: true });
+
+  const [[today], [satisfaction], trend, units, [named], latest] = await Promise.all([todayPart, satisfactionPart, trendPart, unitsPart, namedPart, latestPart]);
   const weight = (g: Record<string, unknown>) => int(g.open) + int(g.overdue);
   const busiest = Math.max(0, ...units.map(weight));
-
-  const [named] = area ? await database.rows<{ name: string; parent_id: string | null; parent_name: string | null }>(sql`
-    SELECT a.name, p.id AS parent_id, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.id = a.parent_id WHERE a.id = ${area.id}`) : [];
-
-  const latest = await loadEvents(database, inArea, { limit: 20, newest: true });
 
   return {
     areaId: area?.id ?? null,
