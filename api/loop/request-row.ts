@@ -65,30 +65,35 @@ export type RequestRow = {
 };
 
 const time = (column: string) => sql.raw(`to_json(${column}) #>> '{}'`);
+/** the name of the row of `table` whose id is `column` (an area's, a member of staff's) */
+const nameOf = (table: 'areas' | 'staff', column: string) => sql.raw(`(SELECT x.name FROM ${table} x WHERE x.id = ${column})`);
 
-/** Every column of `requests r` a view needs, named as RequestRow names them. */
+/**
+ * Every column of `requests r` a view needs, named as RequestRow names them. The names of its
+ * areas, assignee, duplicate and building are scalar subqueries, not joins: each is planned on
+ * its own, where eight joins cost the planner ~10–18 ms on every call (its join search) against
+ * 0.3 ms to run — and the live stream reads its events this way after every write.
+ */
 export const requestColumns = sql`
   r.id, r.ticket, r.category, r.description, r.channel, r.status,
   ${time('r.created_at')} AS "createdAt", ${time('r.updated_at')} AS "updatedAt",
-  r.district_id AS "districtId", r.street_id AS "streetId", s.name AS "streetName", r.community_id AS "communityId", cm.name AS "communityName",
-  r.grid_id AS "gridId", g.name AS "gridName", r.microgrid_id AS "microgridId", m.name AS "microgridName",
-  r.contact, r.assignee_id AS "assigneeId", st.name AS "assigneeName",
+  r.district_id AS "districtId", r.street_id AS "streetId", ${nameOf('areas', 'r.street_id')} AS "streetName",
+  r.community_id AS "communityId", ${nameOf('areas', 'r.community_id')} AS "communityName",
+  r.grid_id AS "gridId", ${nameOf('areas', 'r.grid_id')} AS "gridName", r.microgrid_id AS "microgridId", ${nameOf('areas', 'r.microgrid_id')} AS "microgridName",
+  r.contact, r.assignee_id AS "assigneeId", ${nameOf('staff', 'r.assignee_id')} AS "assigneeName",
   ${time('r.claimed_at')} AS "claimedAt", ${time('r.resolved_at')} AS "resolvedAt",
   ${time('r.claim_deadline')} AS "claimDeadline", ${time('r.resolve_deadline')} AS "resolveDeadline",
   r.escalation_level AS "escalationLevel", r.outcome, r.rating, r.rating_note AS "ratingNote", r.me_too AS "meToo",
-  r.duplicate_of AS "duplicateOf", dup.ticket AS "duplicateOfTicket",
+  r.duplicate_of AS "duplicateOf", (SELECT dup.ticket FROM requests dup WHERE dup.id = r.duplicate_of) AS "duplicateOfTicket",
   r.published_description AS "publishedDescription", ${time('r.published_at')} AS "publishedAt",
   ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, ST_X(${publicPointSql}) AS "publicLon", ST_Y(${publicPointSql}) AS "publicLat",
   ${timeLeftSql()} AS "timeLeftMinutes", ${overdueSql()} AS overdue,
-  r.building_id AS "buildingId", b.number AS "buildingNumber", b.name AS "buildingName", bc.name AS "buildingCompound",
+  r.building_id AS "buildingId", b.number AS "buildingNumber", b.name AS "buildingName",
+  (SELECT bc.name FROM compounds bc WHERE bc.id = b.compound_id) AS "buildingCompound",
   r.channel_ref AS "channelRef", r.reporter_name AS "reporterName"`;
 
-/** The joins `requestColumns` reads names through. */
-export const requestJoins = sql`
-  LEFT JOIN areas s ON s.id = r.street_id LEFT JOIN areas cm ON cm.id = r.community_id
-  LEFT JOIN areas g ON g.id = r.grid_id LEFT JOIN areas m ON m.id = r.microgrid_id
-  LEFT JOIN staff st ON st.id = r.assignee_id LEFT JOIN requests dup ON dup.id = r.duplicate_of
-  LEFT JOIN buildings b ON b.id = r.building_id LEFT JOIN compounds bc ON bc.id = b.compound_id`;
+/** The one join `requestColumns` reads through: the request's building (its number, name and compound). */
+export const requestJoins = sql`LEFT JOIN LATERAL (SELECT number, name, compound_id FROM buildings WHERE id = r.building_id) b ON true`;
 
 /** What a public request shows (toPublicRequest) and where its marker stands: no private field. */
 export type PublicRow = Pick<RequestRow, 'ticket' | 'category' | 'channel' | 'status' | 'createdAt' | 'updatedAt' | 'districtId' | 'streetId'
