@@ -1,3 +1,4 @@
+import { areaAndBelow } from '../geo/area-tree.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { adminRoles, areaLevels, secretaryAssignableRoles, staffRoles, type StaffRole } from '../contract/vocabulary.ts';
@@ -31,10 +32,7 @@ export function streetAdministrator(user: StaffUser): StaffUser {
  */
 export function managedAreas(user: StaffUser): SQL | null {
   if (installationAdmin(user)) return null;
-  return sql`(WITH RECURSIVE below(id) AS (
-    SELECT id FROM areas WHERE id = ${user.areaId}
-    UNION ALL SELECT a.id FROM areas a JOIN below b ON a.parent_id = b.id
-  ) SELECT id FROM below)`;
+  return areaAndBelow(user.areaId!);
 }
 
 /** A WHERE fragment: `column` (an area id) lies in what the user manages. */

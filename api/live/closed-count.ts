@@ -3,7 +3,8 @@ import type { Database } from '../db/client.ts';
 import { openStatusSql } from '../db/open-status.ts';
 import type { AreaLevel } from '../contract/vocabulary.ts';
 import type { Bbox } from '../geo/bbox.ts';
-import { publicPointSql, publicPrecisionDegrees } from '../loop/public-point.ts';
+import { areaAndBelow } from '../geo/area-tree.ts';
+import { inPublicBox, publicPointSql, publicPrecisionDegrees } from '../loop/public-point.ts';
 import { areaFilter } from './viewer.ts';
 
 // The closed requests a map view counts (issue 12 §2): those filed on a range of days, by area and
@@ -31,12 +32,9 @@ const snap = publicPrecisionDegrees / 2 + 1e-9;
 const dayStart = (day: string, plus = 0) => sql`((${day}::date + ${plus}::int)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 export const filedOn = (days: Days): SQL => sql`r.created_at >= ${dayStart(days.from)} AND r.created_at < ${dayStart(days.to, 1)}`;
 
-/** The closed requests of one area (or '*': every area) filed on `days`. */
-async function closedOf(database: Database, areaId: string, days: Days): Promise<number> {
-  const [row] = await database.rows<{ n: number }>(sql`
-    SELECT coalesce(sum(closed), 0)::int AS n FROM closed_days WHERE area_id = ${areaId} AND day BETWEEN ${days.from}::date AND ${days.to}::date`);
-  return Number(row.n);
-}
+/** The closed requests of the area `areaId` (an id, or SQL naming one; '*': every area) filed on `days`, from the daily sums. */
+export const closedSumSql = (areaId: string | SQL, days: Days): SQL => sql`(SELECT coalesce(sum(d.closed), 0)::int FROM closed_days d
+  WHERE d.area_id = ${areaId} AND d.day BETWEEN ${days.from}::date AND ${days.to}::date)`;
 
 /**
  * The closed requests filed on `days` whose public point lies in `bbox` (null: anywhere), of
@@ -50,7 +48,10 @@ export async function closedInBox(database: Database, bbox: Bbox | null, area: {
       SELECT count(*)::int AS n FROM requests r WHERE ${inArea} AND ${filedOn(days)} AND NOT ${open} AND ${inPublicBox(bbox)}`);
     return Number(row.n);
   }
-  if (!bbox) return closedOf(database, area?.id ?? '*', days);
+  if (!bbox) {
+    const [row] = await database.rows<{ n: number }>(sql`SELECT ${closedSumSql(area?.id ?? '*', days)} AS n`);
+    return Number(row.n);
+  }
   const [w, s, e, n] = bbox;
   const envelope = (x0: number, y0: number, x1: number, y1: number) => sql`ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326)`;
   // inside: the box shrunk by the snap (empty when the box is narrower than two snaps) holds the outline
@@ -59,9 +60,7 @@ export async function closedInBox(database: Database, bbox: Bbox | null, area: {
   const grown = envelope(w - snap, s - snap, e + snap, n + snap);
   const alongEdges = sql`(r.geom && ${envelope(w - snap, s - snap, w + snap, n + snap)} OR r.geom && ${envelope(e - snap, s - snap, e + snap, n + snap)}
     OR r.geom && ${envelope(w - snap, s - snap, e + snap, s + snap)} OR r.geom && ${envelope(w - snap, n - snap, e + snap, n + snap)})`;
-  const ofArea = !area ? sql`TRUE` : area.level === 'community' ? sql`a.id = ${area.id}` : sql`a.id IN (
-    WITH RECURSIVE below AS (SELECT id FROM areas WHERE id = ${area.id} UNION ALL SELECT c.id FROM areas c JOIN below ON c.parent_id = below.id)
-    SELECT id FROM below)`;
+  const ofArea = !area ? sql`TRUE` : area.level === 'community' ? sql`a.id = ${area.id}` : sql`a.id IN ${areaAndBelow(area.id)}`;
   const [row] = await database.rows<{ summed: number; snappedOut: number; across: number; outside: number }>(sql`
     WITH c AS MATERIALIZED (
       SELECT a.id, CASE WHEN ${inside} THEN 'inside' WHEN a.geom @ ${grown} THEN 'edge' ELSE 'across' END AS place
@@ -79,13 +78,4 @@ export async function closedInBox(database: Database, bbox: Bbox | null, area: {
       (SELECT count(*)::int FROM requests r
         WHERE r.community_id IS NULL AND ${filedOn(days)} AND NOT ${open} AND ${inArea} AND ${inPublicBox(bbox)}) AS outside`);
   return Number(row.summed) - Number(row.snappedOut) + Number(row.across) + Number(row.outside);
-}
-
-/** The request's public point in the box: `&&` on the exact point first (the GiST index), widened by the snap. */
-export function inPublicBox(bbox: Bbox | null): SQL {
-  if (!bbox) return sql`TRUE`;
-  const [w, s, e, n] = bbox;
-  const h = publicPrecisionDegrees / 2;
-  return sql`r.geom && ST_MakeEnvelope(${w - h}, ${s - h}, ${e + h}, ${n + h}, 4326)
-    AND ${publicPointSql} && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`;
 }

@@ -5,8 +5,10 @@ import { RequestView, type ViewArea } from '../contract/wire.ts';
 import { openStatusSql } from '../db/open-status.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { overdueSql } from '../loop/deadlines.ts';
-import { publicRequestColumns, publicRequestJoins, readPublicRow, toPublicRequest } from '../loop/request-row.ts';
-import { closedInBox, filedOn, inPublicBox } from './closed-count.ts';
+import { publicRequestColumns, readPublicRow, toPublicRequest } from '../loop/request-row.ts';
+import { closedInBox, closedSumSql, filedOn } from './closed-count.ts';
+import { areaAndBelow } from '../geo/area-tree.ts';
+import { inPublicBox } from '../loop/public-point.ts';
 import { areaFilter } from './viewer.ts';
 
 // The requests a map shows in its view (issue 12 §2), never one list of them all: open requests
@@ -74,20 +76,25 @@ async function totalInView(database: Database, view: View): Promise<Counts> {
 export async function requestsInView(database: Database, view: View): Promise<RequestView> {
   const bounds = view.area ? await extentOf(database, view.area.id) : null;
   const now = new Date().toISOString();
+  if (view.zoom < areaZoom) {
+    // always counts this far out: the open ones of the box from the areas' own pass over the open rows
+    const [areas, closed] = await Promise.all([areasInView(database, view), view.closed ? closedInBox(database, view.bbox, view.area, view.closed) : 0]);
+    return RequestView.parse({ total: { ...areas.openInBox, closed }, limit: view.limit, bounds, generatedAt: now, mode: 'areas', level: areas.level,
+      shown: 0, markers: [], areas: areas.rows });
+  }
   const total = await totalInView(database, view);
   const matched = total.open + total.closed;
-  const asMarkers = view.zoom >= markerZoom || (view.zoom >= areaZoom && matched <= view.limit);
+  const asMarkers = view.zoom >= markerZoom || matched <= view.limit;
   const answer = { total, limit: view.limit, bounds, generatedAt: now };
 
   if (asMarkers) {
     const rows = await database.rows(sql`
-      SELECT ${publicRequestColumns} FROM (${shownSql(view, inPublicBox(view.bbox))}) r ${publicRequestJoins}
+      SELECT ${publicRequestColumns} FROM (${shownSql(view, inPublicBox(view.bbox))}) r
       ORDER BY r.created_at DESC, r.id DESC LIMIT ${view.limit}`);
     const markers = rows.map(readPublicRow).map((row) => ({ id: row.ticket, ...toPublicRequest(row), lon: row.publicLon, lat: row.publicLat }));
     return RequestView.parse({ ...answer, mode: 'markers', level: null, shown: markers.length, markers, areas: [] });
   }
 
-  // counts per area at the zoom's level (always, below areaZoom)
   const areas = await areasInView(database, view);
   return RequestView.parse({ ...answer, mode: 'areas', level: areas.level, shown: 0, markers: [], areas: areas.rows });
 }
@@ -95,26 +102,25 @@ export async function requestsInView(database: Database, view: View): Promise<Re
 /**
  * Each area of the zoom's level touching the box, with the counts of all its requests (not only
  * those inside the box: a street's load is the street's): the open ones from one pass over the open
- * rows, the closed ones of the range from the daily sums (grids: their rows).
+ * rows, which also counts those of the box (the view's open total), the closed ones of the range
+ * from the daily sums (grids: their rows).
  */
-async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[] }> {
+async function areasInView(database: Database, view: View): Promise<{ level: AreaLevel; rows: ViewArea[]; openInBox: { open: number; overdue: number } }> {
   const wanted = levelAt(view.zoom);
   // a kiosk on a community counts that community, not the street around it
   const level = view.area && areaLevels.indexOf(view.area.level) > areaLevels.indexOf(wanted) ? view.area.level : wanted;
   const [w, s, e, n] = view.bbox ?? [-180, -90, 180, 90];
   const inArea = view.area ? areaFilter(view.area).where : sql`TRUE`;
-  const inside = view.area
-    ? sql`a.id IN (WITH RECURSIVE inside AS (SELECT id FROM areas WHERE id = ${view.area.id}
-        UNION ALL SELECT c.id FROM areas c JOIN inside ON c.parent_id = inside.id) SELECT id FROM inside)`
-    : sql`TRUE`;
+  const inside = view.area ? sql`a.id IN ${areaAndBelow(view.area.id)}` : sql`TRUE`;
   // closed of the range: a community's and a street's from the daily sums, a grid's row by row on (grid_id, created_at)
   const closed = !view.closed ? sql`0`
     : areaLevels.indexOf(level) <= areaLevels.indexOf('community')
-      ? sql`(SELECT coalesce(sum(d.closed), 0) FROM closed_days d WHERE d.area_id = a.id AND d.day BETWEEN ${view.closed.from}::date AND ${view.closed.to}::date)`
+      ? closedSumSql(sql`a.id`, view.closed)
       : sql`(SELECT count(*) FROM requests r WHERE ${levelColumn(level)} = a.id AND ${filedOn(view.closed)} AND NOT ${open})`;
   const [opened, areas] = await Promise.all([
-    database.rows<{ id: string; open: number; overdue: number }>(sql`
-      SELECT ${levelColumn(level)} AS id, count(*)::int AS open, count(*) FILTER (WHERE ${overdueSql()})::int AS overdue
+    database.rows<{ id: string; open: number; overdue: number; box_open: number; box_overdue: number }>(sql`
+      SELECT ${levelColumn(level)} AS id, count(*)::int AS open, count(*) FILTER (WHERE ${overdueSql()})::int AS overdue,
+        count(*) FILTER (WHERE ${inPublicBox(view.bbox)})::int AS box_open, count(*) FILTER (WHERE ${overdueSql()} AND ${inPublicBox(view.bbox)})::int AS box_overdue
       FROM requests r WHERE ${open} AND ${inArea} GROUP BY 1`),
     database.rows<{ id: string; level: AreaLevel; name: string; lon: number; lat: number; closed: number }>(sql`
       SELECT a.id, a.level, a.name, ST_X(p) AS lon, ST_Y(p) AS lat, ${closed}::int AS closed
@@ -125,6 +131,7 @@ async function areasInView(database: Database, view: View): Promise<{ level: Are
   const byArea = new Map(opened.map((c) => [String(c.id), c]));
   return {
     level,
+    openInBox: { open: opened.reduce((n, c) => n + Number(c.box_open), 0), overdue: opened.reduce((n, c) => n + Number(c.box_overdue), 0) },
     rows: areas.map((a) => {
       const c = byArea.get(a.id);
       return {

@@ -102,19 +102,15 @@ export type PublicRow = Pick<RequestRow, 'ticket' | 'category' | 'channel' | 'st
 
 /**
  * The columns of PublicRow, for the lists that answer only public requests (the map's markers):
- * three joins where `requestJoins` has eight, and no private column even selected.
+ * three names where the full row reads seven and a building, and no private column even selected.
  */
 export const publicRequestColumns = sql`
   r.ticket, r.category, r.channel, r.status, ${time('r.created_at')} AS "createdAt", ${time('r.updated_at')} AS "updatedAt",
-  r.district_id AS "districtId", r.street_id AS "streetId", r.community_id AS "communityId", cm.name AS "communityName",
-  r.grid_id AS "gridId", g.name AS "gridName", r.microgrid_id AS "microgridId", m.name AS "microgridName",
+  r.district_id AS "districtId", r.street_id AS "streetId", r.community_id AS "communityId", ${nameOf('areas', 'r.community_id')} AS "communityName",
+  r.grid_id AS "gridId", ${nameOf('areas', 'r.grid_id')} AS "gridName", r.microgrid_id AS "microgridId", ${nameOf('areas', 'r.microgrid_id')} AS "microgridName",
   ${time('r.claim_deadline')} AS "claimDeadline", ${time('r.resolve_deadline')} AS "resolveDeadline",
   r.outcome, r.rating, r.me_too AS "meToo", r.published_description AS "publishedDescription",
   ST_X(${publicPointSql}) AS "publicLon", ST_Y(${publicPointSql}) AS "publicLat", ${timeLeftSql()} AS "timeLeftMinutes", ${overdueSql()} AS overdue`;
-
-/** The joins `publicRequestColumns` reads names through. */
-export const publicRequestJoins = sql`
-  LEFT JOIN areas cm ON cm.id = r.community_id LEFT JOIN areas g ON g.id = r.grid_id LEFT JOIN areas m ON m.id = r.microgrid_id`;
 
 /** A row of `publicRequestColumns`, its numbers and flag made what PublicRow says (as readRequestRow does). */
 export function readPublicRow(raw: Record<string, unknown>): PublicRow {
