@@ -36,12 +36,13 @@ async function makeHistory(database: Database, n: number, now: Date) {
   await database.rows(sql`SELECT setseed(0.42)`);
   await database.rows(sql`
     INSERT INTO requests (ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id,
-      created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating)
+      created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating, rated_at)
     SELECT 'B' || h.i, 'street_light', 'bench', 'web', h.status, a.street, a.community, a.grid, a.grid || '-M1',
       h.created, h.created, a.point, h.created + interval '4 hours', h.created + interval '3 days',
       CASE WHEN h.status <> 'collected' THEN h.created + h.v * interval '6 hours' END,
       CASE WHEN h.status IN ${sqlList(resolvedStatuses)} THEN h.created + h.v * interval '6 hours' + h.w * interval '4 days' END,
-      CASE WHEN h.status IN ${sqlList(resolvedStatuses)} AND h.w < 0.85 THEN CASE WHEN h.v < 0.08 THEN 2 ELSE 3 + floor(h.w * 3)::int END END
+      CASE WHEN h.status IN ${sqlList(resolvedStatuses)} AND h.w < 0.85 THEN CASE WHEN h.v < 0.08 THEN 2 ELSE 3 + floor(h.w * 3)::int END END,
+      CASE WHEN h.status IN ${sqlList(resolvedStatuses)} AND h.w < 0.85 THEN h.created + h.v * interval '6 hours' + h.w * interval '4 days' + interval '1 day' END
     FROM (
       SELECT g.i, g.v, g.w, ${now.toISOString()}::timestamptz - g.age * interval '1 day' AS created,
         CASE WHEN g.age < 0.2 AND g.u < 0.5 THEN 'collected' WHEN g.u < 0.03 THEN 'rejected' WHEN g.u < 0.06 THEN 'resolving'

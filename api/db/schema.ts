@@ -136,6 +136,7 @@ export const requests = pgTable('requests', {
   escalationLevel: smallint('escalation_level').notNull().default(0), // 0 grid worker, 1 mediator, 2 community, 3 street
   outcome: text('outcome'),
   rating: smallint('rating'), // 1–5 from the resident
+  ratedAt: timestamp('rated_at', { withTimezone: true }), // when the rating it holds was given (with it, or null with it)
   ratingNote: text('rating_note'),
   meToo: integer('me_too').notNull().default(0), // residents who reported the same thing
   duplicateOf: integer('duplicate_of'),
@@ -166,16 +167,15 @@ export const requests = pgTable('requests', {
   // place for markers and by area for the per-area counts (api/live/viewport.ts)
   index('requests_open_geom_idx').using('gist', t.geom).where(openStatusSql('status')),
   index('requests_open_grid_idx').on(t.gridId, t.communityId, t.streetId).where(openStatusSql('status')),
-  // rated rows by their last change: the wall's satisfaction of 30 days (api/live/stats.ts)
-  index('requests_rated_updated_idx').on(t.updatedAt).where(sql`rating IS NOT NULL`),
   // the 三率 rollup (issue 11): the requests not yet settled into rate_months, read live by area and month (api/rates/rollup.ts)
   index('requests_unsettled_created_idx').on(t.createdAt).where(unsettledSql),
   index('requests_unsettled_district_idx').on(t.districtId, t.createdAt).where(unsettledSql),
   index('requests_unsettled_street_idx').on(t.streetId, t.createdAt).where(unsettledSql),
   index('requests_unsettled_community_idx').on(t.communityId, t.createdAt).where(unsettledSql),
   index('requests_unsettled_grid_idx').on(t.gridId, t.createdAt).where(unsettledSql),
-  // requests by viewport: the few outside every community, counted row by row beside closed_days' sums (api/live/closed-count.ts)
+  // requests by viewport: the few outside every community, counted row by row beside day_counts' sums (api/live/closed-count.ts)
   index('requests_communityless_created_idx').on(t.createdAt).where(sql`community_id IS NULL`),
+  check('requests_rated_at_with_rating', sql`(rating IS NULL) = (rated_at IS NULL)`),
 ]);
 
 /** Append-only: every change to a request, who made it and when. */
@@ -612,13 +612,18 @@ export const rateMonths = pgTable('rate_months', {
 }, (t) => [primaryKey({ columns: [t.areaId, t.month] })]);
 
 /**
- * The closed requests per area and day filed (Asia/Shanghai): what a map asks of closed requests
- * is "filed in these days", and at low zoom a county's month of them is ~80,000 rows to count; here
- * it is a few thousand sums (api/live/closed-count.ts). Kept by a statement trigger on `requests`
- * in the writing transaction, like rate_months. `area_id` is a community's or a level above's, or '*'.
+ * Per area and Asia/Shanghai day: the closed requests FILED that day (a map's closed requests are
+ * "filed in these days": a county's month of them is ~80,000 rows to count, here a few thousand
+ * sums, api/live/closed-count.ts); the requests RESOLVED that day and resolved still, and those
+ * RATED that day with their ratings' sum (the wall's trend and satisfaction, api/live/stats.ts).
+ * Kept by a statement trigger on `requests` in the writing transaction, like rate_months, for
+ * communities and the levels above; `area_id` is one of their ids, or '*'.
  */
-export const closedDays = pgTable('closed_days', {
+export const dayCounts = pgTable('day_counts', {
   areaId: text('area_id').notNull(),
   day: date('day', { mode: 'string' }).notNull(),
   closed: integer('closed').notNull().default(0),
+  resolved: integer('resolved').notNull().default(0),
+  rated: integer('rated').notNull().default(0),
+  ratingSum: integer('rating_sum').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.areaId, t.day] })]);

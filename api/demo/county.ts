@@ -142,13 +142,16 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       // per category, looked up by its number k (1…): a CASE on the category's name costs a dozen text comparisons a row
       const byCategory = (value: (c: (typeof requestCategories)[number]) => string | number) =>
         sql.raw(`ARRAY[${requestCategories.map((c) => (typeof value(c) === 'string' ? `'${value(c)}'` : value(c))).join(', ')}]`);
+      // resolved some way into the resolve window (one in eight late), rated (revisited, archived) the day after
+      const resolvedAt = sql`x.created + interval '1 minute' * (x.resolve * CASE WHEN x.g % 8 = 0 THEN 1.3 ELSE 0.2 + (x.g % 60) / 100.0 END)`;
+      const rated = resolvedStatuses.filter((r) => r !== 'resolved');
       await run(sql`ALTER TABLE requests DISABLE TRIGGER USER`);
       await run(sql`ALTER TABLE request_events DISABLE TRIGGER USER`);
       // OFFSET 0 keeps each level a subquery of its own: flattened, every use of `created`, `status` or
       // `claim` above would compute it again (a third of the load's time on PGlite)
       await run(sql`
         INSERT INTO requests (id, ticket, category, description, channel, status, district_id, street_id, community_id, grid_id, microgrid_id,
-          contact, created_at, updated_at, geom, assignee_id, claimed_at, resolved_at, claim_deadline, resolve_deadline, outcome, rating)
+          contact, created_at, updated_at, geom, assignee_id, claimed_at, resolved_at, claim_deadline, resolve_deadline, outcome, rating, rated_at)
         SELECT x.g, 'GM' || to_char(x.created AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(x.g::text, greatest(4, length(x.g::text)), '0'),
           x.category, (${byCategory((c) => descriptions[c])})[x.k] || '（演示）', (ARRAY['qr', 'web', 'group', 'phone', 'visit', 'hotline'])[1 + x.g % 6], x.status,
           'LY', c.street, c.community, c.grid, c.micro, NULL, x.created,
@@ -156,10 +159,11 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
           ${at('x.u', 'x.v')},
           CASE WHEN x.status IN ${among(['collected', ...refusedStatuses])} THEN NULL ELSE c.grid || CASE WHEN x.g % 2 = 0 THEN '-W1' ELSE '-W2' END END,
           CASE WHEN x.status IN ${among(['collected', ...refusedStatuses])} THEN NULL ELSE x.created + interval '1 minute' * (x.claim * (0.1 + (x.g % 7) / 10.0)) END,
-          CASE WHEN x.status IN ${among(resolvedStatuses)} THEN x.created + interval '1 minute' * (x.resolve * CASE WHEN x.g % 8 = 0 THEN 1.3 ELSE 0.2 + (x.g % 60) / 100.0 END) END,
+          CASE WHEN x.status IN ${among(resolvedStatuses)} THEN ${resolvedAt} END,
           x.created + interval '1 minute' * x.claim, x.created + interval '1 minute' * x.resolve,
           CASE WHEN x.status IN ${among(resolvedStatuses)} THEN '已处理完毕（演示）' END,
-          CASE WHEN x.status IN ${among(resolvedStatuses.filter((r) => r !== 'resolved'))} THEN (ARRAY[5, 5, 4, 5, 3, 4, 5, 2, 5, 4])[1 + x.g % 10] END
+          CASE WHEN x.status IN ${among(rated)} THEN (ARRAY[5, 5, 4, 5, 3, 4, 5, 2, 5, 4])[1 + x.g % 10] END,
+          CASE WHEN x.status IN ${among(rated)} THEN ${resolvedAt} + interval '1 day' END
         FROM (SELECT * FROM (
           SELECT g, created, k, (${byCategory((c) => c)})[k] AS category, u, v, cell,
             (${byCategory((c) => requestCategoryRules[c].claimMinutes)})[k] AS claim, (${byCategory((c) => requestCategoryRules[c].resolveMinutes)})[k] AS resolve,
@@ -189,7 +193,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
           UNION ALL SELECT r.claimed_at + (coalesce(r.resolved_at, r.updated_at) - r.claimed_at) * 0.3, r.assignee_id, ${step({ action: 'status', from: 'claimed', to: 'resolving' })}, NULL
             WHERE r.claimed_at IS NOT NULL AND r.status <> ${word('claimed')}
           UNION ALL SELECT r.resolved_at, r.assignee_id, ${step({ action: 'status', from: 'resolving', to: 'resolved' })}, r.outcome WHERE r.resolved_at IS NOT NULL
-          UNION ALL SELECT r.resolved_at + interval '1 day', 'resident', ${step({ action: 'rated', from: 'resolved', to: 'revisited' })}, NULL WHERE r.rating IS NOT NULL
+          UNION ALL SELECT r.rated_at, 'resident', ${step({ action: 'rated', from: 'resolved', to: 'revisited' })}, NULL WHERE r.rating IS NOT NULL
           UNION ALL SELECT r.resolved_at + interval '3 days', r.assignee_id, ${step({ action: 'status', from: 'revisited', to: 'archived' })}, NULL WHERE r.status = ${word('archived')}
           UNION ALL SELECT r.created_at + interval '2 hours', 'system', ${step({ action: 'status', from: 'collected', to: 'rejected' })}, '经核实不属于网格受理范围（演示）'
             WHERE r.status = ${word('rejected')}
@@ -202,10 +206,10 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       await run(sql`DELETE FROM rate_months`);
       await run(sql`DO $$ BEGIN EXECUTE rate_months_upsert('SELECT 1 AS sign, * FROM requests'); END $$`);
       done('the rates rollup');
-      // the map's closed requests per area and day, likewise (api/db/migrations, closed_days)
-      await run(sql`DELETE FROM closed_days`);
-      await run(sql`DO $$ BEGIN EXECUTE closed_days_upsert('SELECT 1 AS sign, * FROM requests'); END $$`);
-      done('the closed requests by day');
+      // the map's closed requests and the wall's resolved and rated ones per area and day, likewise (api/db/migrations, day_counts)
+      await run(sql`DELETE FROM day_counts`);
+      await run(sql`DO $$ BEGIN EXECUTE day_counts_upsert('SELECT 1 AS sign, * FROM requests'); END $$`);
+      done('the requests by day');
     }, done);
     done('indexes and keys rebuilt');
 

@@ -59,6 +59,7 @@ export async function seedLoopHistory(db: Db): Promise<void> {
     const ev = (t: number, actor: string, action: string, from: string, to: string, note: string | null = null, detail: Record<string, unknown> | null = null) =>
       events.push({ request_id: r.id, at: at(t), actor, action, from_status: from, to_status: to, note, detail });
     let claimedAt: number | null = null, resolvedAt: number | null = null, outcome: string | null = null, rating: number | null = null;
+    let ratedAt: number | null = null;
     const who = assignee ?? 'system';
 
     if (r.status === 'claimed') claimedAt = updated;
@@ -85,6 +86,7 @@ export async function seedLoopHistory(db: Db): Promise<void> {
           rating = ratings[r.id % ratings.length];
           const revisited = r.status === 'revisited' ? updated : resolvedAt + (updated - resolvedAt) * 0.5;
           ev(revisited, 'resident', 'rated', 'resolved', 'revisited', null, { rating });
+          ratedAt = revisited;
           if (r.status === 'archived') ev(updated, who, 'status', 'revisited', 'archived');
         }
         break;
@@ -99,15 +101,15 @@ export async function seedLoopHistory(db: Db): Promise<void> {
     updates.push({
       id: r.id, assignee_id: assignee, claimed_at: claimedAt === null ? null : at(claimedAt), resolved_at: resolvedAt === null ? null : at(resolvedAt),
       claim_deadline: at(created + claimMinutes * minute), resolve_deadline: at(created + resolveMinutes * minute),
-      outcome, rating,
+      outcome, rating, rated_at: ratedAt === null ? null : at(ratedAt),
     });
   }
 
   await db.execute(sql`
     UPDATE requests r SET assignee_id = x.assignee_id, claimed_at = x.claimed_at, resolved_at = x.resolved_at,
-      claim_deadline = x.claim_deadline, resolve_deadline = x.resolve_deadline, outcome = x.outcome, rating = x.rating
+      claim_deadline = x.claim_deadline, resolve_deadline = x.resolve_deadline, outcome = x.outcome, rating = x.rating, rated_at = x.rated_at
     FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id int, assignee_id text, claimed_at timestamptz,
-      resolved_at timestamptz, claim_deadline timestamptz, resolve_deadline timestamptz, outcome text, rating smallint)
+      resolved_at timestamptz, claim_deadline timestamptz, resolve_deadline timestamptz, outcome text, rating smallint, rated_at timestamptz)
     WHERE r.id = x.id`);
   for (let i = 0; i < events.length; i += 1000) {
     await db.execute(sql`

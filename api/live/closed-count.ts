@@ -8,7 +8,7 @@ import { inPublicBox, publicPointSql, publicPrecisionDegrees } from '../loop/pub
 import { areaFilter } from './viewer.ts';
 
 // The closed requests a map view counts (issue 12 §2): those filed on a range of days, by area and
-// in the view's box, read from closed_days (migration closed_days: per community and the levels
+// in the view's box, read from day_counts (migration day_counts: per community and the levels
 // above, per day, kept by a trigger in the writing transaction) instead of counting a county's tens
 // of thousands of rows.
 //
@@ -33,7 +33,7 @@ const dayStart = (day: string, plus = 0) => sql`((${day}::date + ${plus}::int)::
 export const filedOn = (days: Days): SQL => sql`r.created_at >= ${dayStart(days.from)} AND r.created_at < ${dayStart(days.to, 1)}`;
 
 /** The closed requests of the area `areaId` (an id, or SQL naming one; '*': every area) filed on `days`, from the daily sums. */
-export const closedSumSql = (areaId: string | SQL, days: Days): SQL => sql`(SELECT coalesce(sum(d.closed), 0)::int FROM closed_days d
+export const closedSumSql = (areaId: string | SQL, days: Days): SQL => sql`(SELECT coalesce(sum(d.closed), 0)::int FROM day_counts d
   WHERE d.area_id = ${areaId} AND d.day BETWEEN ${days.from}::date AND ${days.to}::date)`;
 
 /**
@@ -70,7 +70,7 @@ export async function closedInBox(database: Database, bbox: Bbox | null, area: {
       SELECT r.community_id FROM requests r WHERE ${alongEdges} AND ${filedOn(days)} AND NOT ${open}
         AND NOT (${publicPointSql} && ${envelope(w, s, e, n)}))
     SELECT
-      (SELECT coalesce(sum(d.closed), 0)::int FROM closed_days d
+      (SELECT coalesce(sum(d.closed), 0)::int FROM day_counts d
         WHERE d.area_id IN (SELECT id FROM c WHERE place <> 'across') AND d.day BETWEEN ${days.from}::date AND ${days.to}::date) AS summed,
       (SELECT count(*)::int FROM out WHERE out.community_id IN (SELECT id FROM c WHERE place = 'edge')) AS "snappedOut",
       (SELECT count(*)::int FROM requests r

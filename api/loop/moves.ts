@@ -122,7 +122,7 @@ export async function changeStatus(database: Database, row: RequestRow, user: St
   if (to === 'resolved') {
     const outcome = outcomeRequired(row.status, to) ? need('outcome') : null;
     // a new outcome is rated anew: the resident's earlier rating (of the outcome it replaces) stays in the audit trail
-    return transition(database, { row, to, actor: user.staffId, action: 'status', note: outcome, set: sql`, outcome = ${outcome}, resolved_at = now(), rating = NULL, rating_note = NULL` });
+    return transition(database, { row, to, actor: user.staffId, action: 'status', note: outcome, set: sql`, outcome = ${outcome}, resolved_at = now(), rating = NULL, rated_at = NULL, rating_note = NULL` });
   }
   if (to === 'rejected') {
     const reason = reasonRequired(row.status, to) ? need('note') : change.note ?? null;
@@ -197,12 +197,12 @@ export async function rate(database: Database, row: RequestRow, rating: number, 
   if (rating > ratingRange.reopenAtMost) {
     await transition(database, {
       row, to: 'revisited', actor: 'resident', action: 'rated', note, detail,
-      set: sql`, rating = ${rating}, rating_note = ${note}`,
+      set: sql`, rating = ${rating}, rated_at = now(), rating_note = ${note}`,
     });
   } else {
     await transition(database, {
       row, to: 'resolving', actor: 'resident', action: 'reopened', note, detail,
-      set: sql`, rating = ${rating}, rating_note = ${note}, resolved_at = NULL,
+      set: sql`, rating = ${rating}, rated_at = now(), rating_note = ${note}, resolved_at = NULL,
         escalation_level = LEAST(${topEscalation}, r.escalation_level + 1),
         resolve_deadline = now() + make_interval(mins => ${resolveMinutes})`,
     });

@@ -4,6 +4,10 @@ import type { Database } from '../../api/db/client.ts';
 import { hashToken } from '../../api/auth/session.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { modes } from '../helpers/databases.ts';
+import { dayCountsDiffer } from '../helpers/day-counts.ts';
+import { call, fileIn, signIn } from '../helpers/staff.ts';
+import { findRequest } from '../../api/loop/request-row.ts';
+import { rate } from '../../api/loop/moves.ts';
 
 /*
  * The wall screen's figures are checked against counts made here, in JavaScript, from the raw
@@ -12,7 +16,8 @@ import { modes } from '../helpers/databases.ts';
 
 type Req = {
   id: number; status: string; category: string; street_id: string; community_id: string; grid_id: string;
-  created_at: string; updated_at: string; claim_deadline: string | null; resolve_deadline: string | null; rating: number | null;
+  created_at: string; resolved_at: string | null; claim_deadline: string | null; resolve_deadline: string | null;
+  rating: number | null; rated_at: string | null;
 };
 type Ev = { request_id: number; at: string; action: string; from_status: string | null; to_status: string | null };
 
@@ -24,39 +29,34 @@ const shanghaiDay = (t: string | number | Date) => new Date(new Date(t).getTime(
 async function snapshot(database: Database) {
   const requests = await database.rows<Req>(sql`
     SELECT id, status, category, street_id, community_id, grid_id, to_json(created_at) #>> '{}' AS created_at,
-           to_json(updated_at) #>> '{}' AS updated_at, to_json(claim_deadline) #>> '{}' AS claim_deadline,
-           to_json(resolve_deadline) #>> '{}' AS resolve_deadline, rating FROM requests`);
+           to_json(resolved_at) #>> '{}' AS resolved_at, to_json(claim_deadline) #>> '{}' AS claim_deadline,
+           to_json(resolve_deadline) #>> '{}' AS resolve_deadline, rating, to_json(rated_at) #>> '{}' AS rated_at FROM requests`);
   const events = await database.rows<Ev>(sql`SELECT request_id, to_json(at) #>> '{}' AS at, action, from_status, to_status FROM request_events`);
   const grids = await database.rows<{ id: string; parent_id: string }>(sql`SELECT id, parent_id FROM areas WHERE level = 'grid'`);
   return { requests, events, grids, now: Date.now() };
 }
 
-function expected(data: Awaited<ReturnType<typeof snapshot>>, community: string | null) {
+function expected(data: Awaited<ReturnType<typeof snapshot>>, community: string | null, grid?: string) {
   const { now } = data;
   const today = shanghaiDay(now);
-  const requests = data.requests.filter((r) => !community || r.community_id === community);
+  const requests = data.requests.filter((r) => (!community || r.community_id === community) && (!grid || r.grid_id === grid));
   const ids = new Set(requests.map((r) => r.id));
   const events = data.events.filter((e) => ids.has(e.request_id));
   // waiting to be claimed: the claim deadline; being worked on: the resolve deadline; closed: none
   const due = (r: Req) => (r.status === 'collected' ? r.claim_deadline : open.includes(r.status) ? r.resolve_deadline : null);
   const overdue = (r: Req) => due(r) !== null && Date.parse(due(r)!) < now;
   const takenUp = (e: Ev) => e.from_status === 'collected' && !['collected', 'rejected', 'duplicate'].includes(e.to_status!);
-  // resolved that day and still resolved or closed now: a reopened request is not done
-  const statusOf = new Map(requests.map((r) => [r.id, r.status]));
-  const reachesDone = (e: Ev) => done.includes(e.to_status!) && !done.includes(e.from_status ?? '') && done.includes(statusOf.get(e.request_id)!);
+  // resolved that day (its last resolution) and still resolved or closed now: a reopened request is not done
+  const resolvedOn = (date: string) => requests.filter((r) => done.includes(r.status) && r.resolved_at !== null && shanghaiDay(r.resolved_at) === date).length;
   const distinct = (list: Ev[]) => new Set(list.map((e) => e.request_id)).size;
-  // when was it rated: its newest 'rated'/'reopened' event, else its last update
-  const ratedAt = (r: Req) => {
-    const times = events.filter((e) => e.request_id === r.id && (e.action === 'rated' || e.action === 'reopened')).map((e) => Date.parse(e.at));
-    return times.length ? Math.max(...times) : Date.parse(r.updated_at);
-  };
-  const rated = requests.filter((r) => r.rating !== null && ratedAt(r) >= now - 30 * 86400_000);
   const days = Array.from({ length: 30 }, (_, i) => shanghaiDay(now - (29 - i) * 86400_000));
+  // the rating it holds, given on one of the 30 days
+  const rated = requests.filter((r) => r.rating !== null && days.includes(shanghaiDay(r.rated_at!)));
   return {
     today: {
       new: requests.filter((r) => shanghaiDay(r.created_at) === today).length,
       claimed: distinct(events.filter((e) => takenUp(e) && shanghaiDay(e.at) === today)),
-      resolved: distinct(events.filter((e) => reachesDone(e) && shanghaiDay(e.at) === today)),
+      resolved: resolvedOn(today),
       overdue: requests.filter(overdue).length,
       open: requests.filter((r) => open.includes(r.status)).length,
       satisfaction: rated.length ? Math.round((rated.reduce((s, r) => s + r.rating!, 0) / rated.length) * 100) / 100 : null,
@@ -65,7 +65,7 @@ function expected(data: Awaited<ReturnType<typeof snapshot>>, community: string 
     trend: days.map((date) => ({
       date,
       new: requests.filter((r) => shanghaiDay(r.created_at) === date).length,
-      resolved: distinct(events.filter((e) => reachesDone(e) && shanghaiDay(e.at) === date)),
+      resolved: resolvedOn(date),
     })),
     grids: data.grids.filter((g) => !community || g.parent_id === community).sort((a, b) => a.id.localeCompare(b.id)).map((g) => ({
       id: g.id,
@@ -93,7 +93,7 @@ describe.each(modes())('the wall screen statistics on %s', (mode) => {
       u AS (UPDATE requests r SET status = 'claimed', claimed_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
       INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'claimed', 'collected', 'claimed' FROM u`);
     await db.rows(sql`WITH x AS (SELECT id FROM requests WHERE status = 'resolving' AND community_id = 'MS-XSL' ORDER BY id LIMIT 1),
-      u AS (UPDATE requests r SET status = 'resolved', resolved_at = now(), rating = 2, updated_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
+      u AS (UPDATE requests r SET status = 'resolved', resolved_at = now(), rating = 2, rated_at = now(), updated_at = now() FROM x WHERE r.id = x.id RETURNING r.id)
       INSERT INTO request_events (request_id, actor, action, from_status, to_status) SELECT id, 'MS-S005', 'status', 'resolving', 'resolved' FROM u`);
     await db.rows(sql`UPDATE requests SET claim_deadline = now() - interval '1 hour'
       WHERE id IN (SELECT id FROM requests WHERE status = 'collected' ORDER BY id LIMIT 3)`);
@@ -101,9 +101,9 @@ describe.each(modes())('the wall screen statistics on %s', (mode) => {
       WHERE id IN (SELECT id FROM requests WHERE status IN ('resolving', 'deliberating') ORDER BY id LIMIT 4)`);
     await db.rows(sql`UPDATE requests SET resolve_deadline = now() + interval '2 hours'
       WHERE id IN (SELECT id FROM requests WHERE status = 'claimed' ORDER BY id LIMIT 2)`);
-    await db.rows(sql`UPDATE requests SET rating = 5, updated_at = now() - interval '3 days'
+    await db.rows(sql`UPDATE requests SET rating = 5, rated_at = now() - interval '3 days'
       WHERE id IN (SELECT id FROM requests WHERE status = 'revisited' ORDER BY id LIMIT 3)`);
-    await db.rows(sql`UPDATE requests SET rating = 1, updated_at = now() - interval '40 days'
+    await db.rows(sql`UPDATE requests SET rating = 1, rated_at = now() - interval '40 days'
       WHERE id IN (SELECT id FROM requests WHERE status = 'archived' ORDER BY id LIMIT 2)`);
   });
   afterAll(async () => { await t?.close(); });
@@ -163,11 +163,55 @@ describe.each(modes())('the wall screen statistics on %s', (mode) => {
     await db.rows(sql`INSERT INTO request_events (request_id, actor, action, from_status, to_status) VALUES (${r.id}, 'MS-S005', 'status', 'resolving', 'resolved')`);
     expect((await stats('?areaId=MS-XSL')).today.resolved).toBe(before + 1);
 
-    await db.rows(sql`UPDATE requests SET status = 'resolving', resolved_at = NULL, rating = 1 WHERE id = ${r.id}`);
+    await db.rows(sql`UPDATE requests SET status = 'resolving', resolved_at = NULL, rating = 1, rated_at = now() WHERE id = ${r.id}`);
     await db.rows(sql`INSERT INTO request_events (request_id, actor, action, from_status, to_status) VALUES (${r.id}, 'resident', 'reopened', 'resolved', 'resolving')`);
     const after = await stats('?areaId=MS-XSL');
     expect(after.today.resolved).toBe(before);
     expect(after.trend.at(-1).resolved).toBe((await stats('?areaId=MS-XSL')).today.resolved);
+  });
+
+  it('counts a grid\'s figures from its rows as the raw rows say (the daily sums keep communities and above)', async () => {
+    const want = expected(await snapshot(t.database), null, 'MS-XSL-G01');
+    const got = await stats('?areaId=MS-XSL-G01');
+    expect(got.today).toEqual(want.today);
+    expect(got.trend).toEqual(want.trend);
+    expect(got.today.ratings + got.trend.reduce((n: number, d: any) => n + d.resolved, 0), 'a grid with history').toBeGreaterThan(0);
+  });
+
+  it('follows a resolution, a good rating, a poor one that reopens and a second resolution, at every level, as the rows say', async () => {
+    const cookie = await signIn(t, 'xsl-g01-zhao');
+    const step = async (ticket: string, to: string, extra: Record<string, string> = {}) => {
+      const res = await call(t, 'POST', `/api/staff/requests/${ticket}/status`, { cookie, body: { to, ...extra } });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    const resolve = (ticket: string) => step(ticket, 'resolved', { outcome: '已修复' });
+    const figures = async () => Promise.all(['', '?areaId=MS-XSL', '?areaId=MS-XSL-G01'].map(async (q) => (await stats(q)).today));
+    const good = await fileIn(t, 'MS-XSL-G01');
+    const poor = await fileIn(t, 'MS-XSL-G01');
+    for (const { ticket } of [good, poor]) for (const to of ['claimed', 'resolving']) await step(ticket, to);
+    const before = await figures();
+
+    await resolve(good.ticket);
+    await resolve(poor.ticket);
+    await rate(t.database, (await findRequest(t.database, good.ticket))!, 5, null);
+    await rate(t.database, (await findRequest(t.database, poor.ticket))!, 1, '没修好'); // reopens it
+    const rated = await figures();
+    for (const [i, f] of rated.entries()) {
+      expect(f.resolved, `level ${i}: the reopened one is not done`).toBe(before[i].resolved + 1);
+      expect(f.ratings, `level ${i}: both ratings count`).toBe(before[i].ratings + 2);
+    }
+
+    await resolve(poor.ticket); // a new outcome is rated anew: the poor rating no longer counts
+    const again = await figures();
+    for (const [i, f] of again.entries()) {
+      expect(f.resolved).toBe(before[i].resolved + 2);
+      expect(f.ratings).toBe(before[i].ratings + 1);
+    }
+    expect(await dayCountsDiffer(t.database)).toEqual([]);
+    const want = expected(await snapshot(t.database), 'MS-XSL');
+    const got = await stats('?areaId=MS-XSL');
+    expect(got.today).toEqual(want.today);
+    expect(got.trend).toEqual(want.trend);
   });
 
   it('lists every grid of the area with its open and overdue requests', async () => {

@@ -112,7 +112,7 @@ describe.each(modes())('requests by viewport on %s', (mode) => {
     expect(lastQuarter.total.closed).toBe(lastQuarter.markers.filter((m) => m.status === 'archived' || m.status === 'rejected' || m.status === 'duplicate' || m.status === 'resolved' || m.status === 'revisited').length);
   });
 
-  // closed requests are counted from closed_days, the daily sums a trigger keeps (api/live/closed-count.ts):
+  // closed requests are counted from day_counts, the daily sums a trigger keeps (api/live/closed-count.ts):
   // after closing, reopening, re-dating and removing requests, and for boxes cut anywhere (on a
   // public point's coordinate, on a grid's edge, narrower than the snap), the sums equal a plain count
   it('counts closed requests from the daily sums, equal to a plain COUNT in any box and area', async () => {
