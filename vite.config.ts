@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -7,9 +11,32 @@ import { noLimitsEnv } from './api/guard/limits.ts';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const apiPort = Number(process.env.PORT ?? 8080);
 
+/**
+ * Every script and style of the build also as `.br` and `.gz` beside it, which the server sends as
+ * they are (api/server.ts, serveStatic's `precompressed`): the map's 1.3 MB chunk and its worker
+ * were gzipped again on every page load, on the thread that answers the API.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'gridmap-precompress',
+    apply: 'build',
+    // once the files are written: their code as served, after every other plugin's last word on it
+    writeBundle(options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (!/\.(m?js|css)$/.test(file.fileName)) continue;
+        const bytes = Buffer.from(file.type === 'chunk' ? file.code : file.source);
+        if (bytes.length < 1024) continue;
+        const path = join(options.dir!, file.fileName);
+        writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }));
+        writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [svelte()],
+  plugins: [svelte(), precompress()],
   build: { outDir: '../dist/web', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   // `npm run dev` serves the web app on 5173 and forwards the API to the server on PORT
   server: { port: 5173, proxy: { '/api': `http://localhost:${apiPort}` } },

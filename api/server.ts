@@ -74,7 +74,12 @@ server.all('/:prefix{api|open311}/*', (c) => {
   return c.json({ ok: false, stage, failure, code: 'starting', error: `the server is starting (${stage}); try again in a moment` }, 503, { 'retry-after': '1' });
 });
 mkdirSync(webDir, { recursive: true }); // serveStatic wants its root to exist before the first build
-server.use('*', serveStatic({ root: 'dist/web' }));
+// the built files are named by their content: a browser keeps them, and asks again only for the page
+server.use('/assets/*', async (c, next) => {
+  await next();
+  if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+});
+server.use('*', serveStatic({ root: 'dist/web', precompressed: true }));
 // the web app routes itself (/, /wall, /rider/…): unknown paths get its page
 server.get('*', (c) => (existsSync(join(webDir, 'index.html')) ? c.html(readFileSync(join(webDir, 'index.html'), 'utf8')) : c.html(bootPage, 503)));
 

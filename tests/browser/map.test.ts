@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { gridColours } from '../../web/src/lib/ui/colours.ts';
@@ -72,6 +73,16 @@ describe.each(embeddedTarget())('the grid map page in Chromium on %s', (_engine,
 
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it('sends the built scripts as compressed once at build time (the same bytes), to be kept by the browser', async () => {
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    const script = html.match(/\/assets\/[^"]+\.js/)?.[0];
+    expect(script, 'the page names its script').toBeDefined();
+    const res = await fetch(`${baseUrl}${script}`, { headers: { 'accept-encoding': 'br' } });
+    expect(res.headers.get('content-encoding')).toBe('br');
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(`dist/web${script}`))).toBe(true);
   });
 
   it('loads nothing from outside the origin', () => {
