@@ -162,7 +162,8 @@ async function run(label: 'pglite' | 'postgres') {
       (whole ? `; before ${mb(whole.rss)}, peak ${mb(whole.peak)}` : '') + (label === 'postgres' ? ' (target < 600 MB native)' : ''));
   } finally {
     await cluster?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    // and the care key's folder the server made beside it (api/care/seal.ts defaultKeyFile)
+    for (const dir of dataDir ? [dataDir, `${dataDir}.keys`] : []) rmSync(dir, { recursive: true, force: true });
   }
 }
 
