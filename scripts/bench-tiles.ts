@@ -13,7 +13,8 @@
  * it left colder.
  * Env: BENCH_ENGINE=pglite|postgres (that one only), BENCH_TILES_CLIENTS (8), COUNTY_STREETS (16),
  * COUNTY_REQUESTS (10,000: requests are not in tiles, and the API process reads none at start),
- * BENCH_TILES_PORT (8111; the cluster on the port 5 above), BENCH_TILES_WHOLE=off (no "before" row).
+ * BENCH_TILES_PORT (8111; the cluster on the port 5 above), BENCH_TILES_WHOLE=off (no "before" row),
+ * BENCH_TILES_WORKERS (e.g. `0,1,2`: ours once for each TILE_WORKERS, in that order; default the server's own).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +27,8 @@ import { pct } from './lib/timing.ts';
 const clients = Number(process.env.BENCH_TILES_CLIENTS ?? 8);
 const county = { COUNTY_STREETS: process.env.COUNTY_STREETS ?? '16', COUNTY_REQUESTS: process.env.COUNTY_REQUESTS ?? '10000' };
 const port = Number(process.env.BENCH_TILES_PORT ?? 8111);
+/** TILE_WORKERS of each run of ours; null: the server's default */
+const workerCounts = process.env.BENCH_TILES_WORKERS ? process.env.BENCH_TILES_WORKERS.split(',').map((n) => n.trim()) : [null];
 const base = `http://127.0.0.1:${port}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
@@ -146,16 +149,21 @@ async function run(label: 'pglite' | 'postgres') {
     const url = cluster?.url ?? null;
     const mvt = cluster ? await measure(await start(['scripts/lib/tile-baselines.ts', 'mvt'], env), paths, url) : null;
     const whole = process.env.BENCH_TILES_WHOLE === 'off' ? null : await measure(await start(['scripts/lib/tile-baselines.ts', 'whole'], env, 10), paths, url);
-    const ours = await measure(await start(['api/server.ts'], env, 10), paths, url);
+    const ours: [string, Figures][] = [];
+    for (const workers of workerCounts) {
+      const name = workers === null ? 'ours: blocks read by bbox, LRU-bounded   ' : `ours, TILE_WORKERS=${workers}`.padEnd(41);
+      ours.push([name, await measure(await start(['api/server.ts'], workers === null ? env : { ...env, TILE_WORKERS: workers }, 10), paths, url)]);
+    }
     if (mvt) report(label, 'baseline ST_AsMVT (plain PostGIS, no cache) ', mvt);
     else console.log(`[${label}] no ST_AsMVT baseline: PGlite's PostGIS is built without protobuf-c`);
     if (whole) report(label, 'before: one geojson-vt index of every row', whole, mvt ?? undefined);
-    report(label, 'ours: blocks read by bbox, LRU-bounded   ', ours, mvt ?? undefined);
-    console.log(`[${label}] memory of the API process: ${mb(ours.rss)} after the sweeps, peak ${mb(ours.peak)}` +
+    for (const [name, figures] of ours) report(label, name, figures, mvt ?? undefined);
+    console.log(`[${label}] memory of the API process: ${ours.map(([name, f]) => `${mb(f.rss)} after the sweeps, peak ${mb(f.peak)}${ours.length > 1 ? ` (${name.trim()})` : ''}`).join('; ')}` +
       (whole ? `; before ${mb(whole.rss)}, peak ${mb(whole.peak)}` : '') + (label === 'postgres' ? ' (target < 600 MB native)' : ''));
   } finally {
     await cluster?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    // and the care key's folder the server made beside it (api/care/seal.ts defaultKeyFile)
+    for (const dir of dataDir ? [dataDir, `${dataDir}.keys`] : []) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors.ts';
 import type { TileIndex } from '../tiles/tile-index.ts';
 import { tileLayers } from '../tiles/layers.ts';
-import { maxZoom } from '../tiles/tile-index.ts';
+import { maxZoom } from '../tiles/cut.ts';
 import { publicBase } from '../urls.ts';
 
 const layerFields: Record<string, Record<string, string>> = {

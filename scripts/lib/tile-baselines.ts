@@ -17,7 +17,7 @@ import { areaLevels, type AreaLevel } from '../../api/contract/vocabulary.ts';
 import { openDatabase, type Database } from '../../api/db/client.ts';
 import { featuresIn, type Box } from '../../api/tiles/layers.ts';
 import { asCut } from '../../api/tiles/encode.ts';
-import { cutOptions, encodeTile, maxZoom, readBlock } from '../../api/tiles/tile-index.ts';
+import { cutOptions, encodeTile, maxZoom, readBlock } from '../../api/tiles/cut.ts';
 
 /** name, property columns, geometry, table, the minimum zoom of each level (areas and their labels) */
 const mvtLayers: [string, string, string, string, Partial<Record<AreaLevel, number>>?][] = [

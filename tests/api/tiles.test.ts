@@ -6,7 +6,8 @@ import { PbfReader } from 'pbf';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { asCut, encodeLayers, type TileCut } from '../../api/tiles/encode.ts';
 import { featureRow, layerNeeded, layerQuery, tileLayers, type Box } from '../../api/tiles/layers.ts';
-import { blockOf, cutOptions, drawnAt, maxZoom, TileIndex } from '../../api/tiles/tile-index.ts';
+import { blockOf, cutOptions, drawnAt, maxZoom } from '../../api/tiles/cut.ts';
+import { TileIndex } from '../../api/tiles/tile-index.ts';
 import type { Database } from '../../api/db/client.ts';
 import { modes } from '../helpers/databases.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
@@ -124,7 +125,7 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     const reference = await unpartitioned(t.database);
     // the street fits in one z12 block: blocks of z14 tiles here, each read with exactly its own tile buffer
     const bz = 14;
-    const tiles = await TileIndex.build(t.database, { fineBlockZoom: bz });
+    const tiles = await TileIndex.build(t.database, { fineBlockZoom: bz, workers: 2 }); // and t.tiles, with the server's default
     const [w, s, e, n] = tiles.bounds;
     // an edge between two blocks across the street: west–east or north–south
     const west = tileOf(w, n, bz);
@@ -162,6 +163,7 @@ describe.each(modes())('vector tiles on %s', (mode) => {
         }
       }
     }
+    await tiles.close();
   });
 
   it('encodes a cut tile into the very bytes vt-pbf writes for it', async () => {
@@ -176,7 +178,7 @@ describe.each(modes())('vector tiles on %s', (mode) => {
   });
 
   it('holds no more blocks and tiles than its budgets after touching many blocks, and answers the same', async () => {
-    const budgets = { blocks: 256 * 1024, tiles: 64 * 1024, fineBlockZoom: 14 };
+    const budgets = { blocks: 256 * 1024, tiles: 64 * 1024, fineBlockZoom: 14, workers: 0 }; // the blocks on this thread, where they can be counted after each tile
     const small = await TileIndex.build(t.database, budgets);
     const [w, s, e, n] = small.bounds;
     const blocks = new Set<string>();
@@ -198,10 +200,11 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     expect(blocks.size).toBeGreaterThan(small.held.blocks + 2); // some were let go
   });
 
-  it('serves the new geometry after a reload, and whole tiles while it runs', async () => {
+  it.each([['on the API thread', 0], ['in a worker', 1]])('serves the new geometry after a reload, and whole tiles while it runs (cut %s)', async (_, workers) => {
+    const tiles = await TileIndex.build(t.database, { workers });
     const doc = await (await t.get('/api/tiles.json')).json();
     const { z, x, y } = tileOf(doc.center[0], doc.center[1], 16);
-    const before = contents(await t.tiles.getTile(z, x, y));
+    const before = contents(await tiles.getTile(z, x, y));
     const xs = (f: [unknown, unknown, { x: number }[][]]) => f[2][0].map((p) => p.x);
     // a building well inside the tile, that a quarter tile eastwards (1,024 tile units) leaves inside
     const building = before.buildings.map((f) => JSON.parse(f)).find((f) => xs(f).every((v: number) => v > 100 && v < 2900));
@@ -211,19 +214,38 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     const shift = 0.25 * (360 / 2 ** z);
     await t.database.rows(sql`UPDATE buildings SET geom = ST_Translate(geom, ${shift}, 0) WHERE id = ${building[1].id}`);
     try {
-      expect(contents(await t.tiles.getTile(z, x, y))).toEqual(before); // cut before the change, until the reload
-      const during = near.map(([tz, tx, ty]) => t.tiles.getTile(tz, tx, ty));
-      await t.tiles.reload(t.database);
+      expect(contents(await tiles.getTile(z, x, y))).toEqual(before); // cut before the change, until the reload
+      const during = near.map(([tz, tx, ty]) => tiles.getTile(tz, tx, ty));
+      await tiles.reload(t.database);
       const fresh = await unpartitioned(t.database);
       const answered = await Promise.all(during);
       near.forEach(([tz, tx, ty], i) => expect([contents(old(tz, tx, ty)), contents(fresh(tz, tx, ty))]).toContainEqual(contents(answered[i])));
-      const after = contents(await t.tiles.getTile(z, x, y)).buildings.map((f) => JSON.parse(f)).find((f) => f[1].id === building[1].id);
+      const after = contents(await tiles.getTile(z, x, y)).buildings.map((f) => JSON.parse(f)).find((f) => f[1].id === building[1].id);
       const moved = xs(after).map((v: number, i: number) => v - xs(building)[i]);
       expect(Math.max(...moved.map((d: number) => Math.abs(d - 1024)))).toBeLessThanOrEqual(1);
-      expect(contents(await t.tiles.getTile(z, x, y))).toEqual(contents(fresh(z, x, y)));
+      expect(contents(await tiles.getTile(z, x, y))).toEqual(contents(fresh(z, x, y)));
     } finally {
       await t.database.rows(sql`UPDATE buildings SET geom = ST_Translate(geom, ${-shift}, 0) WHERE id = ${building[1].id}`);
-      await t.tiles.reload(t.database);
+      await tiles.reload(t.database);
+      await tiles.close();
+    }
+  });
+
+  it('fails the tiles a worker was cutting when it stops, and cuts them in a new one', async () => {
+    const tiles = await TileIndex.build(t.database, { workers: 1 });
+    try {
+      const doc = await (await t.get('/api/tiles.json')).json();
+      const { z, x, y } = tileOf(doc.center[0], doc.center[1], 15);
+      const cutting = tiles.getTile(z, x, y);
+      const [worker] = tiles.workerThreads; // started for this tile, which it cannot have cut yet (it is still loading)
+      expect(worker).toBeTruthy();
+      await worker.terminate(); // as a crash would stop it
+      await expect(cutting).rejects.toThrow(/tile worker stopped/);
+      expect(contents(await tiles.getTile(z, x, y))).toEqual(contents(await t.tiles.getTile(z, x, y)));
+      expect(tiles.workerThreads).toHaveLength(1);
+      expect(tiles.workerThreads[0]).not.toBe(worker);
+    } finally {
+      await tiles.close();
     }
   });
 });

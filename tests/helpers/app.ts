@@ -30,6 +30,9 @@ export async function openTestApp(mode: Mode, limits?: Limits): Promise<TestApp>
       headers: { 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
-    close: () => database.close(),
+    close: async () => {
+      await tiles.close();
+      await database.close();
+    },
   };
 }
