@@ -3,7 +3,7 @@
  * (DATABASE_URL; nothing is generated or reloaded), with and without screens listening: the
  * quick loop for taking the filing path apart (issue 12), beside scripts/bench-county.ts which
  * builds its own county. The screens listen from a process of their own (PROF_SCREENS_APART=0:
- * from the filer's, as bench-county.ts does), so the filer's clock is not the screens' parsing.
+ * from the filer's), so the filer's clock is not the screens' parsing.
  * Beside the times, the CPU each filing costs (the API process's and, with PROF_PGDATA naming the
  * cluster's data directory, its backends'): a figure the other processes on a shared machine
  * disturb far less than the times.
@@ -15,26 +15,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { noLimitsEnv } from '../api/guard/limits.ts';
 import { pct } from './lib/timing.ts';
 import { Screen } from './lib/screens.ts';
+import { screensApart } from './lib/screens-apart.ts';
 
 const port = Number(process.env.PROF_PORT ?? 8141);
 const base = `http://127.0.0.1:${port}`;
 const screens = Number(process.env.BENCH_SCREENS ?? 200);
 const filings = Number(process.env.BENCH_FILINGS ?? 200);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-if (process.argv[2] === 'screens') {
-  // the screens' own process: opens them, says so, and reports each ticket once every screen has it
-  const listening = Array.from({ length: screens }, () => new Screen(base));
-  await Promise.all(listening.map((s) => s.opened));
-  process.send!({ ready: true });
-  process.on('message', async (m: { ticket: string; t0: number }) => {
-    const at = await Promise.all(listening.map((s) => s.arrival(m.ticket)));
-    process.send!({ ticket: m.ticket, last: Math.max(...at) + performance.timeOrigin, first: Math.min(...at) + performance.timeOrigin });
-  });
-  process.on('disconnect', () => process.exit(0));
-} else {
-  await main();
-}
 
 /** CPU time (user + system) of a process, in ms. */
 function cpuMs(pid: number): number {
@@ -96,26 +83,13 @@ async function file(point: { lon: number; lat: number }, i: number) {
   return { ticket, ms: performance.now() - t0, t0 };
 }
 
-type Arrivals = { wait(ticket: string): Promise<{ first: number; last: number }>; close(): void };
-
-async function screensApart(): Promise<Arrivals> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/prof-filing.ts', 'screens'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<string, (a: { first: number; last: number }) => void>();
-  await new Promise<void>((resolve) => child.on('message', (m: any) => (m.ready ? resolve() : waiting.get(m.ticket)?.(m))));
-  return {
-    wait: (ticket) => new Promise((resolve) => { waiting.set(ticket, resolve); child.send({ ticket }); }),
-    close: () => child.kill(),
-  };
-}
+type Arrivals = { arrivals(ticket: string): Promise<number[]>; close(): void };
 
 async function screensHere(): Promise<Arrivals> {
   const listening = Array.from({ length: screens }, () => new Screen(base));
   await Promise.all(listening.map((s) => s.opened));
   return {
-    wait: async (ticket) => {
-      const at = await Promise.all(listening.map((s) => s.arrival(ticket)));
-      return { first: Math.min(...at) + performance.timeOrigin, last: Math.max(...at) + performance.timeOrigin };
-    },
+    arrivals: async (ticket) => (await Promise.all(listening.map((s) => s.arrival(ticket)))).map((at) => at + performance.timeOrigin),
     close: () => listening.forEach((s) => s.close()),
   };
 }
@@ -127,7 +101,7 @@ async function round(points: { lon: number; lat: number }[], arrivals: Arrivals 
   for (let i = 0; i < filings; i++) {
     const { ticket, ms, t0 } = await file(points[i % points.length], i);
     answered.push(ms);
-    if (arrivals) arrived.push((await arrivals.wait(ticket)).last - (t0 + performance.timeOrigin));
+    if (arrivals) arrived.push(Math.max(...await arrivals.arrivals(ticket)) - (t0 + performance.timeOrigin));
     await sleep(20);
   }
   const cpu = `CPU a filing: API ${((cpuMs(server?.pid ?? 0) - cpu0[0]) / filings).toFixed(2)} ms, PostgreSQL ${((clusterCpuMs() - cpu0[1]) / filings).toFixed(2)} ms`;
@@ -142,7 +116,7 @@ async function main() {
     await round(points.slice(0, 20), null);
     const alone = await round(points, null, server);
     console.log(`no screen: ${f(alone.answered)}; ${alone.cpu}`);
-    const arrivals = process.env.PROF_SCREENS_APART === '0' ? await screensHere() : await screensApart();
+    const arrivals = process.env.PROF_SCREENS_APART === '0' ? await screensHere() : await screensApart(base, screens);
     const watched = await round(points, arrivals, server);
     arrivals.close();
     console.log(`${screens} screens: ${f(watched.answered)}; arrival on the last screen ${f(watched.arrived)}; ${watched.cpu}`);
@@ -152,3 +126,5 @@ async function main() {
     await exited;
   }
 }
+
+await main();
