@@ -34,6 +34,7 @@ import { isDemo } from './demo/mode.ts';
 import { mapRoutes } from './routes/map.ts';
 import { limitsFromEnv, type Limits } from './guard/limits.ts';
 import { limitOf } from './guard/rate-limit.ts';
+import { filingLimit } from './guard/filing-count.ts';
 import { sameOriginWrites } from './guard/same-origin.ts';
 import { streamCap } from './guard/stream-cap.ts';
 import { readerOf, type ReplicaRead } from './db/replica.ts';
@@ -66,7 +67,7 @@ function apiRoutes({ database, tiles, loadedInMs, replica }: AppContext, limits:
     })(c, next))) // photo uploads and imports have their own limits (api/loop/photos.ts, api/routes/admin.ts)
     // trust (issue 9 §2): signed-in writes from our own pages only; per-client limits on what strangers can repeat
     .use('*', sameOriginWrites)
-    .use('/requests', onPost(limitOf('filings', limits, database)))
+    .use('/requests', onPost(filingLimit(limits, database))) // on PostgreSQL counted by the filing's own statement
     .use('/requests/:ticket/me-too', onPost(limitOf('meToo', limits, database)))
     .use('/requests/:ticket/photos', onPost(limitOf('photos', limits, database)))
     .use('/staff/requests/:ticket/photos', onPost(limitOf('photos', limits, database)))

@@ -68,7 +68,11 @@ server.use('*', async (_c, next) => {
     if (--inFlight === 0) drained?.();
   }
 });
-server.use('*', compress());
+// Reads only: hono's compress skips small answers only when they state their length, and c.json
+// does not, so every write's few hundred bytes of answer went through gzip — 2 ms of a filing's
+// 9 over HTTP on the county (docs/scaling.md) for nothing worth saving on the wire.
+const compressReads = compress();
+server.use('*', (c, next) => (c.req.method === 'GET' ? compressReads(c, next) : next()));
 server.all('/:prefix{api|open311}/*', (c) => {
   if (ready) return ready.fetch(c.req.raw, c.env); // env: the socket, for the client's address (api/guard/client.ts)
   return c.json({ ok: false, stage, failure, code: 'starting', error: `the server is starting (${stage}); try again in a moment` }, 503, { 'retry-after': '1' });

@@ -6,8 +6,8 @@
  *   2. the first full frame in headless Chromium of the county administrator's screen (/wall) and
  *      map (/), at 1920×1080, the server cold then warm; reference: the same screen framed on one
  *      grid of the county (the smallest screen of the same data)
- *   3. filing over HTTP, p50/p99, with 200 screens listening to the live stream; baseline: the same
- *      filings on the same server with no screen listening
+ *   3. filing over HTTP, p50/p99, with 200 screens listening to the live stream (from a process of
+ *      their own); baseline: the same filings on the same server with no screen listening
  *   4. the API process's resident memory after the start, the frames and the filings
  * Env: COUNTY_STREETS / COUNTY_REQUESTS (the demo's scale; the whole county by default),
  * BENCH_COUNTY_ENGINES (postgres,pglite), BENCH_COUNTY_DIR (an embedded data directory already
@@ -21,7 +21,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { noLimitsEnv } from '../api/guard/limits.ts';
 import { hasNativePostgres, startCluster } from '../tests/setup/pg-cluster.ts';
 import { pct } from './lib/timing.ts';
-import { rssKb, Screen } from './lib/screens.ts';
+import { rssKb } from './lib/screens.ts';
+import { screensApart } from './lib/screens-apart.ts';
 
 const screens = Number(process.env.BENCH_SCREENS ?? 200);
 const filings = Number(process.env.BENCH_FILINGS ?? 200);
@@ -102,20 +103,23 @@ async function fileOverHttp(point: { lon: number; lat: number }, i: number): Pro
   return { ticket, ms: performance.now() - t0 };
 }
 
-/** Filing latency (the POST answered) and, with screens, each screen's arrival after the POST was sent. */
+/**
+ * Filing latency (the POST answered) and, with screens, each screen's arrival after the POST was
+ * sent. The screens listen from a process of their own (scripts/lib/screens-apart.ts), as
+ * they would from their own machines.
+ */
 async function filingWith(count: number, points: { lon: number; lat: number }[]) {
-  const listening = Array.from({ length: count }, () => new Screen(base));
-  await Promise.all(listening.map((c) => c.opened));
+  const listening = count > 0 ? await screensApart(base, count) : null;
   const answered: number[] = [];
   const arrived: number[] = [];
   for (let i = 0; i < filings; i++) {
     const t0 = performance.now();
     const { ticket, ms } = await fileOverHttp(points[i % points.length], i);
     answered.push(ms);
-    for (const at of await Promise.all(listening.map((c) => c.arrival(ticket)))) arrived.push(at - t0);
+    for (const at of listening ? await listening.arrivals(ticket) : []) arrived.push(at - (t0 + performance.timeOrigin));
     await sleep(20);
   }
-  listening.forEach((c) => c.close());
+  listening?.close();
   return { answered, arrived };
 }
 

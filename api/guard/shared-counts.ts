@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { ClientRateLimitInfo, Store } from 'hono-rate-limiter';
 import type { Database } from '../db/client.ts';
 
@@ -30,13 +30,7 @@ export class SharedCounts implements Store {
       this.#sinceSweep = 0;
       await this.database.rows(sql`DELETE FROM rate_counts WHERE reset_at < now() RETURNING key`);
     }
-    const window = sql`now() + make_interval(secs => ${this.#windowMs / 1000})`;
-    const [row] = await this.database.rows<{ hits: number; resetAt: string }>(sql`
-      INSERT INTO rate_counts AS r (key, hits, reset_at) VALUES (${key}, 1, ${window})
-      ON CONFLICT (key) DO UPDATE SET
-        hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
-        reset_at = CASE WHEN r.reset_at <= now() THEN ${window} ELSE r.reset_at END
-      RETURNING hits, to_json(reset_at) #>> '{}' AS "resetAt"`);
+    const [row] = await this.database.rows<{ hits: number; resetAt: string }>(countSql(key, this.#windowMs));
     return { totalHits: row.hits, resetTime: new Date(row.resetAt) };
   }
 
@@ -47,4 +41,18 @@ export class SharedCounts implements Store {
   async resetKey(key: string): Promise<void> {
     await this.database.rows(sql`DELETE FROM rate_counts WHERE key = ${key} RETURNING key`);
   }
+}
+
+/**
+ * One hit counted for `key`, answering `hits` and `"resetAt"`: a statement of its own here, and
+ * a step of the filing's one statement (./filing-count.ts).
+ */
+export function countSql(key: string, windowMs: number): SQL {
+  const window = sql`now() + make_interval(secs => ${windowMs / 1000})`;
+  return sql`
+    INSERT INTO rate_counts AS r (key, hits, reset_at) VALUES (${key}, 1, ${window})
+    ON CONFLICT (key) DO UPDATE SET
+      hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
+      reset_at = CASE WHEN r.reset_at <= now() THEN ${window} ELSE r.reset_at END
+    RETURNING hits, to_json(reset_at) #>> '{}' AS "resetAt"`;
 }

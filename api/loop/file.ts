@@ -7,6 +7,8 @@ import { ApiError } from '../errors.ts';
 import { lookupCode, reportToken } from './report-token.ts';
 import { whereStreetIs } from '../places/street-hint.ts';
 import type { RequestRow } from './request-row.ts';
+import type { FilingCount } from '../guard/filing-count.ts';
+import { countSql } from '../guard/shared-counts.ts';
 
 // Filing: the first step of a request's life (./moves.ts has the others).
 
@@ -21,15 +23,18 @@ export type Filing = {
 /**
  * Files a request in one statement, so one atomic write: the request, its assignment to the
  * areas that cover the point (assign_point, docs/architecture.md) and its first audit event.
+ * With `count` (a resident's filing on PostgreSQL, api/guard/filing-count.ts) the same statement
+ * counts the filing against its client's limit and files only within it: one round trip.
  * Answers the ticket and where it went; 422 for a point outside every street.
  */
-export async function fileRequest(database: Pick<Database, 'rows'>, input: Filing): Promise<Omit<Filed, 'reportToken' | 'lookupCode' | 'similar'>> {
+export async function fileRequest(database: Pick<Database, 'rows'>, input: Filing, count?: FilingCount): Promise<Omit<Filed, 'reportToken' | 'lookupCode' | 'similar'>> {
   const deadlines = deadlinesOf(input.category);
   const channel = input.channel ?? 'qr';
   if (input.buildingId) await requireBuilding(database, input.buildingId);
   const [row] = await database.rows<FiledRow>(sql`
-    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${input.lon}, ${input.lat}), 4326) AS geom),
-    a AS (SELECT * FROM pt, assign_point(pt.geom)),
+    WITH counted AS (${count ? countSql(count.key, count.windowMs) : sql`SELECT NULL::int AS hits, NULL::text AS "resetAt"`}),
+    pt AS (SELECT ST_SetSRID(ST_MakePoint(${input.lon}, ${input.lat}), 4326) AS geom),
+    a AS (SELECT * FROM pt, assign_point(pt.geom) ${count ? sql`WHERE (SELECT hits FROM counted) <= ${count.limit}` : sql``}),
     n AS (SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id),
     ins AS (
       INSERT INTO requests (id, ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id, contact, geom,
@@ -47,14 +52,15 @@ export async function fileRequest(database: Pick<Database, 'rows'>, input: Filin
       -- staff intake names who recorded it in the audit trail; the note is the channel (the timeline words it)
       SELECT id, ${input.staffId ?? 'resident'}, 'filed', 'collected', ${channel} FROM ins
     )
-    -- the names in the same statement: filing is one round trip
-    SELECT ins.ticket, ins.status, to_json(ins.created_at) #>> '{}' AS "createdAt",
+    -- the names in the same statement: filing is one round trip; one row even when nothing was filed, for the count
+    SELECT counted.hits, counted."resetAt", ins.ticket, ins.status, to_json(ins.created_at) #>> '{}' AS "createdAt",
            to_json(ins.claim_deadline) #>> '{}' AS "claimDeadline", to_json(ins.resolve_deadline) #>> '{}' AS "resolveDeadline",
            ins.street_id AS "streetId", s.name AS "streetName", ins.community_id AS "communityId", cm.name AS "communityName",
            ins.grid_id AS "gridId", g.name AS "gridName", ins.microgrid_id AS "microgridId", m.name AS "microgridName"
-    FROM ins LEFT JOIN areas s ON s.id = ins.street_id LEFT JOIN areas cm ON cm.id = ins.community_id
+    FROM counted LEFT JOIN ins ON true LEFT JOIN areas s ON s.id = ins.street_id LEFT JOIN areas cm ON cm.id = ins.community_id
     LEFT JOIN areas g ON g.id = ins.grid_id LEFT JOIN areas m ON m.id = ins.microgrid_id`);
-  if (!row) {
+  if (count) count.settle(Number(row.hits), row.resetAt!); // past the limit: the 429, and nothing was filed
+  if (!row.ticket) {
     // where the street is, so the page can say which way to move the pin
     const hint = await whereStreetIs(database, input.lon, input.lat);
     throw new ApiError('outside_service_area',
@@ -81,7 +87,7 @@ async function requireBuilding(database: Pick<Database, 'rows'>, buildingId: str
 }
 
 type FiledRow = Pick<RequestRow, 'ticket' | 'status' | 'createdAt' | 'streetId' | 'streetName' | 'communityId' | 'communityName'
-  | 'gridId' | 'gridName' | 'microgridId' | 'microgridName'> & { claimDeadline: string; resolveDeadline: string };
+  | 'gridId' | 'gridName' | 'microgridId' | 'microgridName'> & { claimDeadline: string; resolveDeadline: string; hits: number | null; resetAt: string | null };
 
 /**
  * Files a request and answers what the reporter needs next: the ticket, the report token (their
@@ -89,9 +95,9 @@ type FiledRow = Pick<RequestRow, 'ticket' | 'status' | 'createdAt' | 'streetId' 
  * runs beside the write — read before it commits, so the new request is not among them — and on a
  * pool the two run side by side.
  */
-export async function fileWithSimilar(database: Database, input: Filing): Promise<Filed> {
+export async function fileWithSimilar(database: Database, input: Filing, count?: FilingCount): Promise<Filed> {
   const [filed, nearby] = await Promise.all([
-    fileRequest(database, input),
+    fileRequest(database, input, count),
     similarRequests(database, { lon: input.lon, lat: input.lat, category: input.category }),
   ]);
   return {

@@ -5,6 +5,7 @@ import { currentUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
 import { ClientQueue } from '../live/client-queue.ts';
+import { frameOf } from '../live/frames.ts';
 import { loadEvents, missedSince, type EventRow } from '../live/event-rows.ts';
 import { LiveHub } from '../live/hub.ts';
 import { viewerOf } from '../live/viewer.ts';
@@ -43,7 +44,7 @@ export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLim
           } else {
             for (const row of missed) {
               replayed.add(row.id);
-              await stream.writeSSE({ event: 'request', id: String(row.id), data: JSON.stringify(viewer.render(row)) });
+              await stream.write(frameOf(row, viewer.render));
             }
           }
         }
@@ -59,7 +60,7 @@ export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLim
           }
           for (const row of rows) {
             if (replayed.has(row.id)) continue;
-            await stream.writeSSE({ event: 'request', id: String(row.id), data: JSON.stringify(viewer.render(row)) });
+            await stream.write(frameOf(row, viewer.render)); // the same bytes for every stream of this viewer's kind
           }
         }
       } finally {

@@ -11,13 +11,14 @@ import { checkReportToken, lookupCode } from '../loop/report-token.ts';
 import { requireRequest, toPublicRequest } from '../loop/request-row.ts';
 import { publicSteps } from '../loop/timeline.ts';
 import { eraseContact } from '../loop/retention.ts';
+import { filingCountOf } from '../guard/filing-count.ts';
 
 const notReporter = (what: string) => new ApiError('not_reporter', `only the reporter can ${what}: pass ?token= from the filing answer`);
 
 /** /api/requests: residents file, follow, second, add a photo to and rate requests (no sign-in). */
 export const requestRoutes = (database: Database) => new Hono()
   .post('/', json(NewRequest), async (c) => {
-    const filed = await fileWithSimilar(database, c.req.valid('json'));
+    const filed = await fileWithSimilar(database, c.req.valid('json'), filingCountOf(c)); // counted by the filing's own statement (api/guard/filing-count.ts)
     return c.json(filed, 201, { location: `/api/collections/requests/items/${filed.ticket}` });
   })
 

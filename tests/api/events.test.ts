@@ -189,6 +189,29 @@ describe.each(modes())('the live event stream on %s', (mode) => {
     expect(await stream.waitForEnd(5000)).toBe(true);
   });
 
+  // the filing path made fast (issue 12, docs/scaling.md): one message per event and kind of viewer, and the triggers' kept plans
+  it('writes one event to two public streams and a staff stream at once, the same bytes to both public ones, the contact and words only to staff', async () => {
+    const marker = '过滤标记-同一条消息';
+    const cookie = await staffCookie(t.database, 'MS-S005'); // secretary of 学生路社区
+    const streams = [await open(), await open(), await open('/api/events', { cookie })];
+    const ticket = await file('MS-XSL-G01', marker);
+    const [a, b, staff] = await Promise.all(streams.map((stream) => stream.next(5000, 'request')));
+    expect(a.data).toBe(b.data);
+    expect(JSON.parse(a.data!)).toMatchObject({ ticket, action: 'filed' });
+    expect(a.data).not.toContain(contact);
+    expect(a.data).not.toContain(marker);
+    expect(staff.id).toBe(a.id);
+    expect(JSON.parse(staff.data!)).toMatchObject({ ticket, contact, description: marker });
+    await Promise.all(streams.map((stream) => stream.close()));
+  });
+
+  it('keeps every trigger function\'s plans: a later CREATE OR REPLACE must repeat SET plan_cache_mode = auto (migration 0031)', async () => {
+    const forgotten = await t.database.rows<{ name: string }>(sql`
+      SELECT DISTINCT p.proname AS name FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid
+      WHERE NOT g.tgisinternal AND NOT coalesce('plan_cache_mode=auto' = ANY (p.proconfig), false) ORDER BY 1`);
+    expect(forgotten.map((f) => f.name)).toEqual([]);
+  });
+
   it('sends a reset instead of replaying more than its replay limit', async () => {
     const app = new Hono().route('/events', eventRoutes(t.database, { replayLimit: 3 }));
     const before = await newestEventId(t.database);

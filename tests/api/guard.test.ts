@@ -88,6 +88,28 @@ describe.each(modes())('abuse resistance (%s)', (mode) => {
     expect((await send(t, 'POST', '/api/requests', newClient(), { json: filing })).status).toBe(201);
   });
 
+  // the filing path made fast (issue 12): on PostgreSQL the filing's own statement takes the count (api/guard/filing-count.ts)
+  it('counts a filing in the statement that files it: within the limit it files and says what remains, past it nothing is filed, and bodies refused before count too', async () => {
+    const client = newClient();
+    const [micro] = await t.database.rows<{ lon: number; lat: number }>(sql`
+      SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE level = 'microgrid' ORDER BY id LIMIT 1`);
+    const description = `计数标记 ${client}`;
+    const filing = { category: 'clutter', description, lon: Number(micro.lon), lat: Number(micro.lat) };
+    const filed = async () => (await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM requests WHERE description = ${description}`))[0].n;
+    expect((await send(t, 'POST', '/api/requests', client, { json: { category: 'x' } })).status).toBe(400);
+    for (let i = 2; i <= defaultLimits.filings; i++) {
+      const res = await send(t, 'POST', '/api/requests', client, { json: filing });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('ratelimit-remaining')).toBe(String(defaultLimits.filings - i));
+    }
+    expect(await filed()).toBe(defaultLimits.filings - 1);
+    const refused = await send(t, 'POST', '/api/requests', client, { json: filing });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe(String((await refused.json()).retryAfter));
+    expect(await filed()).toBe(defaultLimits.filings - 1);
+    expect((await send(t, 'POST', '/api/requests', client, { json: { category: 'x' } })).status).toBe(429);
+  });
+
   it('believes X-Forwarded-For only behind a trusted proxy: without TRUST_PROXY a forged header is no new client', async () => {
     const direct = createApp({ database: t.database, tiles: t.tiles, limits: defaultLimits });
     const statuses = [];
