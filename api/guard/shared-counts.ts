@@ -25,13 +25,20 @@ export class SharedCounts implements Store {
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    // expired counts are swept every 1,000 hits, not on each: the table stays about as small as one window's clients
-    if (++this.#sinceSweep >= 1000) {
-      this.#sinceSweep = 0;
-      await this.database.rows(sql`DELETE FROM rate_counts WHERE reset_at < now() RETURNING key`);
-    }
+    await this.countedElsewhere();
     const [row] = await this.database.rows<{ hits: number; resetAt: string }>(countSql(key, this.#windowMs));
     return { totalHits: row.hits, resetTime: new Date(row.resetAt) };
+  }
+
+  /**
+   * A hit counted by a statement of its own (the filing's, ./filing-count.ts), or by increment:
+   * expired counts are swept every 1,000 hits, not on each, so the table stays about as small as
+   * one window's clients.
+   */
+  async countedElsewhere(): Promise<void> {
+    if (++this.#sinceSweep < 1000) return;
+    this.#sinceSweep = 0;
+    await this.database.rows(sql`DELETE FROM rate_counts WHERE reset_at < now() RETURNING key`);
   }
 
   async decrement(key: string): Promise<void> {
