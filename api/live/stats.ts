@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { refusedStatuses, resolvedStatuses, type AreaLevel, type UnitLevel } from '../contract/vocabulary.ts';
+import { areaLevels, refusedStatuses, resolvedStatuses, type AreaLevel, type UnitLevel } from '../contract/vocabulary.ts';
 import { sqlList } from '../db/sql-list.ts';
 import { loadEvents, publicEvent } from './event-rows.ts';
 import { openSql, overdueSql, todayStartSql } from './overdue.ts';
@@ -43,7 +43,7 @@ const stillResolved = sql`r.status IN ${resolvedStates}`;
 const firstDay = sql`((now() AT TIME ZONE 'Asia/Shanghai')::date - 29)`;
 const firstDayStart = sql`(${todayStartSql} - interval '29 days')`;
 /** the areas day_counts keeps (and null: the whole installation, '*') */
-const keptByDay: readonly (AreaLevel | undefined)[] = [undefined, 'district', 'street', 'community'];
+const keptByDay: readonly (AreaLevel | undefined)[] = [undefined, ...areaLevels.slice(0, areaLevels.indexOf('community') + 1)];
 
 const shareMs = 30_000;
 const shared = new WeakMap<Database, Map<string, { key: string; at: number; figures: Promise<Stats> }>>();

@@ -32,11 +32,11 @@ async function make(t: TestApp, r: Made) {
     SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM areas WHERE id = ${g}`);
   await t.database.rows(sql`
     INSERT INTO requests (ticket, category, description, channel, status, street_id, community_id, grid_id, microgrid_id,
-      created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating, assignee_id)
+      created_at, updated_at, geom, claim_deadline, resolve_deadline, claimed_at, resolved_at, rating, rated_at, assignee_id)
     VALUES (${r.ticket}, 'blocked_drain', '考核测试', 'web', ${r.status}, 'MS', 'MS-XSL', ${g}, ${`${g}-M1`},
       ${r.created}::timestamptz, ${r.created}::timestamptz, ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326),
       ${r.claimDeadline}::timestamptz, ${r.resolveDeadline}::timestamptz, ${r.claimedAt ?? null}::timestamptz,
-      ${r.resolvedAt ?? null}::timestamptz, ${r.rating ?? null}, ${r.assignee ?? null})
+      ${r.resolvedAt ?? null}::timestamptz, ${r.rating ?? null}, ${r.rating ? r.resolvedAt ?? r.created : null}::timestamptz, ${r.assignee ?? null})
     RETURNING id`);
 }
 
