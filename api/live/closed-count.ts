@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { openStatusSql } from '../db/open-status.ts';
-import type { AreaLevel } from '../contract/vocabulary.ts';
+import { areaLevels, type AreaLevel } from '../contract/vocabulary.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { areaAndBelow } from '../geo/area-tree.ts';
 import { inPublicBox, publicPointSql, publicPrecisionDegrees } from '../loop/public-point.ts';
@@ -32,6 +32,13 @@ const snap = publicPrecisionDegrees / 2 + 1e-9;
 const dayStart = (day: string, plus = 0) => sql`((${day}::date + ${plus}::int)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 export const filedOn = (days: Days): SQL => sql`r.created_at >= ${dayStart(days.from)} AND r.created_at < ${dayStart(days.to, 1)}`;
 
+/**
+ * Whether day_counts keeps the daily sums of `area` (null: the whole installation, '*'): a
+ * community's and those of the levels above; a grid's few requests are counted row by row.
+ */
+export const summedByDay = (area: { level: AreaLevel } | null): boolean =>
+  !area || areaLevels.indexOf(area.level) <= areaLevels.indexOf('community');
+
 /** The closed requests of the area `areaId` (an id, or SQL naming one; '*': every area) filed on `days`, from the daily sums. */
 export const closedSumSql = (areaId: string | SQL, days: Days): SQL => sql`(SELECT coalesce(sum(d.closed), 0)::int FROM day_counts d
   WHERE d.area_id = ${areaId} AND d.day BETWEEN ${days.from}::date AND ${days.to}::date)`;
@@ -42,7 +49,7 @@ export const closedSumSql = (areaId: string | SQL, days: Days): SQL => sql`(SELE
  */
 export async function closedInBox(database: Database, bbox: Bbox | null, area: { id: string; level: AreaLevel } | null, days: Days): Promise<number> {
   const inArea = area ? areaFilter(area).where : sql`TRUE`;
-  if (area?.level === 'grid' || area?.level === 'microgrid') {
+  if (!summedByDay(area)) {
     // finer than the sums are kept by; a grid holds about one closed request a day
     const [row] = await database.rows<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM requests r WHERE ${inArea} AND ${filedOn(days)} AND NOT ${open} AND ${inPublicBox(bbox)}`);

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { areaLevels, refusedStatuses, resolvedStatuses, type AreaLevel, type UnitLevel } from '../contract/vocabulary.ts';
+import { refusedStatuses, resolvedStatuses, type AreaLevel, type UnitLevel } from '../contract/vocabulary.ts';
 import { sqlList } from '../db/sql-list.ts';
+import { summedByDay } from './closed-count.ts';
 import { loadEvents, publicEvent } from './event-rows.ts';
 import { openSql, overdueSql, todayStartSql } from './overdue.ts';
 import { areaFilter } from './viewer.ts';
@@ -20,10 +21,6 @@ import { areaFilter } from './viewer.ts';
  * - today.satisfaction: mean rating (1–5) of the requests rated in the 30 days of the trend (the
  *   rating they hold, given then: `rated_at`), null if none (`ratings`: how many)
  * - trend: the last 30 days (today and the 29 before), oldest first, with new and resolved as above
- *
- * Resolved and rated per day come from day_counts (migration day_counts, kept in the writing
- * transaction) for a community, the levels above and the whole installation: a county's month is
- * 80,000 resolutions, read from its rows in 0.2–0.5 s; a grid's few are counted from its rows.
  * - unitLevel, units: what the screen shades and tours — every grid of a street's or a community's
  *   screen; a district's (or a whole county's) streets instead, since its thousands of grids are
  *   too small to read at that scale and its staff drill down street by street. Each unit with its
@@ -31,6 +28,10 @@ import { areaFilter } from './viewer.ts';
  *   (an overdue request weighs twice)
  * - latest: the 20 newest events, public fields only
  * - areaName, parent: the area's name and the area above it (the screen's way back up)
+ *
+ * Resolved and rated per day come from day_counts (migration day_counts, kept in the writing
+ * transaction) for a community, the levels above and the whole installation: a county's month is
+ * 80,000 resolutions, read from its rows in 0.2–0.5 s; a grid's few are counted from its rows.
  */
 export type Stats = Awaited<ReturnType<typeof loadStats>>;
 
@@ -42,8 +43,6 @@ const stillResolved = sql`r.status IN ${resolvedStates}`;
 /** the first of the 30 days of the trend and of the satisfaction, and its start */
 const firstDay = sql`((now() AT TIME ZONE 'Asia/Shanghai')::date - 29)`;
 const firstDayStart = sql`(${todayStartSql} - interval '29 days')`;
-/** the areas day_counts keeps (and null: the whole installation, '*') */
-const keptByDay: readonly (AreaLevel | undefined)[] = [undefined, ...areaLevels.slice(0, areaLevels.indexOf('community') + 1)];
 
 const shareMs = 30_000;
 const shared = new WeakMap<Database, Map<string, { key: string; at: number; figures: Promise<Stats> }>>();
@@ -97,7 +96,7 @@ export async function loadStats(database: Database, area: { id: string; level: A
     FROM days LEFT JOIN filed ON filed.day = days.day
     ORDER BY days.day`);
   // per day of the 30: resolved that day and resolved still; rated that day, and the ratings' sum
-  const dailyPart = database.rows<{ date: string; resolved: unknown; rated: unknown; rating_sum: unknown }>(keptByDay.includes(area?.level)
+  const dailyPart = database.rows<{ date: string; resolved: unknown; rated: unknown; rating_sum: unknown }>(summedByDay(area)
     ? sql`SELECT to_char(d.day, 'YYYY-MM-DD') AS date, d.resolved, d.rated, d.rating_sum FROM day_counts d
         WHERE d.area_id = ${area?.id ?? '*'} AND d.day >= ${firstDay}`
     : sql`
