@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { SQL } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
 import { DurableNodeFS, durableStartParams } from './durable-fs.ts';
@@ -13,6 +14,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Rows of a raw SQL query, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Rows of a statement whose plan cannot depend on its values (one shape; its parameters a point,
+   * or compared by equality), on connections that keep plans: PostgreSQL plans it for its values
+   * five times, then keeps a generic plan if it costs no more. Absent (PGlite): rows().
+   */
+  keptRows?<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** LISTEN on a channel; returns the function that stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -24,6 +31,12 @@ export interface Database {
 
 /** NOTIFY channel on which a change to the map's data (areas, roads, pois) is announced. */
 export const dataChangedChannel = 'gridmap_data_changed';
+
+/**
+ * The same database seen through other connections (a transaction, a replica with its fallback):
+ * every statement goes there, the kept plans' connections too (keptRows is left out: rows()).
+ */
+export const seenThrough = (database: Database, db: Db, rows: Database['rows']): Database => ({ ...database, db, rows, keptRows: undefined });
 
 /** `db.execute` answers `{ rows }` on PGlite and an array on postgres.js; this reads either. */
 export function rowsOf<T = any>(result: unknown): T[] {
@@ -92,24 +105,33 @@ async function openPostgres(url: string): Promise<Database> {
   // timestamps come back as ISO strings on both drivers (PGlite parses them; we normalise later)
   // plan_cache_mode: every query planned for its own values, as an unnamed statement is; a generic
   // plan, blind to a viewport's size or a range's length, can be a thousand times slower
-  const client = postgres(url, { max: Number(process.env.DB_POOL ?? 10), onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
+  const pool = Number(process.env.DB_POOL ?? 10);
+  const client = postgres(url, { max: pool, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } });
+  // a few connections of their own for the statements whose plan cannot depend on their values
+  // (keptRows): the filing's, which took 1 ms of its 3 to plan on the county (docs/scaling.md);
+  // opened on first use, so an API that never files holds none
+  const kept = postgres(url, { max: Math.max(1, Math.ceil(pool / 5)), onnotice: () => {}, connection: { plan_cache_mode: 'auto' } });
   const db = drizzle({ client, schema }) as unknown as Db;
   const { PgDialect } = await import('drizzle-orm/pg-core');
   const dialect = new PgDialect();
+  // named prepared statements, one per query text and connection: parsed and described once
+  // (drizzle's `execute` sends each query unnamed: parsed and described on every call, a round trip more)
+  const prepared = (on: Sql) => async (query: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return rowsOf(await on.unsafe(text, params as never[], { prepare: true }));
+  };
   return {
     db,
     kind: 'postgres',
-    // named prepared statements, one per query text and connection: parsed and described once
-    // (drizzle's `execute` sends each query unnamed: parsed and described on every call, a round trip more)
-    rows: async (query) => {
-      const { sql: text, params } = dialect.sqlToQuery(query);
-      return rowsOf(await client.unsafe(text, params as never[], { prepare: true }));
-    },
+    rows: prepared(client),
+    keptRows: prepared(kept),
     async listen(channel, onPayload) {
       const { unlisten } = await client.listen(channel, onPayload);
       return unlisten;
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), kept.end({ timeout: 5 })]);
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Database } from './client.ts';
+import { openDatabase, seenThrough, type Database } from './client.ts';
 
 /**
  * Which database each part of the API reads, when a streaming replica is configured
@@ -84,7 +84,7 @@ export function withFallback(replica: Database, primary: Database, pauseMs = 10_
       ? (query: Parameters<Database['db']['execute']>[0]) => read((d) => d.db.execute(query))
       : Reflect.get(target, property, receiver),
   });
-  return { ...replica, db, rows: (query) => read((d) => d.rows(query)) };
+  return seenThrough(replica, db, (query) => read((d) => d.rows(query)));
 }
 
 /**

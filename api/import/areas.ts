@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { dataChangedChannel, rowsOf, type Database, type Db } from '../db/client.ts';
+import { dataChangedChannel, rowsOf, seenThrough, type Database, type Db } from '../db/client.ts';
 import { AreaIndex, type AreaAssignment } from '../geo/area-index.ts';
 import { areaLevels as levels, topLevels, type AreaLevel as Level } from '../contract/vocabulary.ts';
 import { colourSiblings } from '../geo/colour.ts';
@@ -168,7 +168,7 @@ export async function importAreas(database: Database, collection: unknown, optio
 
       await colourSiblings(db);
       await placeAreaLabels(db, incoming.map((a) => a.id));
-      await reassignRequests({ ...database, db, rows: rows as Database['rows'] }, report);
+      await reassignRequests(seenThrough(database, db, rows as Database['rows']), report);
       report.householdsMoved = await reassignHouseholds(rows);
       report.buildingsMoved = await reassignBuildings(rows, incoming.map((a) => a.id));
       report.ok = true;

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { dataChangedChannel, rowsOf, type Database, type Db } from '../db/client.ts';
+import { dataChangedChannel, rowsOf, seenThrough, type Database, type Db } from '../db/client.ts';
 import { installationAdmin } from '../auth/session.ts';
 import { inManagedAreas } from '../admin/scope.ts';
 import { reshapableLevels, type BuildingChange, type MovableLayer } from '../contract/place-edits.ts';
@@ -23,7 +23,7 @@ export function inScope(user: StaffUser, geom: SQL): SQL {
 /** A transaction's database: the same helpers, on the transaction. */
 export const within = (database: Database, tx: unknown): Database => {
   const db = tx as Db;
-  return { ...database, db, rows: async (query) => rowsOf(await db.execute(query)) };
+  return seenThrough(database, db, async (query) => rowsOf(await db.execute(query)));
 };
 
 const actor = (user: StaffUser) => user.username || user.staffId;

@@ -55,6 +55,30 @@ describe.each(modes())('the loop as residents see it on %s', (mode) => {
       expect(noise.similar.map((s: any) => s.ticket)).not.toContain(first.ticket);
     });
 
+    it('lists the similar requests nearest first, as the map was before the filing', async () => {
+      const p = await pointIn(t, 'MS-XSL-G05');
+      const east = { lon: p.lon + 0.0002, lat: p.lat }; // ≈ 18 m east
+      const far = await fileIn(t, 'MS-XSL-G05', { category: 'leaking_roof', ...east });
+      const near = await fileIn(t, 'MS-XSL-G05', { category: 'leaking_roof', ...p });
+      const third = await fileIn(t, 'MS-XSL-G05', { category: 'leaking_roof', ...p });
+      expect(third.similar.map((s: any) => s.ticket)).toEqual([near.ticket, far.ticket]);
+      expect(third.similar.map((s: any) => s.distanceMeters)).toEqual([0, expect.closeTo(18, -1)]);
+      expect(near.similar.map((s: any) => s.ticket)).toEqual([far.ticket]);
+    });
+
+    it.runIf(mode === 'postgres')('keeps the filing statement\'s plan: planned for its values five times, then a generic plan', async () => {
+      for (let i = 0; i < 12; i++) await fileIn(t, 'MS-XSL-G06', { category: 'street_light' });
+      // the kept plans' connections (Database.keptRows): each answers for its own prepared statements
+      const seen = [];
+      for (let i = 0; i < 4; i++) {
+        seen.push(...await t.database.keptRows!<{ generic: number; custom: number }>(sql`
+          SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO requests%'`));
+      }
+      expect(seen.length).toBeGreaterThan(0);
+      for (const { custom } of seen) expect(custom).toBeLessThanOrEqual(5);
+      expect(seen.some(({ generic }) => generic > 0)).toBe(true);
+    });
+
     it('finds similar requests before filing, and none 200 m away', async () => {
       const filed = await fileIn(t, 'MS-XSL-G04', { category: 'sanitation' });
       const p = await pointIn(t, 'MS-XSL-G04-M1');
