@@ -16,6 +16,7 @@ import { noLimitsEnv } from '../api/guard/limits.ts';
 import { pct } from './lib/timing.ts';
 import { Screen } from './lib/screens.ts';
 import { screensApart } from './lib/screens-apart.ts';
+import { keptAlive } from './lib/http-client.ts';
 
 const port = Number(process.env.PROF_PORT ?? 8141);
 const base = `http://127.0.0.1:${port}`;
@@ -72,14 +73,11 @@ async function gridPoints(): Promise<{ lon: number; lat: number }[]> {
   });
 }
 
-async function file(point: { lon: number; lat: number }, i: number) {
+async function file(client: ReturnType<typeof keptAlive>, point: { lon: number; lat: number }, i: number) {
   const t0 = performance.now();
-  const res = await fetch(`${base}/api/requests`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ category: 'street_light', description: `县级测速 ${i}`, ...point }),
-  });
-  if (res.status !== 201) throw new Error(`filing → ${res.status} ${await res.text()}`);
-  const { ticket } = await res.json() as { ticket: string };
+  const res = await client.post('/api/requests', { category: 'street_light', description: `县级测速 ${i}`, ...point });
+  if (res.status !== 201) throw new Error(`filing → ${res.status} ${res.text}`);
+  const { ticket } = JSON.parse(res.text) as { ticket: string };
   return { ticket, ms: performance.now() - t0, t0 };
 }
 
@@ -98,12 +96,14 @@ async function round(points: { lon: number; lat: number }[], arrivals: Arrivals 
   const cpu0 = [cpuMs(server?.pid ?? 0), clusterCpuMs()];
   const answered: number[] = [];
   const arrived: number[] = [];
+  const client = keptAlive(base);
   for (let i = 0; i < filings; i++) {
-    const { ticket, ms, t0 } = await file(points[i % points.length], i);
+    const { ticket, ms, t0 } = await file(client, points[i % points.length], i);
     answered.push(ms);
     if (arrivals) arrived.push(Math.max(...await arrivals.arrivals(ticket)) - (t0 + performance.timeOrigin));
     await sleep(20);
   }
+  client.close();
   const cpu = `CPU a filing: API ${((cpuMs(server?.pid ?? 0) - cpu0[0]) / filings).toFixed(2)} ms, PostgreSQL ${((clusterCpuMs() - cpu0[1]) / filings).toFixed(2)} ms`;
   return { answered, arrived, cpu };
 }

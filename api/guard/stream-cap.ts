@@ -2,11 +2,13 @@ import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.ts';
 import { clientAddress } from './client.ts';
 import type { Limits } from './limits.ts';
+import { SseBody } from '../live/sse-body.ts';
 
 /**
  * At most `limits.streams` live streams open at once from one client address: a stream holds a
  * subscription and a queue for as long as it lasts, so a loop of EventSources could otherwise
- * hold the server's memory. A stream counts until its response body ends (the client went).
+ * hold the server's memory. A stream (an SseBody, api/live/sse-body.ts) counts until it ends; any
+ * other answer, with its sending.
  */
 export function streamCap(limits: Limits): MiddlewareHandler {
   const open = new Map<string, number>();
@@ -26,37 +28,14 @@ export function streamCap(limits: Limits): MiddlewareHandler {
     let handedOver = false;
     try {
       await next();
-      const body = c.res.body;
-      if (c.res.ok && body) {
-        // the stream outlives this middleware: count it until its body is done or cancelled
+      const stream = c.res.ok ? SseBody.behind(c.res.body) : undefined;
+      if (stream) {
+        // the stream outlives this middleware: it counts until it ends (the client went, or was let go)
         handedOver = true;
-        c.res = new Response(countUntilEnd(body, () => release(client)), c.res);
+        stream.onClose(() => release(client));
       }
     } finally {
       if (!handedOver) release(client);
     }
   };
-}
-
-/** The same body, calling `end` once when it finishes, fails or its reader cancels it. */
-function countUntilEnd(body: ReadableStream<Uint8Array>, end: () => void): ReadableStream<Uint8Array> {
-  let ended = false;
-  const once = () => { if (!ended) { ended = true; end(); } };
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) { once(); controller.close(); return; }
-        controller.enqueue(value);
-      } catch (error) {
-        once();
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      once();
-      await reader.cancel(reason);
-    },
-  });
 }

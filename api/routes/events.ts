@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { sql } from 'drizzle-orm';
 import { currentUser } from '../auth/session.ts';
 import type { Database } from '../db/client.ts';
 import { ApiError } from '../errors.ts';
-import { ClientQueue } from '../live/client-queue.ts';
 import { frameOf } from '../live/frames.ts';
+import { SseBody } from '../live/sse-body.ts';
 import { loadEvents, missedSince, type EventRow } from '../live/event-rows.ts';
 import { LiveHub } from '../live/hub.ts';
 import { viewerOf } from '../live/viewer.ts';
@@ -26,48 +25,57 @@ export function eventRoutes(database: Database, { heartbeatMs = 15_000, queueLim
   return new Hono().get('/', async (c) => {
     const lastEventId = parseLastEventId(c.req.header('last-event-id') ?? c.req.query('lastEventId'));
     const viewer = await viewerOf(c, database);
+    const body = new SseBody(queueLimit);
+    void follow(body, lastEventId);
+    return body.response(c);
 
-    return streamSSE(c, async (stream) => {
-      const queue = new ClientQueue<EventRow>(queueLimit, () => stream.abort());
-      stream.onAbort(() => queue.close());
-      // subscribe before replaying: what happens during the replay waits in the queue
-      const unsubscribe = await hub.subscribe({ accepts: viewer.accepts, push: (row) => queue.push(row), close: () => queue.close() });
+    /** The stream's life: subscribed, what it missed replayed, then each event as the hub hands it over, and heartbeats. */
+    async function follow(stream: SseBody, since: number | null) {
+      // subscribe before replaying: what is announced meanwhile waits, and goes after the replay
+      let waiting: EventRow[] | null = [];
+      const replayed = new Set<number>();
+      let quiet = true; // nothing sent since the last heartbeat's tick
+      const send = (row: EventRow) => {
+        if (replayed.has(row.id)) return;
+        stream.write(frameOf(row, viewer.render)); // the same bytes for every stream of this viewer's kind
+        quiet = false;
+      };
       try {
-        await stream.write(`retry: 2000\n: connected as ${viewer.kind}\n\n`);
-        const replayed = new Set<number>();
-        if (lastEventId !== null) {
-          const missed = await loadEvents(database, sql`${missedSince(database, lastEventId)} AND ${viewer.where}`, { limit: replayLimit + 1 });
+        const unsubscribe = await hub.subscribe({ accepts: viewer.accepts, push: (row) => (waiting ? waiting.push(row) : send(row)), close: () => stream.close() });
+        stream.onClose(unsubscribe);
+        stream.write(`retry: 2000\n: connected as ${viewer.kind}\n\n`);
+        if (since !== null) {
+          const missed = await loadEvents(database, sql`${missedSince(database, since)} AND ${viewer.where}`, { limit: replayLimit + 1 });
           if (missed.length > replayLimit) {
             // too far behind to replay one by one: the screen reloads its snapshot and goes on live
             const newest = await loadEvents(database, viewer.where, { limit: 1, newest: true });
-            await stream.writeSSE({ event: 'reset', id: String(newest[0]?.id ?? lastEventId), data: JSON.stringify({ missedMoreThan: replayLimit }) });
+            stream.write(`event: reset\ndata: ${JSON.stringify({ missedMoreThan: replayLimit })}\nid: ${newest[0]?.id ?? since}\n\n`);
           } else {
             for (const row of missed) {
+              stream.write(frameOf(row, viewer.render));
               replayed.add(row.id);
-              await stream.write(frameOf(row, viewer.render));
             }
           }
         }
-        while (!stream.aborted && !queue.closed && !queue.overflowed) {
-          const rows = await queue.take(heartbeatMs);
-          if (rows.length === 0) {
-            if (stream.aborted || queue.closed) break;
-            replayed.clear(); // a quiet period: every notification of a replayed event has come by now
-            // a signed-out or expired session ends a staff stream at the next heartbeat
-            if (viewer.kind === 'staff' && !(await currentUser(c, database))) break;
-            await stream.write(': heartbeat\n\n');
-            continue;
+        for (const row of waiting) send(row);
+        waiting = null;
+        const beat = setInterval(async () => {
+          if (!quiet) {
+            quiet = true;
+            return;
           }
-          for (const row of rows) {
-            if (replayed.has(row.id)) continue;
-            await stream.write(frameOf(row, viewer.render)); // the same bytes for every stream of this viewer's kind
-          }
-        }
-      } finally {
-        unsubscribe();
-        queue.close();
+          replayed.clear(); // a quiet period: every notification of a replayed event has come by now
+          // a signed-out or expired session ends a staff stream at the next heartbeat
+          if (viewer.kind === 'staff' && !(await currentUser(c, database).catch(() => null))) return stream.close();
+          stream.write(': heartbeat\n\n');
+        }, heartbeatMs);
+        stream.onClose(() => clearInterval(beat));
+      } catch (error) {
+        // the browser reconnects after the end, and replays from its Last-Event-ID
+        console.error('live: a stream could not start (the hub, or its replay); ended', error);
+        stream.close();
       }
-    });
+    }
   });
 }
 
