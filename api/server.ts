@@ -9,7 +9,7 @@ import { dataChangedChannel, openDatabase, type Database } from './db/client.ts'
 import { reload as reloadWalkGraph } from './geo/walk-graph.ts';
 import { LiveHub } from './live/hub.ts';
 import { loadDemoData } from './demo/seed.ts';
-import { countyScale, loadCountyDemo } from './demo/county.ts';
+import { CountyLoadStopped, countyScale, loadCountyDemo } from './demo/county.ts';
 import { demoSetting, demoState } from './demo/mode.ts';
 import { issueSetupToken } from './auth/setup.ts';
 import { publicBase } from './urls.ts';
@@ -101,6 +101,9 @@ listening.on('error', (error: NodeJS.ErrnoException) => {
 let database: Database | null = null;
 let replica: Database | null = null; // DATABASE_REPLICA_URL: public reads (api/db/replica.ts)
 let stopBackgroundJobs = () => {};
+// the county demo's generation, stopped by a signal between two of its statements (rolled back)
+let countyLoad: { stop: AbortController; done: Promise<unknown> } | null = null;
+let stopping = false;
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
@@ -119,6 +122,12 @@ async function shutdown(signal: string) {
   http.close(() => { closed = true; });
   http.closeIdleConnections();
   stopBackgroundJobs();
+  stopping = true;
+  if (countyLoad) {
+    console.log(`${signal}: stopping the county demo's generation after the statement running; nothing of it is kept`);
+    countyLoad.stop.abort();
+    await countyLoad.done.catch(() => {});
+  }
   if (database) LiveHub.of(database).closeAll();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -151,7 +160,11 @@ async function startApi() {
     } else if (demo === 'county' && state === 'empty') {
       stage = 'generating the county demo';
       console.log('generating the county demo (荔原县): a few minutes, once');
-      const counts = await loadCountyDemo(database, countyScale(), (done, at) => console.log(`  ${at} s: ${done}`));
+      const stop = new AbortController();
+      const loading = loadCountyDemo(database, countyScale(), (done, at) => console.log(`  ${at} s: ${done}`), stop.signal);
+      countyLoad = { stop, done: loading };
+      const counts = await loading.finally(() => { countyLoad = null; });
+      if (stopping) return; // a signal came as the load ended: what follows would run on a closing database
       console.log(`county demo loaded in ${seconds()} s: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
     } else if (state !== 'demo') {
       console.log(state === 'empty' ? 'starting empty (DEMO_DATA=off): no demo data, accounts, kiosk links or keys'
@@ -199,7 +212,8 @@ async function startApi() {
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     stage = 'failed';
-    console.error('could not start the API:', error);
+    if (error instanceof CountyLoadStopped) console.log(error.message);
+    else console.error('could not start the API:', error);
   }
 }
 

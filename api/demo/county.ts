@@ -67,13 +67,17 @@ const ORIGIN = [109.62, 34.66]; // fictional, where 大荔 lies
  * Loads the county into an empty database in one transaction. Returns the counts written.
  * `progress` hears each step as it ends, with the seconds since the load began (the first start prints them).
  */
-export async function loadCountyDemo(database: Database, scale: CountyScale = fullCounty, progress: (done: string, seconds: number) => void = () => {}): Promise<Record<string, number>> {
+export async function loadCountyDemo(database: Database, scale: CountyScale = fullCounty, progress: (done: string, seconds: number) => void = () => {},
+  stop?: AbortSignal): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   const t0 = performance.now();
   const done = (what: string) => progress(what, Math.round((performance.now() - t0) / 100) / 10);
   await database.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
-    const run = (query: ReturnType<typeof sql>) => db.execute(query);
+    const run = async (query: ReturnType<typeof sql>) => {
+      await stopIfAsked(stop);
+      return db.execute(query);
+    };
     // the big tables get storage of this transaction's own: on PGlite their rows then skip the WAL
     await freshStorage(db, ['buildings', 'requests', 'request_events']);
     const lattice = makeLattice(scale.streets);
@@ -225,6 +229,7 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
       const [row] = rowsOf<{ n: number }>(await run(sql.raw(`SELECT count(*)::int AS n FROM ${table}`)));
       counts[table] = Number(row.n);
     }
+    await stopIfAsked(stop); // the last moment nothing of it is kept
   });
   done('committed');
   for (const table of ['areas', 'buildings', 'requests', 'request_events']) await database.rows(sql.raw(`ANALYZE ${table}`));
@@ -234,6 +239,24 @@ export async function loadCountyDemo(database: Database, scale: CountyScale = fu
   if (database.kind === 'pglite') await database.rows(sql`CHECKPOINT`);
   done('checkpoint');
   return counts;
+}
+
+/** Thrown inside the county's transaction when the server is asked to stop: the load rolls back. */
+export class CountyLoadStopped extends Error {
+  constructor() {
+    super('the county demo was not generated: the server was stopped while generating it; nothing of it was kept');
+  }
+}
+
+/**
+ * Between two statements of the load: a turn of the event loop, then stop if asked. On PGlite each
+ * statement settles as a microtask, so without the turn a signal (Ctrl-C, SIGTERM) would wait for
+ * the whole load, minutes; with it, for the statement running.
+ */
+async function stopIfAsked(stop: AbortSignal | undefined): Promise<void> {
+  if (!stop) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  if (stop.aborted) throw new CountyLoadStopped();
 }
 
 /** A word of the vocabulary as an SQL literal: its type checks it against api/contract/vocabulary.ts. */
