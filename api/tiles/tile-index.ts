@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { BlockCutter, readBlockTexts } from './cut.ts';
+import { BlockCutter, maxZoom, readBlockTexts } from './cut.ts';
 import type { Box } from './layers.ts';
 import { Lru } from './lru.ts';
 import { CutWorkers } from './workers.ts';
@@ -56,6 +56,8 @@ const defaults = (): TileIndexOptions => ({
 /** What one reload serves: tiles cut after it began, from blocks read after it began. A reload starts a new one. */
 class Generation {
   readonly tiles: Lru<Uint8Array>;
+  /** tiles being cut now: a second request for one waits for the same cut (the warm-up's, say) */
+  readonly cutting = new Map<string, Promise<Uint8Array>>();
   /** the blocks of this generation, when tiles are cut on this thread (no workers) */
   readonly cutter: BlockCutter | null;
 
@@ -122,10 +124,64 @@ export class TileIndex {
     const key = `${z}/${x}/${y}`;
     const hit = generation.tiles.get(key);
     if (hit) return hit;
-    const encoded = generation.cutter
-      ? await generation.cutter.cut(z, x, y)
-      : await this.workers!.cut(generation.number, z, x, y);
-    generation.tiles.set(key, encoded, encoded.byteLength + 64);
-    return encoded;
+    const running = generation.cutting.get(key);
+    if (running) return running;
+    const cut = (generation.cutter ? generation.cutter.cut(z, x, y) : this.workers!.cut(generation.number, z, x, y))
+      .then((encoded) => {
+        generation.tiles.set(key, encoded, encoded.byteLength + 64);
+        return encoded;
+      })
+      .finally(() => generation.cutting.delete(key));
+    generation.cutting.set(key, cut);
+    return cut;
   }
+
+  /**
+   * Cuts ahead what every first screen asks for: a map or wall opened on the whole area is fitted to
+   * its extent, so the tiles over the extent at the zooms it is fitted at on screens from a phone's
+   * to a wall's (`screens`, px): a county's z9–11, all from its z8 blocks. One tile at a time, each
+   * after the requests waiting: a screen arriving meanwhile is answered between them, and a tile it
+   * asks for that is being cut waits for that cut. Stops early once a reload began. Resolves to the
+   * number of tiles cut.
+   */
+  async warm(screens: [number, number][] = [[360, 640], [1920, 1080]]): Promise<number> {
+    const generation = this.generation;
+    const [w, s, e, n] = this.bounds;
+    const zooms = screens.map(([width, height]) => Math.max(0, Math.min(maxZoom, Math.floor(zoomToFit(this.bounds, width, height)))));
+    let count = 0;
+    for (let z = Math.min(...zooms); z <= Math.max(...zooms); z++) {
+      const [x0, y0] = tileAt(z, w, n);
+      const [x1, y1] = tileAt(z, e, s);
+      for (let x = x0; x <= x1; x++) {
+        for (let y = y0; y <= y1; y++) {
+          if (this.generation !== generation) return count;
+          await new Promise((resolve) => setImmediate(resolve));
+          await this.getTile(z, x, y);
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+}
+
+/** Web Mercator y of a latitude, 0 (north) to 1 (south), as the map's tiles count it. */
+function mercatorY(lat: number): number {
+  const sin = Math.sin((Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180);
+  return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+}
+
+/** The zoom at which a box fills a screen of `width` × `height` px (512 px tiles, as the map's). */
+function zoomToFit([w, s, e, n]: [number, number, number, number], width: number, height: number): number {
+  const dx = Math.max((e - w) / 360, 1e-9);
+  const dy = Math.max(mercatorY(s) - mercatorY(n), 1e-9);
+  return Math.log2(Math.min(width / (512 * dx), height / (512 * dy)));
+}
+
+/** The tile at zoom `z` holding a point. */
+function tileAt(z: number, lon: number, lat: number): [number, number] {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const y = Math.floor(mercatorY(lat) * n);
+  return [Math.min(n - 1, Math.max(0, x)), Math.min(n - 1, Math.max(0, y))];
 }

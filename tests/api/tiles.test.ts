@@ -200,6 +200,32 @@ describe.each(modes())('vector tiles on %s', (mode) => {
     expect(blocks.size).toBeGreaterThan(small.held.blocks + 2); // some were let go
   });
 
+  it('cuts ahead the tiles over the whole area at the zooms a phone and a wall open it on, the same as when asked for', async () => {
+    const tiles = await TileIndex.build(t.database, { workers: 0 });
+    const cut = await tiles.warm();
+    const [w, s, e, n] = tiles.bounds;
+    const span = (z: number) => { const a = tileOf(w, n, z); const b = tileOf(e, s, z); return (b.x - a.x + 1) * (b.y - a.y + 1); };
+    // the zoom a screen fitted to the street opens at: its width in 512 px tiles (the street is wider than tall)
+    const fit = (px: number) => Math.floor(Math.log2(px / 512 / ((e - w) / 360)));
+    const zooms = Array.from({ length: fit(1920) - fit(360) + 1 }, (_, i) => fit(360) + i);
+    expect(cut).toBe(zooms.reduce((sum, z) => sum + span(z), 0));
+    expect(tiles.held.tiles).toBe(cut);
+    for (const z of [zooms[0], zooms.at(-1)!]) {
+      const { x, y } = tileOf((w + e) / 2, (s + n) / 2, z);
+      const warmed = await tiles.getTile(z, x, y);
+      expect(tiles.held.tiles, `z${z}`).toBe(cut); // answered from what was cut ahead
+      expect(contents(warmed)).toEqual(contents(await t.tiles.getTile(z, x, y)));
+    }
+  });
+
+  it('cuts a tile asked for twice at once only once', async () => {
+    const tiles = await TileIndex.build(t.database, { workers: 0 });
+    const doc = await (await t.get('/api/tiles.json')).json();
+    const { z, x, y } = tileOf(doc.center[0], doc.center[1], 15);
+    const [first, second] = await Promise.all([tiles.getTile(z, x, y), tiles.getTile(z, x, y)]);
+    expect(second).toBe(first); // the very bytes of the one cut, not a second cut's
+  });
+
   it.each([['on the API thread', 0], ['in a worker', 1]])('serves the new geometry after a reload, and whole tiles while it runs (cut %s)', async (_, workers) => {
     const tiles = await TileIndex.build(t.database, { workers });
     const doc = await (await t.get('/api/tiles.json')).json();

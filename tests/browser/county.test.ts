@@ -11,6 +11,7 @@ import type { Database } from '../../api/db/client.ts';
 import { loadCountyDemo } from '../../api/demo/county.ts';
 import { removeDemo } from '../../api/demo/mode.ts';
 import { TileIndex } from '../../api/tiles/tile-index.ts';
+import { STREET_SCREEN_GRID_MINZOOM } from '../../web/src/lib/ui/map/layers-wall.ts';
 import { openTestDatabase } from '../helpers/databases.ts';
 import { DESKTOP, launchChromium, screenshot, signedInContext, staffCookie } from '../helpers/browser.ts';
 
@@ -19,7 +20,7 @@ import { DESKTOP, launchChromium, screenshot, signedInContext, staffCookie } fro
 // street; it drills down street → grid and back up; a request filed in a grid reaches the grid's
 // screen as a marker and the county's as one more open request of its street.
 
-type WallWindow = { __wall: { tickets(): string[] } };
+type WallWindow = { __wall: { tickets(): string[]; map: { getLayer(id: string): { minzoom: number } | undefined } } };
 
 describe('the county screen and its drill-down, embedded', () => {
   let database: Database;
@@ -63,6 +64,10 @@ describe('the county screen and its drill-down, embedded', () => {
     const [open] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM requests
       WHERE street_id = 'LY-S01' AND status IN ('collected', 'claimed', 'deliberating', 'resolving')`);
     expect(await openCount('LY-S01')).toBe(open.n);
+    // a screen of streets draws its grids' outlines only from zoom 12 (layers-wall.ts): at a whole
+    // county's zoom they are a mesh a few pixels apart, the dearest part of a software-drawn frame
+    await page.waitForFunction(() => !!(window as unknown as Partial<WallWindow>).__wall, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as WallWindow).__wall.map.getLayer('grids-line')?.minzoom)).toBe(STREET_SCREEN_GRID_MINZOOM);
     await screenshot(page, 'county-wall.png');
 
     // down to the street: its grids, and the way back up to the county
@@ -80,6 +85,8 @@ describe('the county screen and its drill-down, embedded', () => {
     // on a loaded 2-core machine the map's first frame can take several seconds (docs/scaling.md)
     await page.waitForFunction(() => !!(window as unknown as Partial<WallWindow>).__wall, null, { timeout: 60_000 });
     await page.locator('.live:not(.off)').waitFor({ timeout: 15_000 });
+    // a screen of grids outlines them at every zoom
+    expect(await page.evaluate(() => (window as unknown as WallWindow).__wall.map.getLayer('grids-line')?.minzoom)).toBe(0);
     const [at] = await database.rows<{ lon: number; lat: number }>(sql`
       SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM areas WHERE parent_id = ${grid} AND level = 'microgrid' ORDER BY id LIMIT 1) x`);
     const res = await fetch(`${base}/api/requests`, {

@@ -3,6 +3,7 @@ import type { FeatureCollection, Point } from 'geojson';
 import { loadStops, timeLeftColours, ui } from '../colours.ts';
 import { matchBy } from './expressions.ts';
 import { LIVE_SOURCE, TILES_SOURCE } from './sources.ts';
+import { GRIDS_LINE } from './layers-areas.ts';
 import type { UnitLevel } from '../../../../../api/contract/vocabulary.ts';
 
 // The wall screen's own layers: its units (grids, or a district's streets: api/live/stats.ts)
@@ -96,9 +97,18 @@ export function renderedTickets(map: MapLibreMap): string[] {
   return map.queryRenderedFeatures({ layers: ['live-markers'] }).map((f) => String(f.properties.ticket));
 }
 
+/**
+ * Where a screen whose units are streets draws its grids' outlines from: across a whole county a
+ * grid is a few pixels wide, and their 4,096 outlines were the dearest part of its frame (≈ 40 % of
+ * it drawn in software, docs/scaling.md) for a mesh no one reads; from here on (the tour standing
+ * on a street) a grid is some 25 px or more.
+ */
+export const STREET_SCREEN_GRID_MINZOOM = 12;
+
 /** Which level the screen's units are: the load layer shades that level only. */
 export function showUnitLevel(map: MapLibreMap, level: UnitLevel): void {
   map.setFilter(unitsLayer, ofLevel(level));
+  map.setLayerZoomRange(GRIDS_LINE, level === 'street' ? STREET_SCREEN_GRID_MINZOOM : 0, 24);
 }
 
 /** A unit of the screen's area with its open load 0–1 (/api/stats). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Color, v8, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
-import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import type { LayerSpecification, LineLayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { mapStyle } from './style.ts';
 import { themes, type Theme } from './theme.ts';
 import { layerGroups, layerIdsOfGroup } from './groups.ts';
@@ -54,6 +54,12 @@ describe.each(themes)('the %s theme', (theme) => {
       const levels = [...JSON.stringify((layer as { filter?: unknown }).filter ?? null).matchAll(/\["get","level"\],"(\w+)"/g)].map((m) => m[1]);
       for (const level of levels) expect(from, `${layer.id} (${level})`).toBeGreaterThanOrEqual(byLevel[level as AreaLevel] ?? 0);
     }
+  });
+
+  it('joins area outlines with miters: a round join is a fan of triangles at every vertex, the dearest part of a county frame drawn in software', () => {
+    const outlines = makeStyle(theme).layers.filter((layer): layer is LineLayerSpecification => layer.type === 'line' && layer['source-layer'] === 'areas');
+    expect(outlines.length).toBeGreaterThan(0);
+    for (const layer of outlines) expect(layer.layout?.['line-join'], layer.id).toBe('miter');
   });
 
   it('gives every layer a unique id', () => {
