@@ -12,8 +12,9 @@ import { loadCountyDemo } from '../../api/demo/county.ts';
 import { removeDemo } from '../../api/demo/mode.ts';
 import { TileIndex } from '../../api/tiles/tile-index.ts';
 import { STREET_SCREEN_GRID_MINZOOM } from '../../web/src/lib/ui/map/layers-wall.ts';
+import { areaLabels } from '../../web/src/lib/ui/map/layers-areas.ts';
 import { openTestDatabase } from '../helpers/databases.ts';
-import { DESKTOP, launchChromium, screenshot, signedInContext, staffCookie } from '../helpers/browser.ts';
+import { DESKTOP, PHONE, launchChromium, screenshot, signedInContext, staffCookie } from '../helpers/browser.ts';
 
 // The county demo in the browser (issue 12): one street of 荔原县 with its district, served by the
 // same app and web build, on the embedded default. The county administrator's screen counts per
@@ -101,5 +102,23 @@ describe('the county screen and its drill-down, embedded', () => {
     await page.goto(`${base}/wall?tour=0&area=LY`);
     await street.waitFor();
     expect(await openCount('LY-S01')).toBe(open.n + 1);
+  });
+
+  it("gives the county screen on a phone's width the map page's discs and names, not the wall's", async () => {
+    const sizes = async (viewport: { width: number; height: number }) => {
+      const context = await signedInContext(browser, base, await staffCookie(base, 'county-admin'), { viewport });
+      const phone = await context.newPage();
+      await phone.goto(`${base}/wall?tour=0`);
+      await phone.waitForFunction(() => !!(window as unknown as Partial<WallWindow>).__wall, null, { timeout: 60_000 });
+      const read = await phone.evaluate(() => {
+        const map = (window as unknown as { __wall: { map: import('maplibre-gl').Map } }).__wall.map;
+        return { below: map.getPaintProperty('request-areas', 'circle-translate'), street: map.getLayoutProperty('streets-label', 'text-size') };
+      });
+      if (viewport === PHONE) await screenshot(phone, 'county-wall-phone.png');
+      await context.close();
+      return read;
+    };
+    expect(await sizes(PHONE)).toEqual({ below: [0, 26], street: areaLabels.map.street });
+    expect(await sizes(DESKTOP)).toEqual({ below: [0, 26 * 1.8], street: areaLabels.wall.street });
   });
 });

@@ -1,4 +1,4 @@
-import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { exclusiveColour, gridColours, wallGridColours } from '../colours.ts';
 import { coloursOf, type Theme } from './theme.ts';
 import { fontNames as fonts } from './fonts-spec.ts';
@@ -9,6 +9,19 @@ import { matchBy } from './expressions.ts';
 /** Micro-grids are drawn from this zoom on: farther out they only clutter their grid. */
 export const MICROGRID_MINZOOM = 15.5;
 export const HATCH_IMAGE = 'hatch-exclusive';
+/** Names of streets and communities, px (the street's raised above its count's disc, ems): a wall's are read from across a room. */
+export const areaLabels = {
+  map: { street: 16, community: 17, streetOffset: -1 },
+  wall: { street: 26, community: 22, streetOffset: -1.4 },
+} as const;
+
+/** Gives the names the map page's sizes (the wall on a phone's width). */
+export function mapSizedAreaLabels(map: MapLibreMap): void {
+  map.setLayoutProperty('streets-label', 'text-size', areaLabels.map.street);
+  map.setLayoutProperty('streets-label', 'text-offset', [0, areaLabels.map.streetOffset]);
+  map.setLayoutProperty('communities-label', 'text-size', areaLabels.map.community);
+}
+
 /** the grids' outlines: the wall draws them only from a zoom on some screens (layers-wall.ts) */
 export const GRIDS_LINE = 'grids-line';
 
@@ -172,7 +185,7 @@ export function layersAreaLabels(source: string, theme: Theme): LayerSpecificati
       minzoom: 11,
       maxzoom: 15.5,
       filter: isLevel('community'),
-      layout: { 'text-field': ['get', 'name'], 'text-font': fonts.bold, 'text-size': wall ? 22 : 17, 'text-allow-overlap': false },
+      layout: { 'text-field': ['get', 'name'], 'text-font': fonts.bold, 'text-size': areaLabels[wall ? 'wall' : 'map'].community, 'text-allow-overlap': false },
       paint: { ...halo, 'text-color': c.communityLabel, 'text-halo-width': 2.5 },
     },
     {
@@ -180,7 +193,7 @@ export function layersAreaLabels(source: string, theme: Theme): LayerSpecificati
       id: 'streets-label',
       maxzoom: 11,
       filter: isLevel('street'),
-      layout: { 'text-field': ['get', 'name'], 'text-font': fonts.bold, 'text-size': wall ? 26 : 16, 'text-allow-overlap': false, 'text-offset': [0, wall ? -1.4 : -1] },
+      layout: { 'text-field': ['get', 'name'], 'text-font': fonts.bold, 'text-size': areaLabels[wall ? 'wall' : 'map'].street, 'text-allow-overlap': false, 'text-offset': [0, areaLabels[wall ? 'wall' : 'map'].streetOffset] },
       paint: { ...halo, 'text-color': c.communityLabel, 'text-halo-width': 2.5 },
     },
   ];

@@ -125,8 +125,7 @@ export function showPoiCategories(map: MapLibreMap, categories: readonly string[
 export function layersRequestAreas(source: string, scale = 1): LayerSpecification[] {
   // areas with nothing to count draw nothing; the disc sits below the area's name (drawn at the same point)
   const base = { source, metadata: { group: 'requests' }, filter: ['>', ['+', ['get', 'open'], ['get', 'closed']], 0] as FilterSpecification } as const;
-  const below: [number, number] = [0, 26 * scale]; // px
-  const size: ExpressionSpecification = ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 0, 12 * scale, 10, 20 * scale, 40, 34 * scale];
+  const { below, size, textSize } = requestAreaSizes(scale);
   return [
     {
       ...base,
@@ -145,10 +144,31 @@ export function layersRequestAreas(source: string, scale = 1): LayerSpecificatio
       ...base,
       id: 'request-areas-count',
       type: 'symbol',
-      layout: { 'text-field': ['to-string', ['get', 'open']], 'text-font': fonts.bold, 'text-size': 13 * scale, 'text-allow-overlap': true, 'text-ignore-placement': true },
+      layout: { 'text-field': ['to-string', ['get', 'open']], 'text-font': fonts.bold, 'text-size': textSize, 'text-allow-overlap': true, 'text-ignore-placement': true },
       paint: { 'text-color': ui.onColour, 'text-translate': below },
     },
   ];
+}
+
+/** The discs' sizes at a scale: 1 on the map page, 1.8 on a wall read from across a room. */
+function requestAreaSizes(scale: number) {
+  return {
+    below: [0, 26 * scale] as [number, number], // px
+    size: ['interpolate', ['linear'], ['sqrt', ['get', 'open']], 0, 12 * scale, 10, 20 * scale, 40, 34 * scale] as ExpressionSpecification,
+    textSize: 13 * scale,
+  };
+}
+
+/**
+ * The discs sized anew, before their data comes: the wall opened on a phone's width takes the map
+ * page's sizes, or a county's sixteen discs, sized for a wall, cover each other and the streets.
+ */
+export function scaleRequestAreas(map: MapLibreMap, scale: number): void {
+  const { below, size, textSize } = requestAreaSizes(scale);
+  map.setPaintProperty('request-areas', 'circle-radius', size);
+  map.setPaintProperty('request-areas', 'circle-translate', below);
+  map.setLayoutProperty('request-areas-count', 'text-size', textSize);
+  map.setPaintProperty('request-areas-count', 'text-translate', below);
 }
 
 /** The counts per area (the page's view, replaced whole). */
