@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { createApp } from './app.ts';
 import { dataChangedChannel, openDatabase, type Database } from './db/client.ts';
@@ -74,8 +74,19 @@ server.use('*', async (_c, next) => {
 // Reads only: hono's compress skips small answers only when they state their length, and c.json
 // does not, so every write's few hundred bytes of answer went through gzip — 2 ms of a filing's
 // 9 over HTTP on the county (docs/scaling.md) for nothing worth saving on the wire.
+// A JSON answer states no length either: it is made whole in memory, so its length is stated
+// before compress looks, and one under 1 KB (a ticket, the session, /api/health) goes as it is:
+// gzip cost such a read 1–2 ms on the API's thread to save a few hundred bytes (docs/scaling.md).
 const compressReads = compress();
-server.use('*', (c, next) => (c.req.method === 'GET' ? compressReads(c, next) : next()));
+const jsonType = /^application\/([a-z.+-]+\+)?json\b/;
+async function stateJsonLength(c: Context) {
+  const { res } = c;
+  if (!jsonType.test(res.headers.get('content-type') ?? '') || res.headers.has('content-length') || res.headers.has('transfer-encoding')) return;
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  c.res = new Response(bytes, res);
+  c.res.headers.set('content-length', String(bytes.byteLength));
+}
+server.use('*', (c, next) => (c.req.method === 'GET' ? compressReads(c, async () => { await next(); await stateJsonLength(c); }) : next()));
 server.all('/:prefix{api|open311}/*', (c) => {
   if (ready) return ready.fetch(c.req.raw, c.env); // env: the socket, for the client's address (api/guard/client.ts)
   return c.json({ ok: false, stage, failure, code: 'starting', error: `the server is starting (${stage}); try again in a moment` }, 503, { 'retry-after': '1' });

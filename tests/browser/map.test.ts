@@ -85,6 +85,17 @@ describe.each(embeddedTarget())('the grid map page in Chromium on %s', (_engine,
     expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(`dist/web${script}`))).toBe(true);
   });
 
+  it('answers a small JSON read as it is, with its length, and gzips a large one', async () => {
+    const small = await fetch(`${baseUrl}/api/health`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    const text = await small.text();
+    expect(small.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text)).toMatchObject({ ok: true });
+    const large = await fetch(`${baseUrl}/api/collections/grids/items?limit=100`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(large.headers.get('content-encoding')).toBe('gzip');
+    expect((await large.json()).features.length).toBeGreaterThan(0);
+  });
+
   it('loads nothing from outside the origin', () => {
     expect(outsideRequests).toEqual([]);
   });
