@@ -249,7 +249,7 @@ async function warmFirstScreens(database: Database, tiles: TileIndex) {
     const [cut] = await Promise.all([tiles.warm(), tops.length === 1 ? sharedStats(database, tops[0]) : null]);
     console.log(`first screens made ahead in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${cut} tiles${tops.length === 1 ? `, the figures of ${tops[0].id}` : ''}`);
   } catch (error) {
-    console.error('could not make the first screens ahead (they are made when asked for):', error);
+    if (!stopping) console.error('could not make the first screens ahead (they are made when asked for):', error); // else: the database closed under it
   }
 }
 
