@@ -81,7 +81,7 @@ const compressReads = compress();
 const jsonType = /^application\/([a-z.+-]+\+)?json\b/;
 async function stateJsonLength(c: Context) {
   const { res } = c;
-  if (!jsonType.test(res.headers.get('content-type') ?? '') || res.headers.has('content-length') || res.headers.has('transfer-encoding')) return;
+  if (!res.body || !jsonType.test(res.headers.get('content-type') ?? '') || res.headers.has('content-length') || res.headers.has('transfer-encoding')) return;
   const bytes = new Uint8Array(await res.arrayBuffer());
   c.res = new Response(bytes, res);
   c.res.headers.set('content-length', String(bytes.byteLength));
